@@ -1,0 +1,701 @@
+"""Validate a dataset's files and stage them as typed DuckDB tables.
+
+Every file is read as text (``data.sources``), its columns matched to the contract
+(``data.contract``), and parsed into types by one ``CREATE TABLE ... AS SELECT`` per
+file. Each row carries a ``_bad`` flag; only when a file has bad rows does a second,
+slower pass name every problem by file, line, column and value. Cross-table rules
+(rates for every activity, resources for every rate, unique keys) run on the staged
+tables. Nothing is written to the live tables here: ``data.store`` swaps the staged
+tables in, in one transaction, once everything passed.
+
+Accepted formats
+----------------
+Numbers: ``1234.56``, ``1,234.56``, ``1.234,56``, ``1 234,56``, ``-5``, ``(5.00)`` and
+``5.00-`` (negatives), with an optional currency symbol ($, €, £, ¥). Whether a comma is
+the decimal mark is decided per file from its values (a value such as ``1.234,56`` or
+``12,5``); with no evidence, semicolon-delimited files use a decimal comma and others
+a decimal point. Dates: ISO ``2024-03-31`` (optionally with a time), ``31.03.2024``,
+``31-03-2024``, ``2024/03/31``, ``20240331``, and ``31/03/2024`` or ``03/31/2024``
+(day or month first is decided per column from values above 12; with none, day first
+for semicolon files and month first otherwise, with a warning).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from data.contract import SQL_TYPES, TABLE_ORDER, TABLES, Column, Table, normalise_header
+from data.sources import (
+    Source,
+    SourceError,
+    open_csv,
+    open_parquet,
+    read_xlsx_frame,
+    record_lines,
+)
+
+MAX_LINES_PER_PROBLEM = 5
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, worded for the person who made the file."""
+
+    file: str
+    message: str
+    line: int | None = None
+    column: str | None = None
+    value: str | None = None
+    line_word: str = "line"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f" {self.line_word} {self.line}"
+        if self.column:
+            where += f", {self.column}"
+        value = "" if self.value is None else f'"{_shorten(self.value)}" '
+        return f"{where}: {value}{self.message}"
+
+
+class DatasetError(Exception):
+    """The dataset was refused; ``problems`` says why, one line each."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+def _shorten(value: str, limit: int = 60) -> str:
+    text = value.replace("\r", "\\r").replace("\n", "\\n")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# --- conventions --------------------------------------------------------------------
+
+DATE_FORMATS = {
+    # name: (detection regex, strptime format, label)
+    "iso": (r"\d{4}-\d{1,2}-\d{1,2}([ T].*)?", None, "YYYY-MM-DD"),
+    "dmy_dot": (r"\d{1,2}\.\d{1,2}\.\d{4}( .*)?", "%d.%m.%Y", "DD.MM.YYYY"),
+    "dmy_dash": (r"\d{1,2}-\d{1,2}-\d{4}( .*)?", "%d-%m-%Y", "DD-MM-YYYY"),
+    "ymd_slash": (r"\d{4}/\d{1,2}/\d{1,2}( .*)?", "%Y/%m/%d", "YYYY/MM/DD"),
+    "dmy_slash": (r"\d{1,2}/\d{1,2}/\d{4}( .*)?", "%d/%m/%Y", "DD/MM/YYYY"),
+    "mdy_slash": (r"\d{1,2}/\d{1,2}/\d{4}( .*)?", "%m/%d/%Y", "MM/DD/YYYY"),
+    "compact": (r"\d{8}", "%Y%m%d", "YYYYMMDD"),
+}
+_ISO_RE = DATE_FORMATS["iso"][0]
+
+
+def detect_decimal(samples: list[str], delimiter: str) -> str:
+    """The decimal mark of a file's numbers, from sample values (see module docstring)."""
+    values = [re.sub(r"[\s\u00a0\u202f'$€£¥()]", "", v) for v in samples if v]
+    both = [v for v in values if "." in v and "," in v]
+    if both:
+        comma_last = sum(v.rfind(",") > v.rfind(".") for v in both)
+        return "," if comma_last * 2 > len(both) else "."
+    if any(re.search(r",(\d{1,2}|\d{4,})-?$", v) for v in values):
+        return ","
+    if any(re.search(r"\.(\d{1,2}|\d{4,})-?$", v) for v in values):
+        return "."
+    return "," if delimiter == ";" else "."
+
+
+def detect_date_format(samples: list[str]) -> str:
+    """The date format most sample values match; ISO when none do."""
+    best, best_hits = "iso", 0
+    for name, (pattern, _, _) in DATE_FORMATS.items():
+        if name == "mdy_slash":
+            continue
+        hits = sum(bool(re.fullmatch(pattern, v)) for v in samples if v)
+        if hits > best_hits:
+            best, best_hits = name, hits
+    return best
+
+
+def number_sql(raw: str, decimal: str, target: str) -> str:
+    """SQL parsing the trimmed text ``raw`` into ``target``; NULL when not a number."""
+    group = "," if decimal == "." else "."
+    clean = f"regexp_replace({raw}, '[\\s\\x{{a0}}\\x{{202f}}''$€£¥]', '', 'g')"
+    signed = (
+        f"(CASE WHEN {clean} LIKE '(%)' THEN '-' || {clean}[2:-2] "
+        f"WHEN length({clean}) > 1 AND {clean} LIKE '%-' THEN '-' || {clean}[1:-2] "
+        f"ELSE {clean} END)"
+    )
+    d, g = re.escape(decimal), re.escape(group)
+    pattern = rf"[+-]?(\d{{1,3}}({g}\d{{3}})+({d}\d*)?|\d+({d}\d*)?|{d}\d+)"
+    if decimal == ".":
+        pattern += r"([eE][+-]?\d+)?"
+    plain = f"replace({signed}, '{group}', '')"
+    if decimal == ",":
+        plain = f"replace({plain}, ',', '.')"
+    slow = (
+        f"CASE WHEN regexp_full_match({signed}, '{pattern}') "
+        f"THEN TRY_CAST({plain} AS {target}) END"
+    )
+    if decimal == ".":
+        fast = f"TRY_CAST({raw} AS {target})"
+    else:
+        fast = f"CASE WHEN NOT contains({raw}, '.') THEN TRY_CAST({raw} AS {target}) END"
+    value = f"COALESCE({fast}, {slow})"
+    if target == "DOUBLE":
+        value = f"(CASE WHEN isfinite({value}) THEN {value} END)"
+    return value
+
+
+UNAMBIGUOUS_DATES = ("dmy_dot", "ymd_slash")
+
+
+def date_sql(raw: str, fmt: str) -> str:
+    """SQL parsing ``raw`` as a date: ISO, the unambiguous formats, and the column's own."""
+    iso = f"CASE WHEN regexp_full_match({raw}, '{_ISO_RE}') THEN TRY_CAST({raw} AS DATE) END"
+    parts = [iso]
+    for name in (fmt, *UNAMBIGUOUS_DATES):
+        strptime = DATE_FORMATS[name][1]
+        part = f"TRY_CAST(try_strptime(split_part({raw}, ' ', 1), '{strptime}') AS DATE)"
+        if strptime and part not in parts:
+            parts.append(part)
+    return f"COALESCE({', '.join(parts)})" if len(parts) > 1 else iso
+
+
+# --- checks -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    column: str
+    condition: str  # SQL over r_<col> (trimmed text) and t_<col> (typed)
+    message: str
+    show_value: bool = True
+
+
+def column_checks(col: Column, date_label: str | None) -> list[Check]:
+    r, t = f"r_{col.name}", f"t_{col.name}"
+    checks = []
+    if col.not_empty:
+        checks.append(Check(col.name, f"{r} IS NULL", "is empty", show_value=False))
+    if col.kind in ("money", "number"):
+        checks.append(Check(col.name, f"{r} IS NOT NULL AND {t} IS NULL", "is not a number"))
+    if col.kind == "date":
+        message = f"is not a valid date (expected {date_label})"
+        checks.append(Check(col.name, f"{r} IS NOT NULL AND {t} IS NULL", message))
+    if col.minimum == "zero":
+        checks.append(Check(col.name, f"{t} < 0", "must not be negative"))
+    if col.minimum == "positive":
+        checks.append(Check(col.name, f"{t} <= 0", "must be greater than zero"))
+    return checks
+
+
+# --- staging ------------------------------------------------------------------------
+
+
+@dataclass
+class StagedTable:
+    table: str
+    name: str  # the staged DuckDB table
+    source: Source
+    present: tuple[str, ...]  # contract columns the file provided
+    rows: int = 0
+    line_sql: str = "rowid + 2"
+
+
+@dataclass
+class Staged:
+    tables: dict[str, StagedTable] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class Importer:
+    """Stages one dataset on a DuckDB connection, under table names ``prefix + table``."""
+
+    def __init__(
+        self, con, workdir: Path, prefix: str = "_stage_", progress: Progress | None = None
+    ):
+        self.con = con
+        self.workdir = workdir
+        self.prefix = prefix
+        self.progress = progress or (lambda fraction, text: None)
+        self.staged = Staged()
+        self._serial = 0
+        self._provided: set[str] = set()  # tables given a file, even one that failed
+        self._displays: dict[str, str] = {}
+
+    # -- public --
+
+    def stage(
+        self,
+        files: dict[str, Path],
+        mappings: dict[str, dict[str, str]] | None = None,
+        display_names: dict[str, str] | None = None,
+    ) -> Staged:
+        """Stage ``files`` (table -> path); raise DatasetError listing every problem."""
+        mappings = mappings or {}
+        display_names = display_names or {}
+        unknown = [t for t in files if t not in TABLES]
+        for table in unknown:
+            self._problem(
+                Problem(str(files[table].name), f"is not a table of the contract ({table})")
+            )
+        if "transactions" not in files:
+            self._problem(
+                Problem("dataset", "a transactions file is required (transactions.csv, .xlsx "
+                        "or .parquet)")
+            )
+        ordered = [t for t in TABLE_ORDER if t in files]
+        self._provided = set(ordered)
+        self._displays = {t: display_names.get(t, Path(files[t]).name) for t in ordered}
+        for number, table in enumerate(ordered):
+            self.progress(number / (len(ordered) + 1), f"Reading {files[table].name}")
+            path = Path(files[table])
+            display = display_names.get(table, path.name)
+            try:
+                self._stage_file(table, path, display, mappings.get(table, {}))
+            except SourceError as exc:
+                self._problem(Problem(display, str(exc).split(": ", 1)[-1])
+                              if str(exc).startswith(display + ":") else Problem(display, str(exc)))
+        self.progress(len(ordered) / (len(ordered) + 1), "Checking the tables against each other")
+        self._cross_checks()
+        if self.staged.problems:
+            self.drop()
+            raise DatasetError(self.staged.problems)
+        return self.staged
+
+    def drop(self) -> None:
+        for staged in self.staged.tables.values():
+            self.con.execute(f"DROP TABLE IF EXISTS {quote_ident(staged.name)}")
+        for name in self._leftovers():
+            self.con.execute(f"DROP TABLE IF EXISTS {quote_ident(name)}")
+
+    # -- helpers --
+
+    def _leftovers(self) -> list[str]:
+        rows = self.con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE temporary AND "
+            "table_name LIKE '\\_raw\\_%' ESCAPE '\\'"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def _problem(self, problem: Problem) -> None:
+        self.staged.problems.append(problem)
+
+    def _open(self, table: str, path: Path, display: str) -> Source:
+        self._serial += 1
+        suffix = path.suffix.lower()
+        if suffix == ".xlsx":
+            headers, frame = read_xlsx_frame(path, display)
+            view = f"_xlsx_{self._serial}"
+            self.con.register(view, frame)
+            return Source(
+                table=table, path=path, display=display, kind="xlsx", headers=headers,
+                from_sql=quote_ident(view), line_word="row", line_sql='"_line"',
+            )
+        if suffix == ".parquet":
+            return open_parquet(table, path, display, self.con)
+        return open_csv(table, path, display, self.workdir, self._serial)
+
+    def _match_columns(
+        self, spec: Table, source: Source, mapping: dict[str, str]
+    ) -> dict[str, int] | None:
+        """Contract column -> source column index; report missing or doubled columns."""
+        normalised = source.normalised
+        matched: dict[str, int] = {}
+        ok = True
+        for name in spec.names:
+            key = normalise_header(mapping.get(name) or name)
+            positions = [i for i, h in enumerate(normalised) if h == key]
+            if len(positions) > 1:
+                cols = ", ".join(str(p + 1) for p in positions)
+                self._problem(Problem(source.display, f"column {name} appears more than once "
+                                      f"(columns {cols})", line=1, line_word=source.line_word))
+                ok = False
+            elif positions:
+                matched[name] = positions[0]
+        missing = [n for n in spec.required_names if n not in matched]
+        for name in missing:
+            found = ", ".join(h for h in source.headers if h.strip()) or "no column names"
+            self._problem(Problem(
+                source.display, f'required column "{name}" is missing (found: {found})',
+                line=1 if source.kind == "csv" else None,
+            ))
+        used = set(matched.values())
+        ignored = [h for i, h in enumerate(source.headers) if i not in used and h.strip()]
+        if ignored and ok and not missing:
+            self.staged.warnings.append(
+                f"{source.display}: ignored column(s) not in the contract: {', '.join(ignored)}"
+            )
+        return matched if ok and not missing else None
+
+    def _samples(self, source: Source, indexes: list[int], limit: int = 2000) -> list[list[str]]:
+        if not indexes:
+            return []
+        cols = ", ".join(f"trim({source.column_sql(i)})" for i in indexes)
+        rows = self.con.execute(
+            f"SELECT {cols} FROM {source.from_sql} LIMIT {limit}", source.params
+        ).fetchall()
+        return [[row[k] for row in rows if row[k]] for k in range(len(indexes))]
+
+    def _slash_order(self, source: Source, index: int, delimiter: str) -> tuple[str, bool]:
+        raw = f"trim({source.column_sql(index)})"
+        first, second = self.con.execute(
+            f"SELECT max(TRY_CAST(split_part({raw}, '/', 1) AS INTEGER)), "
+            f"max(TRY_CAST(split_part({raw}, '/', 2) AS INTEGER)) FROM {source.from_sql} "
+            f"WHERE regexp_full_match({raw}, '{DATE_FORMATS['dmy_slash'][0]}')",
+            source.params,
+        ).fetchall()[0]
+        if first is not None and first > 12:
+            return "dmy_slash", True
+        if second is not None and second > 12:
+            return "mdy_slash", True
+        return ("dmy_slash" if delimiter == ";" else "mdy_slash"), False
+
+    def _stage_file(self, table: str, path: Path, display: str, mapping: dict[str, str]) -> None:
+        spec = TABLES[table]
+        source = self._open(table, path, display)
+        self.staged.warnings.extend(source.notes)
+        matched = self._match_columns(spec, source, mapping)
+        if matched is None:
+            return
+        numeric = [c for c in spec.columns if c.kind in ("money", "number") and c.name in matched]
+        dates = [c for c in spec.columns if c.kind == "date" and c.name in matched]
+        samples = self._samples(source, [matched[c.name] for c in numeric + dates])
+        decimal = detect_decimal(
+            [v for values in samples[: len(numeric)] for v in values], source.delimiter
+        )
+        if decimal == "," and numeric:
+            self.staged.warnings.append(f"{display}: numbers read with a decimal comma.")
+        date_formats: dict[str, str] = {}
+        for col, values in zip(dates, samples[len(numeric) :], strict=True):
+            fmt = detect_date_format(values)
+            if fmt == "dmy_slash":
+                fmt, certain = self._slash_order(source, matched[col.name], source.delimiter)
+                if not certain:
+                    label = DATE_FORMATS[fmt][2]
+                    self.staged.warnings.append(
+                        f"{display}, {col.name}: dates such as 03/04/2024 are ambiguous; "
+                        f"read as {label}."
+                    )
+            date_formats[col.name] = fmt
+
+        raw_select = [
+            f"NULLIF(trim({source.column_sql(matched[c.name])}), '') AS r_{c.name}"
+            for c in spec.columns
+            if c.name in matched
+        ]
+        if source.kind == "xlsx":
+            raw_select.append('"_line"')
+        typed, checks = [], []
+        for col in spec.columns:
+            target = SQL_TYPES[col.kind]
+            if col.name not in matched:
+                typed.append(self._default(table, col, matched))
+                continue
+            raw = f"r_{col.name}"
+            if col.kind in ("money", "number"):
+                expr = number_sql(raw, decimal, target)
+            elif col.kind == "date":
+                expr = date_sql(raw, date_formats[col.name])
+            else:
+                expr = raw
+            typed.append(f"{expr} AS t_{col.name}")
+            label = DATE_FORMATS[date_formats[col.name]][2] if col.kind == "date" else None
+            checks.extend(column_checks(col, label))
+        bad = " OR ".join(f"coalesce({c.condition}, false)" for c in checks) or "false"
+        inner = (
+            f"SELECT {', '.join(typed)}, "
+            f"{', '.join(f'r_{c.name}' for c in spec.columns if c.name in matched)}"
+            f"{', _line' if source.kind == 'xlsx' else ''} "
+            f"FROM (SELECT {', '.join(raw_select)} FROM {source.from_sql})"
+        )
+        out_cols = [f"t_{c.name} AS {c.name}" for c in spec.columns]
+        if source.kind == "xlsx":
+            out_cols.append('"_line"')
+        name = self.prefix + table
+        self.con.execute(f"DROP TABLE IF EXISTS {quote_ident(name)}")
+        self.con.execute(
+            f"CREATE TABLE {quote_ident(name)} AS SELECT {', '.join(out_cols)}, ({bad}) AS _bad "
+            f"FROM ({inner})",
+            source.params,
+        )
+        staged = StagedTable(
+            table, name, source, tuple(c.name for c in spec.columns if c.name in matched),
+            line_sql=source.line_sql,
+        )
+        self.staged.tables[table] = staged
+        if source.rejects and self._report_rejects(source):
+            return
+        staged.rows = self.con.execute(f"SELECT count(*) FROM {quote_ident(name)}").fetchall()[0][0]
+        if staged.rows == 0:
+            self._problem(Problem(display, "has a header but no data rows"))
+            return
+        bad_rows = self.con.execute(
+            f"SELECT count(*) FROM {quote_ident(name)} WHERE _bad"
+        ).fetchall()[0][0]
+        if bad_rows:
+            self._report_bad_values(source, checks, inner)
+        self.con.execute(f"ALTER TABLE {quote_ident(name)} DROP COLUMN _bad")
+        self._warn_defaults(table, staged, matched)
+
+    def _default(self, table: str, col: Column, matched: dict[str, int]) -> str:
+        target = SQL_TYPES[col.kind]
+        if table == "transactions" and col.name == "list_revenue":
+            return "t_net_revenue AS t_list_revenue"
+        if table == "transactions" and col.name == "cogs":
+            return f"CAST(0 AS {target}) AS t_cogs"
+        return f"CAST(NULL AS {target}) AS t_{col.name}"
+
+    def _warn_defaults(self, table: str, staged: StagedTable, matched: dict[str, int]) -> None:
+        if table != "transactions":
+            return
+        display = staged.source.display
+        if "cogs" not in matched:
+            self.staged.warnings.append(
+                f"{display}: no cogs column, so COGS is taken as 0 and net margin equals net "
+                "revenue."
+            )
+        if "list_revenue" not in matched:
+            self.staged.warnings.append(
+                f"{display}: no list_revenue column, so list revenue equals net revenue "
+                "(no discounts)."
+            )
+        name = quote_ident(staged.name)
+        for column, default in (("cogs", "0"), ("list_revenue", "net_revenue")):
+            if column in matched:
+                empty = self.con.execute(
+                    f"SELECT count(*) FROM {name} WHERE {column} IS NULL"
+                ).fetchall()[0][0]
+                if empty:
+                    self.con.execute(
+                        f"UPDATE {name} SET {column} = {default} WHERE {column} IS NULL"
+                    )
+                    self.staged.warnings.append(
+                        f"{display}: {empty:,} row(s) with an empty {column}, taken as "
+                        f"{'0' if default == '0' else 'net_revenue'}."
+                    )
+
+    def _report_rejects(self, source: Source) -> bool:
+        rows = self.con.execute(
+            f"SELECT DISTINCT line, error_type, csv_line, error_message FROM {source.rejects} "
+            "ORDER BY line"
+        ).fetchall()
+        self.con.execute(f"DROP TABLE IF EXISTS {source.rejects}")
+        self.con.execute(f"DROP TABLE IF EXISTS {source.rejects}_scan")
+        if not rows:
+            return False
+        expected = len(source.headers)
+        shown = rows[:MAX_LINES_PER_PROBLEM * 2]
+        numbers = record_lines(Path(source.params[0]), [int(row[0]) for row in shown])
+        for line, error_type, _csv_line, message in shown:
+            if error_type in ("TOO MANY COLUMNS", "MISSING COLUMNS"):
+                found = re.search(r"Found: (\d+)", message or "")
+                text = (f"the row has {found.group(1) if found else 'a different number of'} "
+                        f"field(s), the header has {expected}")
+            elif error_type == "UNQUOTED VALUE":
+                text = "a quote is not closed or a field has stray quotes"
+            else:
+                text = f"cannot be read as CSV ({str(error_type).lower()})"
+            self._problem(Problem(source.display, text, line=numbers[int(line)]))
+        if len(rows) > MAX_LINES_PER_PROBLEM * 2:
+            self._problem(Problem(source.display,
+                                  f"{len(rows) - MAX_LINES_PER_PROBLEM * 2:,} more rows cannot be "
+                                  "read as CSV"))
+        return True
+
+    def _report_bad_values(self, source: Source, checks: list[Check], inner: str) -> None:
+        raw = f"_raw_{self._serial}"
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {raw} AS {inner}", source.params)
+        try:
+            for check in checks:
+                query = (
+                    f"SELECT {source.line_sql} AS line, r_{check.column} FROM {raw} "
+                    f"WHERE {check.condition}"
+                )
+                total = self.con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0]
+                if not total:
+                    continue
+                rows = self.con.execute(
+                    f"{query} ORDER BY line LIMIT {MAX_LINES_PER_PROBLEM}"
+                ).fetchall()
+                for line, value in rows:
+                    self._problem(Problem(
+                        source.display, check.message, line=int(line), column=check.column,
+                        value=value if check.show_value else None, line_word=source.line_word,
+                    ))
+                if total > len(rows):
+                    self._problem(Problem(
+                        source.display,
+                        f"{total - len(rows):,} more row(s) where it {check.message}",
+                        column=check.column,
+                    ))
+        finally:
+            self.con.execute(f"DROP TABLE IF EXISTS {raw}")
+
+    # -- cross-table rules --
+
+    def _first_lines(self, staged: StagedTable, where: str, key: str) -> list[tuple]:
+        """(key value, first line, rows) for the rows of a staged table matching ``where``."""
+        return self.con.execute(
+            f"SELECT {key}, min({staged.line_sql}) AS line, count(*) FROM "
+            f"{quote_ident(staged.name)} WHERE {where} GROUP BY {key} ORDER BY line "
+            f"LIMIT {MAX_LINES_PER_PROBLEM * 4}"
+        ).fetchall()
+
+    def _cross_checks(self) -> None:
+        tables = self.staged.tables
+        failed_files = {p.file for p in self.staged.problems}
+
+        def ok(table: str) -> StagedTable | None:
+            staged = tables.get(table)
+            if staged is None or staged.source.display in failed_files:
+                return None
+            return staged
+
+        for table, key in (("customers", "customer_id"), ("resources", "resource"),
+                           ("rates", "activity")):
+            staged = ok(table)
+            if staged:
+                self._duplicates(staged, key)
+        rates, resources, activities = ok("rates"), ok("resources"), ok("activities")
+        if rates:
+            self._rate_rows(rates, resources, "resources" in self._provided)
+        if "activities" in self._provided and "rates" not in self._provided:
+            self._problem(Problem(
+                self._displays["activities"],
+                "needs a rates file to cost its activities (rates.csv with activity and "
+                "cost_per_unit, or resource and unit_time)",
+            ))
+        if activities and rates:
+            missing = self._first_lines(
+                activities,
+                f"activity NOT IN (SELECT activity FROM {quote_ident(rates.name)})",
+                "activity",
+            )
+            for activity, line, count in missing:
+                self._problem(Problem(
+                    activities.source.display,
+                    f"has no rate in {rates.source.display} ({count:,} row(s))",
+                    line=int(line), column="activity", value=activity,
+                    line_word=activities.source.line_word,
+                ))
+            if len(missing) == MAX_LINES_PER_PROBLEM * 4:
+                where = f"activity NOT IN (SELECT activity FROM {quote_ident(rates.name)})"
+                total = self.con.execute(
+                    f"SELECT count(DISTINCT activity) FROM {quote_ident(activities.name)} "
+                    f"WHERE {where}"
+                ).fetchall()[0][0]
+                if total > len(missing):
+                    self._problem(Problem(
+                        activities.source.display,
+                        f"{total - len(missing):,} more activity name(s) have no rate",
+                        column="activity",
+                    ))
+        if activities and "date" in activities.present:
+            undated = self.con.execute(
+                f"SELECT count(*) FROM {quote_ident(activities.name)} WHERE date IS NULL"
+            ).fetchall()[0][0]
+            if undated:
+                self.staged.warnings.append(
+                    f"{activities.source.display}: {undated:,} row(s) without a date count in "
+                    "every period."
+                )
+        self._customer_coverage()
+
+    def _duplicates(self, staged: StagedTable, key: str) -> None:
+        name, line = quote_ident(staged.name), staged.line_sql
+        limit = MAX_LINES_PER_PROBLEM * 4
+        rows = self.con.execute(
+            f"SELECT {key}, line, first FROM (SELECT {key}, {line} AS line, "
+            f"min({line}) OVER (PARTITION BY {key}) AS first FROM {name}) "
+            f"WHERE line > first ORDER BY line LIMIT {limit + 1}"
+        ).fetchall()
+        word = staged.source.line_word
+        for value, line_no, first in rows[:limit]:
+            self._problem(Problem(
+                staged.source.display, f"is a duplicate of {word} {first}",
+                line=int(line_no), column=key, value=value, line_word=word,
+            ))
+        if len(rows) > limit:
+            total = self.con.execute(
+                f"SELECT count(*) - count(DISTINCT {key}) FROM {name}"
+            ).fetchall()[0][0]
+            self._problem(Problem(staged.source.display,
+                                  f"{total - limit:,} more duplicate row(s)", column=key))
+
+    def _rate_rows(
+        self, rates: StagedTable, resources: StagedTable | None, have_resources: bool
+    ) -> None:
+        name = quote_ident(rates.name)
+        display = rates.source.display
+        word = rates.source.line_word
+        rules = (
+            ("cost_per_unit IS NOT NULL AND (resource IS NOT NULL OR unit_time IS NOT NULL)",
+             None, "gives both cost_per_unit and resource/unit_time: give one or the other"),
+            ("cost_per_unit IS NULL AND resource IS NULL AND unit_time IS NULL",
+             None, "has no cost_per_unit, and no resource with unit_time"),
+            ("cost_per_unit IS NULL AND resource IS NOT NULL AND unit_time IS NULL",
+             "unit_time", "is empty (a rate with a resource needs unit_time)"),
+            ("cost_per_unit IS NULL AND resource IS NULL AND unit_time IS NOT NULL",
+             "resource", "is empty (a rate with unit_time needs a resource)"),
+        )
+        for where, column, message in rules:
+            found = self.con.execute(
+                f"SELECT activity, {rates.line_sql} AS line FROM {name} WHERE {where} "
+                f"ORDER BY line LIMIT {MAX_LINES_PER_PROBLEM + 1}"
+            ).fetchall()
+            for activity, line in found[:MAX_LINES_PER_PROBLEM]:
+                self._problem(Problem(display, f"activity {activity!r} {message}",
+                                      line=int(line), column=column, line_word=word))
+            if len(found) > MAX_LINES_PER_PROBLEM:
+                total = self.con.execute(
+                    f"SELECT count(*) FROM {name} WHERE {where}"
+                ).fetchall()[0][0]
+                self._problem(Problem(
+                    display, f"{total - MAX_LINES_PER_PROBLEM:,} more row(s) like these",
+                    column=column,
+                ))
+        named = "resource IS NOT NULL AND cost_per_unit IS NULL"
+        if resources:
+            where = (
+                f"{named} AND resource NOT IN "
+                f"(SELECT resource FROM {quote_ident(resources.name)})"
+            )
+            for value, line, _ in self._first_lines(rates, where, "resource"):
+                self._problem(Problem(display, f"is not in {resources.source.display}",
+                                      line=int(line), column="resource", value=value,
+                                      line_word=word))
+        elif not have_resources:
+            for value, line, _ in self._first_lines(rates, named, "resource"):
+                self._problem(Problem(display, "names a resource but the dataset has no "
+                                      "resources file", line=int(line), column="resource",
+                                      value=value, line_word=word))
+
+    def _customer_coverage(self) -> None:
+        tables = self.staged.tables
+        customers = tables.get("customers")
+        if customers is None or self.staged.problems:
+            return
+        master = quote_ident(customers.name)
+        for table in ("transactions", "activities"):
+            staged = tables.get(table)
+            if staged is None:
+                continue
+            missing = self.con.execute(
+                f"SELECT count(DISTINCT customer_id) FROM {quote_ident(staged.name)} "
+                f"WHERE customer_id NOT IN (SELECT customer_id FROM {master})"
+            ).fetchall()[0][0]
+            if missing:
+                self.staged.warnings.append(
+                    f"{staged.source.display}: {missing:,} customer_id(s) not in "
+                    f"{customers.source.display}; they are analysed without name or segment."
+                )

@@ -1,0 +1,313 @@
+"""Reading uploaded files as they come from real ERP exports.
+
+Each file becomes a *source*: a DuckDB FROM-clause that yields every column as text,
+plus what was sniffed (delimiter, encoding, number and date conventions). Parsing into
+types and validation happen in SQL (``data.importer``), never row by row in Python.
+
+CSV: UTF-8 with or without BOM, or Windows-1252 / Latin-1 (re-encoded to UTF-8 in
+chunks first, because DuckDB reads UTF-8 only); CRLF or LF; delimiter comma, semicolon,
+tab or pipe, chosen from the header line; fields quoted with ``"`` may hold delimiters
+and line breaks. Excel: the first worksheet, first row as header. Parquet: as is.
+
+Lines: a CSV problem names its *line* as a record number with the header as line 1,
+the number a spreadsheet shows as the row when the file has no blank lines (a field
+holding a line break does not add lines; blank lines are skipped and not counted).
+Excel problems name the worksheet row; Parquet problems the row number (first data
+row = 1).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from data.contract import normalise_header
+
+SNIFF_BYTES = 1 << 16
+CHUNK = 1 << 24
+DELIMITERS = (",", ";", "\t", "|")
+
+
+class SourceError(Exception):
+    """A file that cannot be read at all; the message names the file."""
+
+
+@dataclass
+class Source:
+    table: str
+    path: Path
+    display: str
+    kind: str  # csv, xlsx, parquet
+    headers: list[str]  # as in the file
+    from_sql: str  # yields columns c0..cN as VARCHAR
+    params: list = field(default_factory=list)
+    line_word: str = "line"
+    line_sql: str = "rowid + 2"
+    delimiter: str = ","
+    encoding: str = "utf-8"
+    rejects: str | None = None  # DuckDB rejects table for CSV scans
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def normalised(self) -> list[str]:
+        return [normalise_header(h) for h in self.headers]
+
+    def column_sql(self, index: int) -> str:
+        return f'"c{index}"'
+
+
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _check_text(path: Path, display: str) -> tuple[str, bytes]:
+    """Return (encoding, first bytes); raise for empty or binary files.
+
+    The encoding is ``utf-8``, ``utf-16`` (Excel's "Unicode text" export, recognised by
+    its byte-order mark) or ``windows-1252`` for any other text that is not valid UTF-8.
+    """
+    size = path.stat().st_size
+    if size == 0:
+        raise SourceError(f"{display}: the file is empty")
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if head.startswith(b"PK\x03\x04"):
+        raise SourceError(
+            f"{display}: is not a text file (it looks like an Excel workbook: save it with "
+            f"an .xlsx name, or export it as CSV)"
+        )
+    if head.startswith(UTF16_BOMS):
+        return "utf-16", head
+    if b"\x00" in head:
+        raise SourceError(f"{display}: is not a text file (CSV expected)")
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(CHUNK):
+                if b"\x00" in chunk:
+                    raise SourceError(f"{display}: is not a text file (CSV expected)")
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "windows-1252", head
+    return "utf-8", head
+
+
+def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+    bad = error.object[error.start : error.end]
+    return bytes(bad).decode("latin-1"), error.end
+
+
+codecs.register_error("profitlens-latin1", _latin1_fallback)
+
+
+def _decode_legacy(chunk: bytes) -> str:
+    # Windows-1252 leaves five bytes undefined; only those are read as Latin-1 (the
+    # C1 control character of the same number), so nothing is lost and the rest of the
+    # text, euro signs included, stays Windows-1252.
+    return chunk.decode("cp1252", errors="profitlens-latin1")
+
+
+def _reencode(path: Path, workdir: Path, encoding: str) -> Path:
+    """A UTF-8 copy of ``path`` (DuckDB reads UTF-8 only), written chunk by chunk."""
+    target = workdir / (path.stem + ".utf8.csv")
+    if encoding == "utf-16":
+        decode = codecs.getincrementaldecoder("utf-16")(errors="replace").decode
+    else:
+        decode = _decode_legacy
+    with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(CHUNK):
+            dst.write(decode(chunk))
+    return target
+
+
+def _first_record(text: str, delimiter: str) -> list[str]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    try:
+        return next(reader)
+    except (StopIteration, csv.Error):
+        return []
+
+
+def sniff_delimiter(head: str) -> str:
+    """The delimiter that splits the header into the most fields (comma on a tie)."""
+    best, best_count = ",", 1
+    for delimiter in DELIMITERS:
+        count = len(_first_record(head, delimiter))
+        if count > best_count:
+            best, best_count = delimiter, count
+    return best
+
+
+def open_csv(table: str, path: Path, display: str, workdir: Path, serial: int) -> Source:
+    encoding, head_bytes = _check_text(path, display)
+    notes = []
+    read_path = path
+    if encoding == "utf-8":
+        head = head_bytes.decode("utf-8", errors="ignore")
+    else:
+        read_path = _reencode(path, workdir, encoding)
+        head = read_path.read_bytes()[:SNIFF_BYTES].decode("utf-8", errors="ignore")
+        if encoding == "windows-1252":
+            notes.append(f"{display}: not UTF-8, read as Windows-1252.")
+    head = head.lstrip("\ufeff")
+    if not head.strip():
+        raise SourceError(f"{display}: the file is empty")
+    delimiter = sniff_delimiter(head)
+    headers = _first_record(head, delimiter)
+    if not any(h.strip() for h in headers):
+        raise SourceError(f"{display} line 1: the header row is empty")
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers)))
+    rejects = f"_rejects_{serial}"
+    from_sql = (
+        f"read_csv(?, columns={{{columns}}}, header=true, delim=?, quote='\"', escape='\"', "
+        f"auto_detect=false, store_rejects=true, rejects_table='{rejects}', "
+        f"rejects_scan='{rejects}_scan', max_line_size=8388608)"
+    )
+    return Source(
+        table=table,
+        path=path,
+        display=display,
+        kind="csv",
+        headers=headers,
+        from_sql=from_sql,
+        params=[str(read_path), delimiter],
+        delimiter=delimiter,
+        encoding=encoding,
+        rejects=rejects,
+        notes=notes,
+    )
+
+
+def record_lines(path: Path, lines: list[int]) -> dict[int, int]:
+    """Map DuckDB's CSV line numbers (which count blank lines) to this module's convention.
+
+    DuckDB numbers a rejected row by records, blank lines included; here blank lines are
+    not counted. Reads ``path`` (the UTF-8 file DuckDB read) only up to the last line
+    asked for, tracking quotes so a blank line inside a quoted field is not a blank line.
+    """
+    targets = sorted(set(lines))
+    found: dict[int, int] = {}
+    record = blanks = 0
+    in_quotes = False
+    with path.open("rb") as handle:
+        for text in handle:
+            starts_record = not in_quotes
+            if text.count(b'"') % 2:
+                in_quotes = not in_quotes
+            if in_quotes:
+                continue
+            record += 1
+            if starts_record and not text.strip(b"\r\n"):
+                blanks += 1
+            while targets and targets[0] <= record:
+                found[targets.pop(0)] = record - blanks
+            if not targets:
+                break
+    for line in targets:  # past the end (an unclosed quote): keep DuckDB's number
+        found[line] = line - blanks
+    return found
+
+
+def _cell_text(value: object) -> str | None:
+    """An Excel cell as the text a CSV export would hold."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        # Whole numbers read as floats (ids such as 1001.0) keep their integer spelling.
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def read_xlsx_frame(path: Path, display: str):
+    """The first worksheet as a DataFrame of text columns c0..cN plus ``_line``."""
+    import openpyxl
+    import pandas as pd
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+        raise SourceError(f"{display}: is not a readable Excel workbook ({exc})") from None
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None or not any(c is not None for c in header):
+            raise SourceError(f"{display}: the file is empty")
+        width = len(header)
+        headers = [_cell_text(c) or "" for c in header]
+        lines: list[int] = []
+        cells: list[list[str | None]] = [[] for _ in range(width)]
+        for number, row in enumerate(rows, start=2):
+            if row is None or all(c is None for c in row):
+                continue
+            lines.append(number)
+            for i in range(width):
+                cells[i].append(_cell_text(row[i]) if i < len(row) else None)
+    finally:
+        book.close()
+    frame = pd.DataFrame({f"c{i}": pd.Series(cells[i], dtype=object) for i in range(width)})
+    frame["_line"] = pd.Series(lines, dtype="int64")
+    return headers, frame
+
+
+def open_parquet(table: str, path: Path, display: str, con) -> Source:
+    try:
+        names = [
+            row[0]
+            for row in con.execute(
+                "SELECT name FROM parquet_schema(?) WHERE num_children IS NULL OR "
+                "num_children = 0", [str(path)]
+            ).fetchall()
+        ]
+        described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+    except Exception:
+        raise SourceError(f"{display}: is not a readable Parquet file") from None
+    headers = [row[0] for row in described] or names
+    casts = ", ".join(
+        f'CAST("{h.replace(chr(34), chr(34) * 2)}" AS VARCHAR) AS "c{i}"'
+        for i, h in enumerate(headers)
+    )
+    return Source(
+        table=table,
+        path=path,
+        display=display,
+        kind="parquet",
+        headers=headers,
+        from_sql=f"(SELECT {casts} FROM read_parquet(?))",
+        params=[str(path)],
+        line_word="row",
+        line_sql="rowid + 1",
+    )
+
+
+_TABLE_FILE = re.compile(r"^(?P<stem>.+?)\.(?P<ext>csv|xlsx|parquet)$", re.IGNORECASE)
+
+
+def table_files(folder: Path, tables: tuple[str, ...]) -> tuple[dict[str, Path], list[str]]:
+    """Map table name to file in a dataset folder; return (files, problems)."""
+    found: dict[str, list[Path]] = {}
+    for path in sorted(folder.iterdir()):
+        match = _TABLE_FILE.match(path.name)
+        if not path.is_file() or not match:
+            continue
+        stem = match.group("stem").strip().lower()
+        if stem in tables:
+            found.setdefault(stem, []).append(path)
+    problems = [
+        f"{folder.name}: more than one file for table {table}: "
+        + ", ".join(p.name for p in paths)
+        for table, paths in found.items()
+        if len(paths) > 1
+    ]
+    return {table: paths[0] for table, paths in found.items()}, problems

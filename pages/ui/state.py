@@ -1,0 +1,71 @@
+"""The store and cached results shared by every page.
+
+The DuckDB connection is a ``st.cache_resource`` (one per server); query results are
+``st.cache_data`` keyed on the dataset's version id, never on large inputs, so a new
+load or a rate edit invalidates them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import streamlit as st
+
+from analytics import Analysis, analyse
+from data import CustomerBase, DatasetInfo, Store
+
+CURRENCY = os.environ.get("PROFITLENS_CURRENCY", "$")
+
+
+@st.cache_resource(show_spinner=False)
+def get_store() -> Store:
+    return Store()
+
+
+def ensure_dataset() -> DatasetInfo:
+    """The active dataset; the first start loads the embedded sample with a progress bar."""
+    store = get_store()
+    info = store.info()
+    if info is not None:
+        return info
+    bar = st.progress(0.0, text="Preparing the sample dataset (first start only)…")
+
+    def progress(fraction: float, text: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+
+    info = store.ensure_dataset(progress=progress)
+    bar.empty()
+    return info
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner="Aggregating invoice lines…")
+def customer_base(
+    version: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    segments: tuple[str, ...] = (),
+    regions: tuple[str, ...] = (),
+) -> CustomerBase:
+    """Per-customer table for a dataset version and filter (``version`` keys the cache)."""
+    return get_store().customer_base(start, end, list(segments) or None, list(regions) or None)
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def analysis(
+    version: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    segments: tuple[str, ...] = (),
+    regions: tuple[str, ...] = (),
+    method: str = "median",
+    net_margin_pct: float | None = None,
+    cost_to_serve_pct: float | None = None,
+) -> Analysis:
+    base = customer_base(version, start, end, segments, regions)
+    return analyse(
+        base.customers, base.volumes, base.rates, base.resources,
+        period_fraction=base.period_fraction, method=method,
+        net_margin_pct=net_margin_pct, cost_to_serve_pct=cost_to_serve_pct,
+        warnings=base.warnings,
+    )
