@@ -239,8 +239,13 @@ class Importer:
         files: dict[str, Path],
         mappings: dict[str, dict[str, str]] | None = None,
         display_names: dict[str, str] | None = None,
+        *,
+        require_transactions: bool = True,
     ) -> Staged:
-        """Stage ``files`` (table -> path); raise DatasetError listing every problem."""
+        """Stage ``files`` (table -> path); raise DatasetError listing every problem.
+
+        ``require_transactions=False`` stages part of a dataset (a rate card edit).
+        """
         mappings = mappings or {}
         display_names = display_names or {}
         unknown = [t for t in files if t not in TABLES]
@@ -248,7 +253,7 @@ class Importer:
             self._problem(
                 Problem(str(files[table].name), f"is not a table of the contract ({table})")
             )
-        if "transactions" not in files:
+        if require_transactions and "transactions" not in files:
             self._problem(
                 Problem("dataset", "a transactions file is required (transactions.csv, .xlsx "
                         "or .parquet)")

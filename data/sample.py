@@ -101,7 +101,11 @@ TABLES = ("transactions", "activities", "rates", "resources", "customers")
 
 
 class Resource(NamedTuple):
-    """A resource group: its time unit and its cost per unit of practical capacity."""
+    """A resource group: the time unit of its capacity and its nominal capacity cost rate.
+
+    ``cost_rate`` is currency per time unit; the generator scales all of them by one
+    common factor (see :data:`TARGET_MARGIN`) before costing the capacity.
+    """
 
     name: str
     unit: str
@@ -173,7 +177,7 @@ ACTIVITIES = (
     Activity("Pre-sales engineering", "engineering projects", "Technical support", 12.0),
     Activity("Training session", "training sessions", "Technical support", 6.0),
     Activity("Sales visit", "visits", "Field sales", 4.0),
-    Activity("Freight", "shipments", cost_per_unit=55.0),
+    Activity("Freight", "standard shipments", cost_per_unit=55.0),
     Activity("Express freight", "expedited shipments", cost_per_unit=95.0),
 )
 
@@ -481,7 +485,7 @@ def lines_per_customer(customers: int) -> float:
 
 
 def _normal_quantile(p: np.ndarray) -> np.ndarray:
-    """Standard normal quantile function (Acklam's rational approximation).
+    """Return the standard normal quantile of ``p`` (Acklam's rational approximation).
 
     Examples
     --------
@@ -525,7 +529,7 @@ def _calendar(start: str, years: int) -> _Calendar:
 
 
 def _company_names(rng: np.random.Generator, region: np.ndarray) -> np.ndarray:
-    """Deterministic company names; repeats get a branch city so names stay unique."""
+    """Draw company names; repeats get a branch city so that names stay unique."""
     n = len(region)
     parts = {key: np.empty(n, dtype=object) for key in ("prefix", "core", "legal", "city")}
     for r, reg in enumerate(REGIONS):
@@ -554,7 +558,7 @@ def _company_names(rng: np.random.Generator, region: np.ndarray) -> np.ndarray:
 def _draw_customers(
     rng: np.random.Generator, n: int, cal: _Calendar, avg_lines: float
 ) -> _Customers:
-    """Segment, size, tenure and behaviour of every customer, plus the key account."""
+    """Draw segment, size, tenure and behaviour of every customer, and the key account."""
 
     def noise(sd: float) -> np.ndarray:
         return np.exp(sd * rng.standard_normal(n))
@@ -667,7 +671,7 @@ def _draw_customers(
 def _draw_orders(
     rng: np.random.Generator, cust: _Customers, cal: _Calendar
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Customer, business day and line count of every order, in order-number order."""
+    """Draw customer, business day and line count of every order, in order-number order."""
     orders = np.maximum(1, np.rint(cust.lines / cust.lines_per_order)).astype(np.int64)
     n_orders = int(orders.sum())
     order_cust = np.repeat(np.arange(len(orders), dtype=np.int32), orders)
@@ -683,7 +687,7 @@ def _draw_orders(
 
 
 def _catalogue(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """List price and unit cost (cents) by popularity rank, and each rank's product code."""
+    """Draw list price and unit cost (cents) by popularity rank, and each rank's code."""
     rank = np.arange(PRODUCTS)
     list_price = np.maximum(50, np.rint(2500 * np.exp(1.1 * rng.standard_normal(PRODUCTS))))
     # Popular standard products carry thin margins, the long tail fat ones.
@@ -701,7 +705,7 @@ def _draw_lines(
     lines_in_order: np.ndarray,
     n_days: int,
 ) -> dict[str, np.ndarray]:
-    """Invoice lines and credit notes (negative lines), sorted by day."""
+    """Draw invoice lines and credit notes (negative lines), sorted by day."""
     n_orders = len(order_cust)
     line_order = np.repeat(np.arange(n_orders, dtype=np.int32), lines_in_order)
     line_cust = order_cust[line_order]
@@ -761,18 +765,21 @@ def _driver_volumes(
     lines_in_order: np.ndarray,
     lines: dict[str, np.ndarray],
 ) -> dict[str, np.ndarray]:
-    """Driver volumes per customer, activity and month (non-zero rows only)."""
+    """Draw driver volumes per customer, activity and month (non-zero rows only)."""
     n, n_months = len(cust.segment), len(cal.month_start)
     n_bins = n * n_months
     order_bin = order_cust.astype(np.int64) * n_months + cal.month[order_day]
     is_credit = lines["quantity"] < 0
     credit_bin = lines["customer"][is_credit].astype(np.int64) * n_months
     credit_bin += cal.month[lines["day"][is_credit]]
-    order_value = np.bincount(lines["order"], weights=lines["net_c"], minlength=len(order_cust))
+    # Order value in cents from the invoice lines, before any later credit note.
+    invoiced = np.where(is_credit, 0, lines["net_c"])
+    order_value = np.bincount(lines["order"], weights=invoiced, minlength=len(order_cust))
+    del invoiced
     rate = {k: v[order_cust] for k, v in cust.per_order.items()}
     is_manual = rng.random(len(order_cust)) < rate["manual"]
     is_expedited = rng.random(len(order_cust)) < rate["expedite"]
-    # Order-level drivers: (per-order weights, or None to count orders; bins).
+    # Driver quantity of each order-level activity per order (None: one per order).
     per_order = {
         "Order entry (EDI)": ~is_manual,
         "Order entry (manual)": is_manual,
@@ -821,7 +828,7 @@ def _driver_volumes(
 def _capacity_and_cost(
     rng: np.random.Generator, activities: dict[str, np.ndarray], lines: dict[str, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Practical capacity from the time actually used, and the cost of each resource."""
+    """Set practical capacity from the time actually used, and the cost of each resource."""
     totals = np.bincount(
         activities["activity"], weights=activities["quantity"], minlength=len(ACTIVITIES)
     )
@@ -862,20 +869,19 @@ def _simulate(customers: int, seed: int, years: int, start: str) -> _Raw:
 
 
 def _ids(prefix: str, count: int, width: int) -> np.ndarray:
-    """``prefix`` + 1-based zero-padded numbers, e.g. C00001, as a numpy string array."""
+    """Make ``prefix`` + 1-based zero-padded numbers (C00001...) as a numpy string array."""
     width = max(width, len(str(count)))
     numbers = np.arange(1, count + 1).astype(np.dtypes.StringDType())
     return np.strings.add(prefix, np.strings.zfill(numbers, width))
 
 
 def _coded(codes: np.ndarray, labels: np.ndarray | list[str]) -> pd.Series:
-    """A string column from integer codes, built through a categorical (fast at scale)."""
-    categories = pd.Index(np.asarray(labels, dtype=object), dtype="str")
-    return pd.Series(pd.Categorical.from_codes(codes, categories=categories)).astype("str")
+    """Build a string column from integer codes (``Index.take``: no Python object per row)."""
+    return pd.Series(pd.Index(np.asarray(labels, dtype=object), dtype="str").take(codes))
 
 
 def _frames(raw: _Raw) -> dict[str, pd.DataFrame]:
-    """The import-contract DataFrames from the integer-coded tables."""
+    """Build the import-contract DataFrames from the integer-coded tables."""
     cal, tx, act, cust = raw.calendar, raw.lines, raw.activities, raw.customers
     customer_ids = _ids("C", len(cust.segment), 5)
     transactions = pd.DataFrame(

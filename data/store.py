@@ -19,7 +19,7 @@ import tempfile
 import threading
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -51,6 +51,21 @@ class LoadResult:
     version: str
     rows: dict[str, int]
     warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PendingLoad:
+    """A validated dataset staged beside the live one, waiting to be committed."""
+
+    token: str
+    source: str
+    files: dict[str, str]
+    stages: dict[str, str]
+    xlsx: tuple[str, ...]
+    rows: dict[str, int]
+    columns: dict[str, list[str]]
+    warnings: tuple[str, ...]
+    samples: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -133,6 +148,14 @@ class Store:
                 "CREATE TABLE IF NOT EXISTS dataset (version VARCHAR, loaded_at TIMESTAMP, "
                 "source VARCHAR, files VARCHAR, rows VARCHAR, columns VARCHAR, warnings VARCHAR)"
             )
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS column_mappings (table_name VARCHAR, "
+                "layout VARCHAR, mapping VARCHAR, saved_at TIMESTAMP, "
+                "PRIMARY KEY (table_name, layout))"
+            )
+            # The file is ours alone (DuckDB locks it), so staged tables left by a process
+            # that died mid-load belong to nobody.
+            self._drop_stages(cur)
 
     def query_df(self, sql: str, params: dict | list | None = None) -> pd.DataFrame:
         with self.cursor() as cur:
@@ -203,13 +226,35 @@ class Store:
         Raises :class:`DatasetError` listing every problem; the previous dataset is then
         untouched.
         """
+        pending = self.stage_files(
+            files, mappings=mappings, display_names=display_names, source=source,
+            progress=progress,
+        )
+        return self.commit(pending, progress=progress)
+
+    def stage_files(
+        self,
+        files: dict[str, Path],
+        *,
+        mappings: dict[str, dict[str, str]] | None = None,
+        display_names: dict[str, str] | None = None,
+        source: str = "upload",
+        progress: Progress | None = None,
+        sample_rows: int = 0,
+    ) -> PendingLoad:
+        """Validate and stage a dataset without touching the live one.
+
+        The staged tables sit in the database under a private prefix until
+        :meth:`commit` swaps them in or :meth:`discard` drops them. ``sample_rows``
+        parsed rows of each table come back for a preview.
+        """
         progress = progress or (lambda fraction, text: None)
+        token = uuid.uuid4().hex[:12]
         with self._lock, self.cursor() as cur, tempfile.TemporaryDirectory(
             prefix="profitlens-"
         ) as workdir:
             cur.execute(f"SET temp_directory = '{workdir}'")
-            self._drop_stale_stages(cur)
-            importer = Importer(cur, Path(workdir), STAGE_PREFIX, progress)
+            importer = Importer(cur, Path(workdir), f"{STAGE_PREFIX}{token}_", progress)
             try:
                 staged = importer.stage(files, mappings, display_names)
             except DatasetError:
@@ -217,27 +262,58 @@ class Store:
             except Exception:
                 importer.drop()
                 raise
-            progress(0.9, "Saving the dataset")
-            version = uuid.uuid4().hex
-            rows = {t: s.rows for t, s in staged.tables.items()}
-            columns = {t: list(s.present) for t, s in staged.tables.items()}
-            names = display_names or {}
-            meta = [
-                version,
-                dt.datetime.now().replace(microsecond=0),
-                source,
-                json.dumps({t: names.get(t, Path(p).name) for t, p in files.items()}),
-                json.dumps({t: rows.get(t, 0) for t in TABLE_ORDER}),
-                json.dumps(columns),
-                json.dumps(staged.warnings),
-            ]
+            samples = {
+                table: cur.execute(
+                    f"SELECT * FROM {quote_ident(s.name)} LIMIT {int(sample_rows)}"
+                ).df()
+                for table, s in staged.tables.items()
+            } if sample_rows else {}
+        names = display_names or {}
+        return PendingLoad(
+            token=token,
+            source=source,
+            files={t: names.get(t, Path(p).name) for t, p in files.items()},
+            stages={t: s.name for t, s in staged.tables.items()},
+            xlsx=tuple(t for t, s in staged.tables.items() if s.source.kind == "xlsx"),
+            rows={t: s.rows for t, s in staged.tables.items()},
+            columns={t: list(s.present) for t, s in staged.tables.items()},
+            warnings=tuple(staged.warnings),
+            samples=samples,
+        )
+
+    def commit(self, pending: PendingLoad, progress: Progress | None = None) -> LoadResult:
+        """Swap a staged dataset in, replacing every table in one transaction."""
+        progress = progress or (lambda fraction, text: None)
+        progress(0.9, "Saving the dataset")
+        version = uuid.uuid4().hex
+        meta = [
+            version,
+            dt.datetime.now().replace(microsecond=0),
+            pending.source,
+            json.dumps(pending.files),
+            json.dumps({t: pending.rows.get(t, 0) for t in TABLE_ORDER}),
+            json.dumps(pending.columns),
+            json.dumps(list(pending.warnings)),
+        ]
+        with self._lock, self.cursor() as cur:
+            existing = {
+                row[0] for row in cur.execute(
+                    "SELECT table_name FROM duckdb_tables() WHERE NOT temporary"
+                ).fetchall()
+            }
+            missing = [name for name in pending.stages.values() if name not in existing]
+            if missing:
+                raise DatasetError([Problem(
+                    "upload", "this validation has expired (another load ran meanwhile): "
+                    "validate the files again",
+                )])
             try:
                 cur.execute("BEGIN TRANSACTION")
                 for table in TABLE_ORDER:
                     cur.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
-                    if table in staged.tables:
-                        stage = quote_ident(staged.tables[table].name)
-                        if staged.tables[table].source.kind == "xlsx":
+                    if table in pending.stages:
+                        stage = quote_ident(pending.stages[table])
+                        if table in pending.xlsx:
                             cur.execute(f'ALTER TABLE {stage} DROP COLUMN "_line"')
                         cur.execute(f"ALTER TABLE {stage} RENAME TO {quote_ident(table)}")
                     else:
@@ -247,10 +323,17 @@ class Store:
                 cur.execute("COMMIT")
             except Exception:
                 cur.execute("ROLLBACK")
-                importer.drop()
+                self._drop_stages(cur, pending.token)
                 raise
-            progress(1.0, "Loaded")
-            return LoadResult(version, rows, tuple(staged.warnings))
+            # Other previews were validated against data that is now gone.
+            self._drop_stages(cur)
+        progress(1.0, "Loaded")
+        return LoadResult(version, dict(pending.rows), pending.warnings)
+
+    def discard(self, pending: PendingLoad) -> None:
+        """Drop a staged dataset that will not be loaded."""
+        with self._lock, self.cursor() as cur:
+            self._drop_stages(cur, pending.token)
 
     def load_sample(
         self, customers: int = 2000, seed: int = 7, progress: Progress | None = None
@@ -269,13 +352,115 @@ class Store:
             shutil.rmtree(folder, ignore_errors=True)
 
     @staticmethod
-    def _drop_stale_stages(cur) -> None:
-        # A process killed mid-load leaves staged tables behind; they are never live data.
+    def _drop_stages(cur, token: str = "") -> None:
+        """Drop staged tables (one load's, or all): they are never live data."""
+        prefix = f"{STAGE_PREFIX}{token}"
         for (name,) in cur.execute(
             "SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND "
-            f"starts_with(table_name, '{STAGE_PREFIX}')"
+            "starts_with(table_name, ?)", [prefix]
         ).fetchall():
             cur.execute(f"DROP TABLE IF EXISTS {quote_ident(name)}")
+
+    # -- rate card --
+
+    def replace_rate_card(self, rates: pd.DataFrame, resources: pd.DataFrame) -> str:
+        """Validate an edited rate card and save it; return the new dataset version.
+
+        Problems name the edited table's row (first row = 1). Every activity in the
+        live activities table must keep a rate.
+        """
+        rate_columns = ["activity", "cost_per_unit", "resource", "unit_time"]
+        with tempfile.TemporaryDirectory(prefix="profitlens-rates-") as folder:
+            files = {}
+            for table, frame, columns in (
+                ("rates", rates, rate_columns),
+                ("resources", resources, ["resource", "cost", "capacity"]),
+            ):
+                if frame is None or frame.dropna(how="all").empty:
+                    continue
+                path = Path(folder) / f"{table}.csv"
+                frame.reindex(columns=columns).dropna(how="all").to_csv(path, index=False)
+                files[table] = path
+            names = {"rates": "Rates", "resources": "Resources"}
+            with self._lock, self.cursor() as cur:
+                token = uuid.uuid4().hex[:12]
+                importer = Importer(cur, Path(folder), f"{STAGE_PREFIX}{token}_")
+                try:
+                    staged = importer.stage(files, None, names, require_transactions=False)
+                except DatasetError as exc:
+                    raise DatasetError([_as_row(p) for p in exc.problems]) from None
+                problems = self._rates_cover_activities(cur, staged.tables.get("rates"))
+                if problems:
+                    importer.drop()
+                    raise DatasetError(problems)
+                version = uuid.uuid4().hex
+                try:
+                    cur.execute("BEGIN TRANSACTION")
+                    for table in ("rates", "resources"):
+                        cur.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
+                        if table in staged.tables:
+                            cur.execute(
+                                f"ALTER TABLE {quote_ident(staged.tables[table].name)} "
+                                f"RENAME TO {quote_ident(table)}"
+                            )
+                        else:
+                            cur.execute(_empty_table_sql(table, table))
+                    info = cur.execute("SELECT rows, columns FROM dataset").fetchall()
+                    counts, columns = (json.loads(v) for v in info[0])
+                    for table in ("rates", "resources"):
+                        counts[table] = staged.tables[table].rows if table in staged.tables else 0
+                        columns[table] = (
+                            list(staged.tables[table].present) if table in staged.tables else []
+                        )
+                    cur.execute(
+                        "UPDATE dataset SET version = ?, rows = ?, columns = ?",
+                        [version, json.dumps(counts), json.dumps(columns)],
+                    )
+                    cur.execute("COMMIT")
+                except Exception:
+                    cur.execute("ROLLBACK")
+                    importer.drop()
+                    raise
+        return version
+
+    @staticmethod
+    def _rates_cover_activities(cur, staged) -> list[Problem]:
+        rate_table = quote_ident(staged.name) if staged else None
+        where = f"activity NOT IN (SELECT activity FROM {rate_table})" if rate_table else "true"
+        rows = cur.execute(
+            f"SELECT activity, count(*) FROM activities WHERE {where} GROUP BY activity "
+            "ORDER BY activity"
+        ).fetchall()
+        return [
+            Problem("Rates", f'activity "{activity}" is used in the activity data '
+                    f"({count:,} rows) and needs a rate")
+            for activity, count in rows
+        ]
+
+    # -- column mappings remembered per file layout --
+
+    @staticmethod
+    def layout_key(headers: list[str]) -> str:
+        """A file layout's identity: its normalised headers, in order."""
+        from data.contract import normalise_header
+
+        return "|".join(normalise_header(h) for h in headers)
+
+    def remembered_mapping(self, table: str, headers: list[str]) -> dict[str, str] | None:
+        with self.cursor() as cur:
+            rows = cur.execute(
+                "SELECT mapping FROM column_mappings WHERE table_name = ? AND layout = ?",
+                [table, self.layout_key(headers)],
+            ).fetchall()
+        return json.loads(rows[0][0]) if rows else None
+
+    def remember_mapping(self, table: str, headers: list[str], mapping: dict[str, str]) -> None:
+        with self._lock, self.cursor() as cur:
+            cur.execute(
+                "INSERT OR REPLACE INTO column_mappings VALUES (?, ?, ?, ?)",
+                [table, self.layout_key(headers), json.dumps(mapping),
+                 dt.datetime.now().replace(microsecond=0)],
+            )
 
     # -- reading --
 
@@ -291,6 +476,25 @@ class Store:
         )
         resources = self.query_df("SELECT resource, cost, capacity FROM resources ORDER BY rowid")
         return rates, resources
+
+    def customer_history(
+        self, customer_id: str, start: dt.date | None = None, end: dt.date | None = None
+    ) -> CustomerHistory:
+        """A customer's revenue and activity by month (undated activity is left out)."""
+        params = {"customer_id": customer_id, "start": start, "end": end}
+        revenue = self.query_df(read_sql("customer_history_revenue"), params)
+        activity = self.query_df(read_sql("customer_history_activity"), params)
+        months = pd.Index(
+            sorted(set(revenue["month"]).union(activity["month"])), name="month"
+        )
+        revenue = revenue.set_index("month").reindex(months).fillna(0.0)
+        volumes = (
+            activity.pivot_table(index="month", columns="activity", values="quantity",
+                                 aggfunc="sum", fill_value=0.0)
+            .reindex(months, fill_value=0.0)
+        )
+        volumes.columns.name = None
+        return CustomerHistory(revenue, volumes)
 
     def customer_base(
         self,
@@ -329,7 +533,24 @@ class Store:
                 "Activities have no dates: all of their volume counts in the chosen period."
             )
         fraction = _period_fraction(info, start, end)
+        if fraction == 0.0 and (start or end):
+            warnings.append("The chosen period lies outside the data's dates.")
         return CustomerBase(table, volumes, rates, resources, fraction, start, end, tuple(warnings))
+
+
+def _as_row(problem: Problem) -> Problem:
+    """A problem in an edited table: its row (first data row = 1), not a CSV line."""
+    if problem.line is None:
+        return problem
+    return replace(problem, line=problem.line - 1, line_word="row")
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    """One customer's months: revenue measures, and driver volumes (months x activities)."""
+
+    revenue: pd.DataFrame
+    volumes: pd.DataFrame
 
 
 class StoreError(Exception):
