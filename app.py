@@ -1,10 +1,16 @@
-"""ProfitLens: the frame around the pages (page config and navigation; no computation)."""
+"""ProfitLens: the frame around the pages (page config, filters, navigation; no computation)."""
 
 import streamlit as st
 
-st.set_page_config(page_title="ProfitLens", page_icon=":material/insights:", layout="wide")
+from pages.ui.frame import build_pages, filters_ui, mark_frame
+from pages.ui.state import dimensions, ensure_dataset
 
-overview = st.Page("pages/overview.py", title="Overview", icon=":material/insights:",
-                   url_path="", default=True)
-navigation = st.navigation({"Analysis": [overview]})
+st.set_page_config(page_title="ProfitLens", page_icon=":material/insights:", layout="wide")
+mark_frame()
+navigation = st.navigation(build_pages())
+info = ensure_dataset()
+segments, regions = dimensions(info.version)
+filters_ui(info, segments, regions)
+with st.sidebar:
+    st.caption(f"Dataset: {info.source}")
 navigation.run()

@@ -139,6 +139,7 @@ def analyse(
     resources: pd.DataFrame | None = None,
     *,
     period_fraction: float = 1.0,
+    capacity_volume: pd.Series | None = None,
     method: str = "median",
     net_margin_pct: float | None = None,
     cost_to_serve_pct: float | None = None,
@@ -154,6 +155,9 @@ def analyse(
     rates : ``activity`` plus ``cost_per_unit`` or ``resource`` + ``unit_time``.
     resources : ``resource, cost, capacity`` for the whole data period.
     period_fraction : share of the data period analysed (prorates capacity and cost).
+    capacity_volume : driver quantity per activity used by *all* customers in the
+        period; capacity is measured on it when the customers are a filtered subset
+        (defaults to the sum of ``volumes``).
     method, net_margin_pct, cost_to_serve_pct : quadrant thresholds (see
         :func:`analytics.quadrants.thresholds`).
     """
@@ -163,7 +167,8 @@ def analyse(
     limits = thresholds(pnl, method, net_margin_pct, cost_to_serve_pct)
     pnl["quadrant"] = classify(pnl, limits)
     if has_resources:
-        capacity = capacity_usage(rate_table, resources, volumes.sum(axis=0), period_fraction)
+        used = volumes.sum(axis=0) if capacity_volume is None else capacity_volume
+        capacity = capacity_usage(rate_table, resources, used, period_fraction)
     else:
         capacity = pd.DataFrame(columns=list(CAPACITY_EXPORT_COLUMNS))
     notes = list(warnings)

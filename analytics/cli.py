@@ -129,6 +129,7 @@ def cmd_report(args) -> int:
         base.rates,
         base.resources,
         period_fraction=base.period_fraction,
+        capacity_volume=base.period_volume,
         method="custom" if custom[0] is not None else args.thresholds,
         net_margin_pct=custom[0],
         cost_to_serve_pct=custom[1],

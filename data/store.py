@@ -101,6 +101,9 @@ class CustomerBase:
     start: dt.date | None
     end: dt.date | None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    # Driver volume per activity over every customer in the period, before any segment
+    # or region filter: resources serve the whole base, so capacity is measured on it.
+    period_volume: pd.Series | None = None
 
 
 def _empty_table_sql(table: str, name: str) -> str:
@@ -477,6 +480,17 @@ class Store:
         resources = self.query_df("SELECT resource, cost, capacity FROM resources ORDER BY rowid")
         return rates, resources
 
+    def dimensions(self) -> tuple[list[str], list[str]]:
+        """The segments and regions present in the customer master data."""
+        with self.cursor() as cur:
+            segments = cur.execute(
+                "SELECT DISTINCT segment FROM customers WHERE segment IS NOT NULL ORDER BY 1"
+            ).fetchall()
+            regions = cur.execute(
+                "SELECT DISTINCT region FROM customers WHERE region IS NOT NULL ORDER BY 1"
+            ).fetchall()
+        return [r[0] for r in segments], [r[0] for r in regions]
+
     def customer_history(
         self, customer_id: str, start: dt.date | None = None, end: dt.date | None = None
     ) -> CustomerHistory:
@@ -526,6 +540,10 @@ class Store:
             mask &= table["region"].isin(regions).to_numpy()
         table = table[mask]
         volumes = _pivot(activity, table.index, rates["activity"].tolist())
+        period_volume = (
+            activity.groupby("activity")["quantity"].sum()
+            .reindex(rates["activity"]).fillna(0.0).astype(float)
+        )
         warnings = []
         has_dates = info is not None and info.has_column("activities", "date")
         if (start or end) and info is not None and info.rows.get("activities") and not has_dates:
@@ -535,7 +553,10 @@ class Store:
         fraction = _period_fraction(info, start, end)
         if fraction == 0.0 and (start or end):
             warnings.append("The chosen period lies outside the data's dates.")
-        return CustomerBase(table, volumes, rates, resources, fraction, start, end, tuple(warnings))
+        return CustomerBase(
+            table, volumes, rates, resources, fraction, start, end, tuple(warnings),
+            period_volume,
+        )
 
 
 def _as_row(problem: Problem) -> Problem:

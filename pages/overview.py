@@ -2,18 +2,28 @@
 
 import streamlit as st
 
-from analytics.charts import whale_figure
-from analytics.findings import findings
-from pages.ui.state import CURRENCY, analysis, ensure_dataset
-from pages.ui.widgets import kpi_row
+from pages.ui.frame import page_guard
 
+page_guard()
+
+from analytics.charts import whale_figure  # noqa: E402
+from analytics.findings import findings  # noqa: E402
+from pages.ui.frame import current_filters  # noqa: E402
+from pages.ui.state import CURRENCY, dataset_info, filtered_analysis  # noqa: E402
+from pages.ui.widgets import kpi_row, md_escape  # noqa: E402
+
+info = dataset_info()
+filters = current_filters()
 st.title("Customer profitability")
-info = ensure_dataset()
 st.caption(
-    f"Dataset: {info.source} · loaded {info.loaded_at:%Y-%m-%d %H:%M} · "
-    f"{info.first_date:%d %b %Y} to {info.last_date:%d %b %Y}"
+    f"{md_escape(info.source)} · {md_escape(filters.describe())} · loaded "
+    f"{info.loaded_at:%Y-%m-%d %H:%M}"
 )
-result = analysis(info.version)
+result = filtered_analysis(filters)
+if result.pnl.empty:
+    st.info("No customer has invoice lines or activity in this selection. Widen the period "
+            "or clear the segment and region filters in the sidebar.")
+    st.stop()
 kpi_row(result)
 
 with st.container(border=True):
@@ -24,4 +34,4 @@ with st.container(border=True):
         st.text(sentence)
 
 for warning in result.warnings:
-    st.warning(warning, icon=":material/info:")
+    st.warning(md_escape(warning), icon=":material/info:")

@@ -1,8 +1,8 @@
 """The store and cached results shared by every page.
 
 The DuckDB connection is a ``st.cache_resource`` (one per server); query results are
-``st.cache_data`` keyed on the dataset's version id, never on large inputs, so a new
-load or a rate edit invalidates them.
+``st.cache_data`` keyed on the dataset's version id and the filters, never on large
+inputs, so a new load or a rate edit invalidates them.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import streamlit as st
 
 from analytics import Analysis, analyse
 from data import CustomerBase, DatasetInfo, Store
+from data.store import CustomerHistory
+from pages.ui.frame import Filters, current_filters
 
 CURRENCY = os.environ.get("PROFITLENS_CURRENCY", "$")
 
@@ -37,6 +39,16 @@ def ensure_dataset() -> DatasetInfo:
     info = store.ensure_dataset(progress=progress)
     bar.empty()
     return info
+
+
+def dataset_info() -> DatasetInfo:
+    info = get_store().info()
+    return info if info is not None else ensure_dataset()
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def dimensions(version: str) -> tuple[list[str], list[str]]:
+    return get_store().dimensions()
 
 
 @st.cache_data(ttl=3600, max_entries=32, show_spinner="Aggregating invoice lines…")
@@ -65,7 +77,37 @@ def analysis(
     base = customer_base(version, start, end, segments, regions)
     return analyse(
         base.customers, base.volumes, base.rates, base.resources,
-        period_fraction=base.period_fraction, method=method,
+        period_fraction=base.period_fraction, capacity_volume=base.period_volume,
+        method=method,
         net_margin_pct=net_margin_pct, cost_to_serve_pct=cost_to_serve_pct,
         warnings=base.warnings,
     )
+
+
+def filtered_base(filters: Filters | None = None) -> CustomerBase:
+    f = filters or current_filters()
+    return customer_base(dataset_info().version, f.start, f.end, f.segments, f.regions)
+
+
+def filtered_analysis(
+    filters: Filters | None = None,
+    method: str = "median",
+    net_margin_pct: float | None = None,
+    cost_to_serve_pct: float | None = None,
+) -> Analysis:
+    """The analysis of the current dataset under the sidebar's filters."""
+    f = filters or current_filters()
+    return analysis(dataset_info().version, f.start, f.end, f.segments, f.regions, method,
+                    net_margin_pct, cost_to_serve_pct)
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def customer_history(
+    version: str, customer_id: str, start: dt.date | None, end: dt.date | None
+) -> CustomerHistory:
+    return get_store().customer_history(customer_id, start, end)
+
+
+def clear_caches() -> None:
+    """After a load or an edit: cached results belong to the old dataset version."""
+    st.cache_data.clear()

@@ -1,10 +1,14 @@
-"""Small display helpers used by several pages."""
+"""Display helpers shared by the pages: safe text, KPI row, downloads."""
 
 from __future__ import annotations
 
+import re
+
+import pandas as pd
 import streamlit as st
 
 from analytics import METRICS, Analysis, format_money, format_pct
+from analytics.export import neutralise, round_for_export, to_excel_bytes
 from analytics.metrics import format_money_short
 from pages.ui.state import CURRENCY
 
@@ -18,34 +22,51 @@ KPI_LABELS = {
     "profit": "Operating profit",
     "unused_capacity_cost": "Unused capacity",
 }
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+
+
+def md_escape(text: object) -> str:
+    """A user string for a Markdown-rendering element, shown literally.
+
+    Escapes Markdown syntax, Streamlit's ``:color[...]`` and ``:material/...:``
+    directives, ``$`` (LaTeX) and angle brackets, so ``<b>Acme</b>`` shows as typed.
+    """
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", "" if text is None else str(text))
 
 
 def kpi_row(result: Analysis) -> None:
-    """The six headline figures, each with its definition as help text."""
+    """The six headline figures, each with its definition and exact amount as help."""
     totals = result.totals()
-    values = {
-        "customers": f"{len(result.pnl):,}",
-        "net_revenue": format_money_short(totals["net_revenue"], CURRENCY),
-        "net_margin": format_money_short(totals["net_margin"], CURRENCY),
-        "cost_to_serve": format_money_short(totals["cost_to_serve"], CURRENCY),
-        "profit": format_money_short(totals["profit"], CURRENCY),
-        "unused_capacity_cost": format_money_short(result.unused_capacity_cost, CURRENCY),
-    }
-    exact = {k: "" for k in KPI_KEYS}
+    amounts = {**totals, "unused_capacity_cost": result.unused_capacity_cost}
+    values = {"customers": f"{len(result.pnl):,}"}
+    helps = {"customers": METRICS["customers"].definition}
     for key in KPI_KEYS[1:]:
-        amount = result.unused_capacity_cost if key == "unused_capacity_cost" else totals[key]
-        exact[key] = f"Exactly {format_money(amount, CURRENCY)}."
+        values[key] = format_money_short(amounts[key], CURRENCY)
+        helps[key] = f"{METRICS[key].definition} Exactly {format_money(amounts[key], CURRENCY)}."
     notes = {
-        "net_margin": _share(totals["net_margin"], totals["net_revenue"]),
-        "cost_to_serve": _share(totals["cost_to_serve"], totals["net_revenue"]),
-        "profit": _share(totals["profit"], totals["net_revenue"]),
+        key: _share(amounts[key], totals["net_revenue"])
+        for key in ("net_margin", "cost_to_serve", "profit")
     }
-    for column, key in zip(st.columns(len(KPI_KEYS)), KPI_KEYS, strict=True):
+    columns = [*st.columns(3), *st.columns(3)]
+    for column, key in zip(columns, KPI_KEYS, strict=True):
         column.metric(
             KPI_LABELS[key], values[key], delta=notes.get(key), delta_color="off",
-            delta_arrow="off", help=f"{METRICS[key].definition} {exact[key]}", border=True,
+            delta_arrow="off", help=helps[key], border=True,
         )
 
 
 def _share(part: float, whole: float) -> str | None:
     return f"{format_pct(100 * part / whole)} of net revenue" if whole > 0 else None
+
+
+def download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
+    """CSV and Excel downloads of a table; cells cannot run as spreadsheet formulas."""
+    left, right = st.columns(2)
+    csv = neutralise(round_for_export(frame)).to_csv(index=False).encode("utf-8-sig")
+    left.download_button("Download CSV", csv, f"{name}.csv", "text/csv",
+                         key=f"{key}_csv", icon=":material/download:", width="stretch")
+    right.download_button(
+        "Download Excel", to_excel_bytes(frame, name), f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx", icon=":material/table_view:", width="stretch",
+    )

@@ -140,3 +140,17 @@ def test_first_use_loads_the_sample(tmp_path):
     assert info.rows["transactions"] > 100_000
     assert info.rows["customers"] == 2000
     store.close()
+
+
+def test_capacity_is_measured_on_the_whole_base_under_a_segment_filter(dataset):
+    store = Store(":memory:")
+    store.load_folder(dataset)
+    everyone = store.customer_base()
+    subset = store.customer_base(segments=["Premium service"])
+    assert subset.period_volume.to_dict() == everyone.period_volume.to_dict()
+    whole = analyse(everyone.customers, everyone.volumes, everyone.rates, everyone.resources,
+                    capacity_volume=everyone.period_volume)
+    part = analyse(subset.customers, subset.volumes, subset.rates, subset.resources,
+                   capacity_volume=subset.period_volume)
+    assert part.unused_capacity_cost == whole.unused_capacity_cost == 1600.0 - 512.0
+    assert part.totals()["cost_to_serve"] == 2 * 32.0

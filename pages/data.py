@@ -1,0 +1,10 @@
+"""Data page (being built)."""
+
+import streamlit as st
+
+from pages.ui.frame import page_guard
+
+page_guard()
+
+st.title("Data")
+st.info("This page is being built.")

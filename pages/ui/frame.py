@@ -1,0 +1,141 @@
+"""The frame: the page list, the legacy-mode guard and the global filters.
+
+Streamlit serves a first visitor who arrives by a deep link (``/customers``) in its
+legacy multipage mode whenever a ``pages/`` folder exists and no script has called
+``st.navigation`` yet since the server started: it runs ``pages/customers.py`` directly,
+skipping ``app.py``. Every page therefore starts with :func:`page_guard`: when the frame
+has not run in this session, it calls ``st.navigation`` with the real page list (which
+ends legacy mode for the whole server) and reruns, so the same URL is served again,
+this time through ``app.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+FRAME_KEY = "_profitlens_frame"
+PAGE_SPECS = (
+    # (section, script, title, url path, icon)
+    ("Analysis", "pages/overview.py", "Overview", "", ":material/insights:"),
+    ("Analysis", "pages/customers.py", "Customers", "customers", ":material/groups:"),
+    ("Analysis", "pages/cost_to_serve.py", "Cost to serve", "cost-to-serve",
+     ":material/precision_manufacturing:"),
+    ("Data", "pages/data.py", "Data", "data", ":material/upload_file:"),
+)
+
+
+def build_pages() -> dict[str, list]:
+    sections: dict[str, list] = {}
+    for section, script, title, url_path, icon in PAGE_SPECS:
+        sections.setdefault(section, []).append(
+            st.Page(script, title=title, url_path=url_path or None, icon=icon,
+                    default=url_path == "")
+        )
+    return sections
+
+
+def mark_frame() -> None:
+    """Called by app.py: the frame runs in this session."""
+    st.session_state[FRAME_KEY] = True
+
+
+def page_guard() -> None:
+    """First line of every page: reroute a legacy-mode run through app.py."""
+    if not st.session_state.get(FRAME_KEY):
+        st.navigation(build_pages(), position="hidden")
+        st.rerun()
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The global selection every page applies."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    segments: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        parts = []
+        if self.start or self.end:
+            parts.append(f"{self.start or '…'} to {self.end or '…'}")
+        if self.segments:
+            parts.append("segments: " + ", ".join(self.segments))
+        if self.regions:
+            parts.append("regions: " + ", ".join(self.regions))
+        return "; ".join(parts) or "all customers, whole period"
+
+
+def _parse_date(text: str | None, low: dt.date, high: dt.date) -> dt.date | None:
+    try:
+        value = dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+    return None if value is None else min(max(value, low), high)
+
+
+def _restore(info, segments: list[str], regions: list[str]) -> None:
+    """Widget state from the URL (a bookmarked or shared view)."""
+    params = st.query_params
+    first, last = info.first_date, info.last_date
+    start = _parse_date(params.get("start"), first, last) or first
+    end = _parse_date(params.get("end"), first, last) or last
+    if end < start:
+        start, end = first, last
+    state = st.session_state
+    state["f_period"] = (start, end)
+    state["f_segments"] = [s for s in params.get_all("segment") if s in segments]
+    state["f_regions"] = [r for r in params.get_all("region") if r in regions]
+
+
+def _write_url(filters: Filters) -> None:
+    params = st.query_params
+    for key, value in (("start", filters.start), ("end", filters.end)):
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value.isoformat()
+    for key, values in (("segment", filters.segments), ("region", filters.regions)):
+        if values:
+            params[key] = list(values)
+        else:
+            params.pop(key, None)
+
+
+def filters_ui(info, segments: list[str], regions: list[str]) -> Filters:
+    """The sidebar's period, segment and region filters, kept in the URL."""
+    state = st.session_state
+    if state.get("_filters_for") != info.version:
+        _restore(info, segments, regions)
+        state["_filters_for"] = info.version
+    first, last = info.first_date, info.last_date
+    with st.sidebar:
+        st.markdown("**Filters**")
+        st.date_input("Period", key="f_period", min_value=first, max_value=last,
+                      format="YYYY-MM-DD", help="Invoice dates included in every analysis.")
+        if segments:
+            st.multiselect("Segment", segments, key="f_segments", placeholder="All segments")
+        if regions:
+            st.multiselect("Region", regions, key="f_regions", placeholder="All regions")
+    period = state.get("f_period") or (first, last)
+    if len(period) == 2:
+        start, end = period
+        state["_period"] = (start, end)
+    else:  # the user has picked only the first date of a new range so far
+        start, end = state.get("_period", (first, last))
+    filters = Filters(
+        start=None if start <= first else start,
+        end=None if end >= last else end,
+        segments=tuple(state.get("f_segments") or ()),
+        regions=tuple(state.get("f_regions") or ()),
+    )
+    _write_url(filters)
+    state["filters"] = filters
+    return filters
+
+
+def current_filters() -> Filters:
+    return st.session_state.get("filters", Filters())
