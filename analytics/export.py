@@ -31,7 +31,10 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         series = out[column]
         if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
-            out[column] = series.map(_safe_text).astype(object)
+            text = series.astype(object)
+            is_text = text.map(type).eq(str) if series.dtype == object else series.notna()
+            risky = is_text & series.astype("string").str.startswith(FORMULA_START).fillna(False)
+            out[column] = text.where(~risky, "'" + series.astype("string").astype(object))
     if out.columns.dtype == object:
         out.columns = [_safe_text(c) for c in out.columns]
     return out
@@ -54,7 +57,16 @@ def round_for_export(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(frame: pd.DataFrame, path) -> None:
-    neutralise(round_for_export(frame)).to_csv(path, index=False, lineterminator="\n")
+    """Write ``frame`` as UTF-8 CSV (Arrow's writer: several times faster than pandas')."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    safe = neutralise(round_for_export(frame))
+    for column in safe.columns:
+        if isinstance(safe[column].dtype, pd.CategoricalDtype):
+            safe[column] = safe[column].astype(object)
+    table = pa.Table.from_pandas(safe, preserve_index=False)
+    pa_csv.write_csv(table, path, pa_csv.WriteOptions(quoting_style="needed"))
 
 
 def to_excel_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:

@@ -124,8 +124,22 @@ def detect_date_format(samples: list[str]) -> str:
     return best
 
 
-def number_sql(raw: str, decimal: str, target: str) -> str:
-    """SQL parsing the trimmed text ``raw`` into ``target``; NULL when not a number."""
+def fast_number_sql(raw: str, decimal: str, target: str) -> str:
+    """DuckDB's own cast: right for plain numbers, NULL for anything it cannot read.
+
+    With a decimal comma, a value holding a point (``1.234``: a thousands point) must not
+    be cast natively, because DuckDB would read it as a decimal point.
+    """
+    cast = f"TRY_CAST({raw} AS {target})"
+    if decimal == ",":
+        cast = f"CASE WHEN NOT contains({raw}, '.') THEN {cast} END"
+    return cast
+
+
+def slow_number_sql(raw: str, decimal: str, target: str) -> str:
+    """SQL parsing the text ``raw`` into ``target`` the long way: grouping, currency
+    symbols, ``(5.00)`` and ``5.00-`` negatives, either decimal mark. NULL when not a number.
+    """
     group = "," if decimal == "." else "."
     clean = f"regexp_replace({raw}, '[\\s\\x{{a0}}\\x{{202f}}''$€£¥]', '', 'g')"
     signed = (
@@ -140,33 +154,51 @@ def number_sql(raw: str, decimal: str, target: str) -> str:
     plain = f"replace({signed}, '{group}', '')"
     if decimal == ",":
         plain = f"replace({plain}, ',', '.')"
-    slow = (
+    return (
         f"CASE WHEN regexp_full_match({signed}, '{pattern}') "
         f"THEN TRY_CAST({plain} AS {target}) END"
     )
-    if decimal == ".":
-        fast = f"TRY_CAST({raw} AS {target})"
-    else:
-        fast = f"CASE WHEN NOT contains({raw}, '.') THEN TRY_CAST({raw} AS {target}) END"
-    value = f"COALESCE({fast}, {slow})"
+
+
+def number_sql(fast: str, raw: str, decimal: str, target: str) -> str:
+    """The parsed number: the fast cast where it worked, the slow parse elsewhere.
+
+    ``fast`` names a column already holding :func:`fast_number_sql`; a ``CASE`` runs the
+    slow parse only on the rows where the fast cast gave nothing.
+    """
+    ok = f"{fast} IS NOT NULL" + (f" AND isfinite({fast})" if target == "DOUBLE" else "")
+    slow = slow_number_sql(raw, decimal, target)
     if target == "DOUBLE":
-        value = f"(CASE WHEN isfinite({value}) THEN {value} END)"
-    return value
+        slow = f"(CASE WHEN isfinite({slow}) THEN {slow} END)"
+    return f"(CASE WHEN {ok} THEN {fast} ELSE {slow} END)"
 
 
 UNAMBIGUOUS_DATES = ("dmy_dot", "ymd_slash")
 
 
-def date_sql(raw: str, fmt: str) -> str:
-    """SQL parsing ``raw`` as a date: ISO, the unambiguous formats, and the column's own."""
-    iso = f"CASE WHEN regexp_full_match({raw}, '{_ISO_RE}') THEN TRY_CAST({raw} AS DATE) END"
+def fast_date_sql(raw: str) -> str:
+    return f"TRY_CAST({raw} AS DATE)"
+
+
+def date_sql(fast: str, raw: str, fmt: str) -> str:
+    """The parsed date: DuckDB's ISO cast, else ISO, the column's own format and the
+    unambiguous ones on the trimmed text.
+
+    The fast cast also accepts ``epoch`` and ``infinity``; only a finite result from a
+    value starting with a digit counts.
+    """
+    ok = f"{fast} IS NOT NULL AND isfinite({fast}) AND ascii({raw}) BETWEEN 48 AND 57"
+    text = f"trim({raw})"
+    iso = (
+        f"CASE WHEN regexp_full_match({text}, '{_ISO_RE}') THEN TRY_CAST({text} AS DATE) END"
+    )
     parts = [iso]
     for name in (fmt, *UNAMBIGUOUS_DATES):
         strptime = DATE_FORMATS[name][1]
-        part = f"TRY_CAST(try_strptime(split_part({raw}, ' ', 1), '{strptime}') AS DATE)"
+        part = f"TRY_CAST(try_strptime(split_part({text}, ' ', 1), '{strptime}') AS DATE)"
         if strptime and part not in parts:
             parts.append(part)
-    return f"COALESCE({', '.join(parts)})" if len(parts) > 1 else iso
+    return f"(CASE WHEN {ok} THEN {fast} ELSE COALESCE({', '.join(parts)}) END)"
 
 
 # --- checks -------------------------------------------------------------------------
@@ -181,15 +213,27 @@ class Check:
 
 
 def column_checks(col: Column, date_label: str | None) -> list[Check]:
+    """The checks of one column, as SQL cheap enough to run on every row.
+
+    Id and text columns arrive trimmed; numbers and dates do not (trimming millions of
+    values costs more than parsing them), so a ``CASE`` trims only the rows whose value
+    did not parse.
+    """
     r, t = f"r_{col.name}", f"t_{col.name}"
     checks = []
+    parsed = col.kind in ("money", "number", "date")
+    blank = f"CASE WHEN {t} IS NULL THEN {r} IS NULL OR trim({r}) = '' ELSE false END"
     if col.not_empty:
-        checks.append(Check(col.name, f"{r} IS NULL", "is empty", show_value=False))
+        condition = blank if parsed else f"{r} IS NULL"
+        checks.append(Check(col.name, condition, "is empty", show_value=False))
+    unreadable = (
+        f"CASE WHEN {t} IS NULL AND {r} IS NOT NULL THEN trim({r}) <> '' ELSE false END"
+    )
     if col.kind in ("money", "number"):
-        checks.append(Check(col.name, f"{r} IS NOT NULL AND {t} IS NULL", "is not a number"))
+        checks.append(Check(col.name, unreadable, "is not a number"))
     if col.kind == "date":
         message = f"is not a valid date (expected {date_label})"
-        checks.append(Check(col.name, f"{r} IS NOT NULL AND {t} IS NULL", message))
+        checks.append(Check(col.name, unreadable, message))
     if col.minimum == "zero":
         checks.append(Check(col.name, f"{t} < 0", "must not be negative"))
     if col.minimum == "positive":
@@ -295,7 +339,9 @@ class Importer:
     def _problem(self, problem: Problem) -> None:
         self.staged.problems.append(problem)
 
-    def _open(self, table: str, path: Path, display: str) -> Source:
+    def _open(
+        self, table: str, path: Path, display: str, encoding: str | None = None
+    ) -> Source:
         self._serial += 1
         suffix = path.suffix.lower()
         if suffix == ".xlsx":
@@ -308,7 +354,7 @@ class Importer:
             )
         if suffix == ".parquet":
             return open_parquet(table, path, display, self.con)
-        return open_csv(table, path, display, self.workdir, self._serial)
+        return open_csv(table, path, display, self.workdir, self._serial, encoding)
 
     def _match_columns(
         self, spec: Table, source: Source, mapping: dict[str, str]
@@ -365,9 +411,13 @@ class Importer:
             return "mdy_slash", True
         return ("dmy_slash" if delimiter == ";" else "mdy_slash"), False
 
-    def _stage_file(self, table: str, path: Path, display: str, mapping: dict[str, str]) -> None:
+    def _stage_file(
+        self, table: str, path: Path, display: str, mapping: dict[str, str],
+        encoding: str | None = None,
+    ) -> None:
         spec = TABLES[table]
-        source = self._open(table, path, display)
+        warnings_before = len(self.staged.warnings)
+        source = self._open(table, path, display, encoding)
         self.staged.warnings.extend(source.notes)
         matched = self._match_columns(spec, source, mapping)
         if matched is None:
@@ -393,24 +443,33 @@ class Importer:
                     )
             date_formats[col.name] = fmt
 
+        present = [c for c in spec.columns if c.name in matched]
         raw_select = [
             f"NULLIF(trim({source.column_sql(matched[c.name])}), '') AS r_{c.name}"
-            for c in spec.columns
-            if c.name in matched
+            if c.kind in ("id", "text")
+            else f"{source.column_sql(matched[c.name])} AS r_{c.name}"
+            for c in present
         ]
         if source.kind == "xlsx":
             raw_select.append('"_line"')
+        fast = [
+            fast_number_sql(f"r_{c.name}", decimal, SQL_TYPES[c.kind]) + f" AS f_{c.name}"
+            if c.kind in ("money", "number")
+            else f"{fast_date_sql(f'r_{c.name}')} AS f_{c.name}"
+            for c in present
+            if c.kind in ("money", "number", "date")
+        ]
         typed, checks = [], []
         for col in spec.columns:
             target = SQL_TYPES[col.kind]
             if col.name not in matched:
                 typed.append(self._default(table, col, matched))
                 continue
-            raw = f"r_{col.name}"
+            raw, first = f"r_{col.name}", f"f_{col.name}"
             if col.kind in ("money", "number"):
-                expr = number_sql(raw, decimal, target)
+                expr = number_sql(first, raw, decimal, target)
             elif col.kind == "date":
-                expr = date_sql(raw, date_formats[col.name])
+                expr = date_sql(first, raw, date_formats[col.name])
             else:
                 expr = raw
             typed.append(f"{expr} AS t_{col.name}")
@@ -418,10 +477,10 @@ class Importer:
             checks.extend(column_checks(col, label))
         bad = " OR ".join(f"coalesce({c.condition}, false)" for c in checks) or "false"
         inner = (
-            f"SELECT {', '.join(typed)}, "
-            f"{', '.join(f'r_{c.name}' for c in spec.columns if c.name in matched)}"
+            f"SELECT {', '.join(typed)}, {', '.join(f'r_{c.name}' for c in present)}"
             f"{', _line' if source.kind == 'xlsx' else ''} "
-            f"FROM (SELECT {', '.join(raw_select)} FROM {source.from_sql})"
+            f"FROM (SELECT *{', ' if fast else ''}{', '.join(fast)} "
+            f"FROM (SELECT {', '.join(raw_select)} FROM {source.from_sql}))"
         )
         out_cols = [f"t_{c.name} AS {c.name}" for c in spec.columns]
         if source.kind == "xlsx":
@@ -438,6 +497,13 @@ class Importer:
             line_sql=source.line_sql,
         )
         self.staged.tables[table] = staged
+        if source.rejects and source.encoding == "utf-8" and self._invalid_encoding(source):
+            # Not UTF-8 after all (the first bytes were): read it again as Windows-1252.
+            self.con.execute(f"DROP TABLE IF EXISTS {quote_ident(name)}")
+            del self.staged.tables[table]
+            del self.staged.warnings[warnings_before:]
+            self._stage_file(table, path, display, mapping, encoding="windows-1252")
+            return
         if source.rejects and self._report_rejects(source):
             return
         staged.rows = self.con.execute(f"SELECT count(*) FROM {quote_ident(name)}").fetchall()[0][0]
@@ -488,6 +554,15 @@ class Importer:
                         f"{display}: {empty:,} row(s) with an empty {column}, taken as "
                         f"{'0' if default == '0' else 'net_revenue'}."
                     )
+
+    def _invalid_encoding(self, source: Source) -> bool:
+        found = self.con.execute(
+            f"SELECT count(*) FROM {source.rejects} WHERE error_type = 'INVALID ENCODING'"
+        ).fetchall()[0][0]
+        if found:
+            self.con.execute(f"DROP TABLE IF EXISTS {source.rejects}")
+            self.con.execute(f"DROP TABLE IF EXISTS {source.rejects}_scan")
+        return bool(found)
 
     def _report_rejects(self, source: Source) -> bool:
         rows = self.con.execute(
@@ -614,7 +689,6 @@ class Importer:
                     f"{activities.source.display}: {undated:,} row(s) without a date count in "
                     "every period."
                 )
-        self._customer_coverage()
 
     def _duplicates(self, staged: StagedTable, key: str) -> None:
         name, line = quote_ident(staged.name), staged.line_sql
@@ -684,23 +758,3 @@ class Importer:
                 self._problem(Problem(display, "names a resource but the dataset has no "
                                       "resources file", line=int(line), column="resource",
                                       value=value, line_word=word))
-
-    def _customer_coverage(self) -> None:
-        tables = self.staged.tables
-        customers = tables.get("customers")
-        if customers is None or self.staged.problems:
-            return
-        master = quote_ident(customers.name)
-        for table in ("transactions", "activities"):
-            staged = tables.get(table)
-            if staged is None:
-                continue
-            missing = self.con.execute(
-                f"SELECT count(DISTINCT customer_id) FROM {quote_ident(staged.name)} "
-                f"WHERE customer_id NOT IN (SELECT customer_id FROM {master})"
-            ).fetchall()[0][0]
-            if missing:
-                self.staged.warnings.append(
-                    f"{staged.source.display}: {missing:,} customer_id(s) not in "
-                    f"{customers.source.display}; they are analysed without name or segment."
-                )

@@ -67,8 +67,11 @@ UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 def _check_text(path: Path, display: str) -> tuple[str, bytes]:
     """Return (encoding, first bytes); raise for empty or binary files.
 
-    The encoding is ``utf-8``, ``utf-16`` (Excel's "Unicode text" export, recognised by
-    its byte-order mark) or ``windows-1252`` for any other text that is not valid UTF-8.
+    The encoding is ``utf-16`` (Excel's "Unicode text" export, recognised by its
+    byte-order mark), ``windows-1252`` when the first bytes are not valid UTF-8, and
+    otherwise ``utf-8``. Invalid UTF-8 further in is caught by DuckDB while reading
+    (an ``INVALID ENCODING`` reject), and the importer then reads the file again as
+    Windows-1252: validating every byte here would cost more than the parse itself.
     """
     size = path.stat().st_size
     if size == 0:
@@ -82,16 +85,13 @@ def _check_text(path: Path, display: str) -> tuple[str, bytes]:
         )
     if head.startswith(UTF16_BOMS):
         return "utf-16", head
-    if b"\x00" in head:
-        raise SourceError(f"{display}: is not a text file (CSV expected)")
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    # A NUL byte never occurs in text; searching for one is as fast as reading the file.
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            if b"\x00" in chunk:
+                raise SourceError(f"{display}: is not a text file (CSV expected)")
     try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(CHUNK):
-                if b"\x00" in chunk:
-                    raise SourceError(f"{display}: is not a text file (CSV expected)")
-                decoder.decode(chunk)
-        decoder.decode(b"", final=True)
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) == size)
     except UnicodeDecodeError:
         return "windows-1252", head
     return "utf-8", head
@@ -143,8 +143,13 @@ def sniff_delimiter(head: str) -> str:
     return best
 
 
-def open_csv(table: str, path: Path, display: str, workdir: Path, serial: int) -> Source:
-    encoding, head_bytes = _check_text(path, display)
+def open_csv(
+    table: str, path: Path, display: str, workdir: Path, serial: int,
+    encoding: str | None = None,
+) -> Source:
+    """A CSV source; ``encoding`` forces one (after DuckDB found the file is not UTF-8)."""
+    detected, head_bytes = _check_text(path, display)
+    encoding = encoding or detected
     notes = []
     read_path = path
     if encoding == "utf-8":

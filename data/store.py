@@ -517,32 +517,37 @@ class Store:
         segments: list[str] | None = None,
         regions: list[str] | None = None,
     ) -> CustomerBase:
-        """Aggregate the dataset to one row per customer for a period and filter."""
-        params = {"start": start, "end": end}
-        revenue = self.query_df(read_sql("customer_revenue"), params)
-        activity = self.query_df(read_sql("customer_activity"), params)
-        attributes = self.query_df(read_sql("customer_attributes"))
+        """Aggregate the dataset to one row per customer for a period and filter.
+
+        The joins and sums run in DuckDB; Python only scatters the (row, column,
+        quantity) triples into the activity matrix.
+        """
+        period = {"start": start, "end": end}
+        chosen = {
+            **period,
+            "segments": list(segments) if segments else None,
+            "regions": list(regions) if regions else None,
+        }
+        with self.cursor() as cur:
+            cur.execute(read_sql("period_activity"), period)
+            cur.execute(read_sql("selected_customers"), chosen)
+            table = cur.execute(
+                "SELECT * EXCLUDE (row_index) FROM selected_customers ORDER BY row_index"
+            ).df()
+            triples = cur.execute(read_sql("customer_volumes")).fetchnumpy()
+            totals = cur.execute(read_sql("activity_totals")).df()
+            cur.execute("DROP TABLE IF EXISTS selected_customers")
+            cur.execute("DROP TABLE IF EXISTS period_activity")
         rates, resources = self.rate_card()
         info = self.info()
-        ids = pd.Index(
-            np.union1d(revenue["customer_id"].to_numpy(str), activity["customer_id"].to_numpy(str)),
-            name="customer_id",
-        )
-        table = revenue.set_index("customer_id").reindex(ids)
-        for column in ("list_revenue", "net_revenue", "cogs", "invoice_lines", "orders", "units"):
-            table[column] = table[column].fillna(0)
-        attrs = attributes.set_index("customer_id").rename(columns={"wallet_amount": "wallet"})
-        table = attrs.reindex(ids).join(table)
-        mask = np.ones(len(table), dtype=bool)
-        if segments:
-            mask &= table["segment"].isin(segments).to_numpy()
-        if regions:
-            mask &= table["region"].isin(regions).to_numpy()
-        table = table[mask]
-        volumes = _pivot(activity, table.index, rates["activity"].tolist())
+        table = table.set_index("customer_id")
+        activities = rates["activity"].tolist()
+        matrix = np.zeros((len(table), len(activities)))
+        np.add.at(matrix, (triples["row_index"].astype(np.int64),
+                           triples["column_index"].astype(np.int64)), triples["quantity"])
+        volumes = pd.DataFrame(matrix, index=table.index, columns=activities)
         period_volume = (
-            activity.groupby("activity")["quantity"].sum()
-            .reindex(rates["activity"]).fillna(0.0).astype(float)
+            totals.set_index("activity")["quantity"].reindex(activities).fillna(0.0)
         )
         warnings = []
         has_dates = info is not None and info.has_column("activities", "date")
@@ -550,6 +555,13 @@ class Store:
             warnings.append(
                 "Activities have no dates: all of their volume counts in the chosen period."
             )
+        if info is not None and info.rows.get("customers"):
+            unknown = int((~table["in_master"]).sum())
+            if unknown and not (segments or regions):
+                warnings.append(
+                    f"{unknown:,} customer(s) with invoice lines or activity have no row in the "
+                    "customer master data: they are analysed without name, segment or region."
+                )
         fraction = _period_fraction(info, start, end)
         if fraction == 0.0 and (start or end):
             warnings.append("The chosen period lies outside the data's dates.")
@@ -576,17 +588,6 @@ class CustomerHistory:
 
 class StoreError(Exception):
     """The database itself cannot be used (locked by another process, unreadable)."""
-
-
-def _pivot(long: pd.DataFrame, index: pd.Index, activities: list[str]) -> pd.DataFrame:
-    """Long (customer_id, activity, quantity) rows to a customers x activities matrix."""
-    matrix = np.zeros((len(index), len(activities)))
-    if len(long) and len(index):
-        rows = index.get_indexer(long["customer_id"].astype(str))
-        cols = pd.Index(activities).get_indexer(long["activity"])
-        keep = (rows >= 0) & (cols >= 0)
-        np.add.at(matrix, (rows[keep], cols[keep]), long["quantity"].to_numpy(float)[keep])
-    return pd.DataFrame(matrix, index=index, columns=activities)
 
 
 def _period_fraction(info: DatasetInfo | None, start, end) -> float:

@@ -396,3 +396,18 @@ def test_utf16_unicode_text_export_loads(tmp_path):
     rows = store.query_df("SELECT customer_id, net_revenue FROM transactions")
     assert rows["customer_id"].tolist() == ["Müller"]
     assert float(rows["net_revenue"].iloc[0]) == 12.5
+
+
+def test_windows_1252_bytes_far_into_a_utf8_looking_file(tmp_path):
+    """The first 64 KB are plain ASCII; a cp1252 name appears only near the end."""
+    folder = tmp_path / "late1252"
+    folder.mkdir()
+    filler = "".join(f"C{i:05d},2024-01-05,1.00\n" for i in range(5000))
+    text = "customer_id,date,net_revenue\n" + filler + "Müller & Söhne,2024-01-06,2.50\n"
+    (folder / "transactions.csv").write_bytes(text.encode("cp1252"))
+    store = Store(":memory:")
+    result = store.load_folder(folder)
+    assert result.rows["transactions"] == 5001
+    assert any("Windows-1252" in w for w in result.warnings)
+    names = store.query_df("SELECT customer_id FROM transactions WHERE net_revenue = 2.5")
+    assert names["customer_id"].tolist() == ["Müller & Söhne"]

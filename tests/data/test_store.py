@@ -154,3 +154,13 @@ def test_capacity_is_measured_on_the_whole_base_under_a_segment_filter(dataset):
                    capacity_volume=subset.period_volume)
     assert part.unused_capacity_cost == whole.unused_capacity_cost == 1600.0 - 512.0
     assert part.totals()["cost_to_serve"] == 2 * 32.0
+
+
+def test_customers_missing_from_master_data_are_kept_and_counted(dataset):
+    store = Store(":memory:")
+    store.load_folder(dataset)
+    base = store.customer_base()
+    # C4 has activity but no master row; it is analysed, and the warning counts it.
+    assert not base.customers.loc["C4", "in_master"]
+    assert base.customers["in_master"].sum() == 3
+    assert any(w.startswith("1 customer(s)") for w in base.warnings)

@@ -1,5 +1,6 @@
--- Driver volume per customer and activity in the period.
+-- Driver volume per customer and activity in the period, kept for the next queries.
 -- Rows without a date count in every period. Parameters: $start, $end.
+create or replace temp table period_activity as
 select
     customer_id,
     activity,
