@@ -96,6 +96,7 @@ def cmd_load(args) -> int:
 
 def cmd_report(args) -> int:
     from analytics.analysis import analyse
+    from analytics.breakdown import breakdown
     from analytics.export import to_csv
     from data import Store
 
@@ -141,6 +142,9 @@ def cmd_report(args) -> int:
     to_csv(analysis.whale_export(), out / "whale.csv")
     if not analysis.capacity.empty:
         to_csv(analysis.capacity_export(), out / "capacity.csv")
+    for attribute, file_name in (("segment", "segments.csv"), ("region", "regions.csv")):
+        if attribute in analysis.pnl.columns and analysis.pnl[attribute].notna().any():
+            to_csv(breakdown(analysis.pnl, attribute), out / file_name)
     summary = analysis.summary()
     summary["period"] = {
         "start": args.start.isoformat() if args.start else None,

@@ -62,14 +62,17 @@ def customer_pnl(
     Returns
     -------
     DataFrame indexed by ``customer_id`` with the attributes, :data:`PNL_COLUMNS`, and one
-    ``cts_<activity>`` column per activity. Percentages are NaN when net revenue is zero
-    or negative.
+    ``cts_<activity>`` column per activity, in cents (rounded half to even). Percentages
+    are NaN when net revenue is zero or negative.
     """
     missing = [c for c in ("list_revenue", "net_revenue", "cogs") if c not in customers.columns]
     if missing:
         raise KeyError(f"customers lacks column(s): {', '.join(missing)}")
     volumes = volumes.reindex(customers.index).fillna(0.0)
-    cts = cost_by_activity(volumes, rate_table)
+    # Each customer's cost per activity is assigned in whole cents (as an invoice would
+    # be), so cost to serve, profit and every total are sums of cent amounts and the
+    # exported columns add up exactly to the summary.
+    cts = cost_by_activity(volumes, rate_table).round(2)
     list_revenue = customers["list_revenue"].to_numpy(dtype=float)
     net_revenue = customers["net_revenue"].to_numpy(dtype=float)
     cogs = customers["cogs"].to_numpy(dtype=float)
