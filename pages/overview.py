@@ -10,7 +10,7 @@ from analytics.charts import whale_figure  # noqa: E402
 from analytics.findings import findings  # noqa: E402
 from pages.ui.frame import current_filters  # noqa: E402
 from pages.ui.state import CURRENCY, dataset_info, filtered_analysis  # noqa: E402
-from pages.ui.widgets import kpi_row, md_escape  # noqa: E402
+from pages.ui.widgets import kpi_row, md_escape, show_chart  # noqa: E402
 
 info = dataset_info()
 filters = current_filters()
@@ -29,7 +29,7 @@ kpi_row(result)
 with st.container(border=True):
     st.subheader("Whale curve")
     names = result.pnl["name"] if "name" in result.pnl.columns else None
-    st.plotly_chart(whale_figure(result.whale, names, CURRENCY), width="stretch")
+    show_chart(whale_figure(result.whale, names, CURRENCY), "whale-curve", key="whale")
     for sentence in findings(result.whale.summary, CURRENCY):
         st.text(sentence)
 

@@ -70,3 +70,17 @@ def download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx", icon=":material/table_view:", width="stretch",
     )
+
+
+def show_chart(figure, name: str, key: str | None = None, **kwargs):
+    """A Plotly chart whose toolbar saves it as a PNG named after the view.
+
+    Extra keyword arguments go to ``st.plotly_chart`` (``on_select``,
+    ``selection_mode``...); its return value (the selection) is passed back.
+    """
+    config = {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
+        "modeBarButtonsToRemove": ["lasso2d", "autoScale2d"],
+    }
+    return st.plotly_chart(figure, width="stretch", config=config, key=key, **kwargs)
