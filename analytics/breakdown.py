@@ -45,3 +45,49 @@ def breakdown(pnl: pd.DataFrame, by: str) -> pd.DataFrame:
     return grouped.sort_values(["profit", by], ascending=[False, True], kind="stable").reset_index(
         drop=True
     )
+
+
+def activity_costs(pnl: pd.DataFrame, rate_table: pd.DataFrame) -> pd.DataFrame:
+    """Cost to serve by activity across the customer base, most costly first.
+
+    Returns ``activity, resource, rate, cost, share_pct`` (of total cost to serve),
+    ``customers`` (how many use it) and ``top_customer_share_pct`` (the share of the
+    activity's cost caused by its biggest user: high values point at a Kanthal).
+    """
+    from analytics.pnl import CTS_PREFIX
+
+    rows = []
+    total = float(pnl["cost_to_serve"].sum()) if len(pnl) else 0.0
+    for record in rate_table.itertuples():
+        column = CTS_PREFIX + str(record.activity)
+        cost = pnl[column] if column in pnl.columns else pd.Series(dtype=float)
+        amount = float(cost.sum())
+        rows.append({
+            "activity": record.activity,
+            "resource": record.resource,
+            "rate": record.rate,
+            "cost": amount,
+            "share_pct": 100.0 * amount / total if total > 0 else float("nan"),
+            "customers": int((cost > 0).sum()),
+            "top_customer_share_pct": 100.0 * float(cost.max()) / amount if amount > 0
+            else float("nan"),
+        })
+    frame = pd.DataFrame(rows, columns=["activity", "resource", "rate", "cost", "share_pct",
+                                        "customers", "top_customer_share_pct"])
+    return frame.sort_values(["cost", "activity"], ascending=[False, True]).reset_index(drop=True)
+
+
+def activity_cost_by(pnl: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Cost of each activity (columns) per value of ``by`` (rows), as % of that group's
+    net revenue: which activities weigh on which segment. NaN where a group has no
+    positive net revenue."""
+    from analytics.pnl import activity_columns
+
+    columns = activity_columns(pnl)
+    key = pnl[by].astype(object).where(pnl[by].notna(), UNSET)
+    grouped = pnl[[*columns, "net_revenue"]].groupby(key.to_numpy(), sort=True).sum()
+    revenue = grouped.pop("net_revenue").to_numpy()
+    shares = {
+        column[len("cts_"):]: pct_of(grouped[column].to_numpy(), revenue) for column in columns
+    }
+    return pd.DataFrame(shares, index=grouped.index.rename(by))

@@ -8,7 +8,9 @@ subset of HTML in labels.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -107,3 +109,366 @@ def _typical_band(fig: go.Figure) -> None:
         fill="toself", fillcolor="rgba(230,159,0,0.12)", line={"width": 0},
         name="Typical range (Kaplan & Narayanan)", hoverinfo="skip",
     ))
+
+
+def capacity_figure(capacity: pd.DataFrame, currency: str = "$") -> go.Figure:
+    """Practical capacity per resource, split into used and unused (in %), with the cost
+    of the unused part written beside each bar."""
+    frame = capacity.iloc[::-1]
+    used_pct = frame["used_pct"].clip(upper=100)
+    unused_pct = (100 - frame["used_pct"]).clip(lower=0)
+    names = frame["resource"].map(escape)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        y=names, x=used_pct, orientation="h", name="Used", marker_color=BLUE,
+        hovertemplate="%{y}: %{x:.1f}% used<extra></extra>",
+    ))
+    fig.add_trace(go.Bar(
+        y=names, x=unused_pct, orientation="h", name="Unused", marker_color=ORANGE,
+        text=[f"unused {currency}{v:,.0f}" if v > 0 else "" for v in frame["unused_cost"]],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{x:.1f}% unused<extra></extra>",
+    ))
+    over = frame[frame["used_pct"] > 100]
+    for row in over.itertuples():
+        fig.add_annotation(x=100, y=escape(row.resource), text=f"{row.used_pct:.0f}% used",
+                           showarrow=False, xanchor="left", font={"color": VERMILLION})
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
+    fig.update_xaxes(title="% of practical capacity", ticksuffix="%", range=[0, 125])
+    return base_layout(fig, height=max(220, 70 * len(frame) + 80))
+
+
+def activity_cost_figure(costs: pd.DataFrame, currency: str = "$", top: int = 15) -> go.Figure:
+    """Total cost to serve per activity (the most costly first), coloured by resource."""
+    frame = costs.head(top).iloc[::-1]
+    resources = frame["resource"].fillna("(direct cost)").astype(str)
+    colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(sorted(set(resources)))}
+    fig = go.Figure()
+    for resource in sorted(set(resources)):
+        part = frame[resources.to_numpy() == resource]
+        fig.add_trace(go.Bar(
+            y=part["activity"].map(escape), x=part["cost"], orientation="h",
+            name=escape(resource), marker_color=colours[resource],
+            customdata=part[["share_pct", "customers"]].to_numpy(),
+            hovertemplate=f"%{{y}}: {currency}%{{x:,.0f}} (%{{customdata[0]:.1f}}% of cost to "
+            "serve, %{customdata[1]:,} customers)<extra></extra>",
+        ))
+    fig.update_yaxes(categoryorder="array", categoryarray=list(frame["activity"].map(escape)))
+    fig.update_xaxes(title=f"Cost to serve ({currency})", tickprefix=currency)
+    return base_layout(fig, height=max(260, 28 * len(frame) + 120))
+
+
+def activity_heatmap_figure(shares: pd.DataFrame) -> go.Figure:
+    """Activity cost as % of each group's net revenue (groups x activities)."""
+    order = shares.sum(axis=0).sort_values(ascending=False).index
+    frame = shares[order]
+    text = [[("" if pd.isna(v) else f"{v:.1f}%") for v in row] for row in frame.to_numpy()]
+    fig = go.Figure(go.Heatmap(
+        z=frame.to_numpy(), x=[escape(c) for c in frame.columns],
+        y=[escape(i) for i in frame.index], colorscale="Blues", text=text,
+        texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{z:.2f}% of net revenue"
+        "<extra></extra>", colorbar={"title": "% of net<br>revenue", "ticksuffix": "%"},
+    ))
+    fig.update_xaxes(tickangle=-35, showgrid=False)
+    fig.update_yaxes(showgrid=False, autorange="reversed")
+    return base_layout(fig, height=max(260, 45 * len(frame) + 160))
+
+
+# --- Customers page: the quadrant map and one customer's detail -------------------------
+
+QUADRANT_CORNERS = (
+    # (quadrant, x in the axis domain, y in the axis domain, anchor)
+    ("passive", 0.01, 0.99, ("left", "top")),
+    ("carriage_trade", 0.99, 0.99, ("right", "top")),
+    ("bargain_basement", 0.01, 0.01, ("left", "bottom")),
+    ("aggressive", 0.99, 0.01, ("right", "bottom")),
+)
+QUADRANT_NAMES = {
+    "passive": "Passive",
+    "carriage_trade": "Carriage trade",
+    "bargain_basement": "Bargain basement",
+    "aggressive": "Aggressive",
+}
+THRESHOLD_WORDS = {"median": "median", "mean": "mean", "custom": "threshold"}
+PROFIT_SCALE = "BrBG"  # diverging, colour-blind safe: brown = loss, teal = profit
+WEBGL_ABOVE = 2000
+
+
+@dataclass(frozen=True)
+class MapExtent:
+    """What the quadrant map shows: its axis ranges and who is off or at its edges."""
+
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    placed: int  # customers with positive net revenue (on the map)
+    unplaced: int  # customers without positive net revenue (cannot be placed)
+    pinned: int  # placed customers beyond the axes, drawn on the edge
+    low_pct: float
+    high_pct: float
+
+
+def _spread(values: np.ndarray, low_pct: float, high_pct: float,
+            must_show: tuple[float, ...]) -> tuple[float, float]:
+    lo, hi = (np.percentile(values, [low_pct, high_pct]) if len(values) else (0.0, 1.0))
+    lo, hi = min(lo, *must_show), max(hi, *must_show)
+    pad = max(hi - lo, 1.0) * 0.06
+    return float(lo - pad), float(hi + pad)
+
+
+def quadrant_map_extent(
+    pnl: pd.DataFrame, limits, low_pct: float = 1.0, high_pct: float = 99.0
+) -> MapExtent:
+    """Axis ranges of the quadrant map, robust to outliers.
+
+    Each axis spans the ``low_pct``-``high_pct`` percentiles of the customers with
+    positive net revenue, widened to show 0 and the threshold; customers beyond are
+    pinned to the edge by :func:`quadrant_map_figure` and counted in ``pinned``.
+    """
+    placed = pnl[pnl["net_revenue"].to_numpy(dtype=float) > 0]
+    x = placed["cost_to_serve_pct"].to_numpy(dtype=float)
+    y = placed["net_margin_pct"].to_numpy(dtype=float)
+    x_range = _spread(x, low_pct, high_pct, (0.0, float(limits.cost_to_serve_pct)))
+    y_range = _spread(y, low_pct, high_pct, (0.0, float(limits.net_margin_pct)))
+    outside = ((x < x_range[0]) | (x > x_range[1]) | (y < y_range[0]) | (y > y_range[1]))
+    return MapExtent(x_range, y_range, len(placed), len(pnl) - len(placed),
+                     int(outside.sum()), low_pct, high_pct)
+
+
+def _money_text(values: np.ndarray, currency: str) -> np.ndarray:
+    """Whole-currency amounts as text (-$1,235), for hover labels."""
+    sign = np.where(values < 0, "-", "")
+    body = pd.Series(np.abs(values)).map("{:,.0f}".format).to_numpy()
+    return np.char.add(np.char.add(sign.astype(str), escape(currency)), body.astype(str))
+
+
+def _below_diagonal(x0: float, x1: float, y0: float, y1: float) -> str:
+    """SVG path of the part of the plot rectangle below y = x (the loss-making side)."""
+    corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+    kept: list[tuple[float, float]] = []
+    for i, (ax, ay) in enumerate(corners):
+        bx, by = corners[(i + 1) % 4]
+        a_in, b_in = ay <= ax, by <= bx
+        if a_in:
+            kept.append((ax, ay))
+        if a_in != b_in:  # the edge crosses the diagonal
+            t = (ay - ax) / ((ay - ax) - (by - bx))
+            px = ax + t * (bx - ax)
+            kept.append((px, px))
+    if len(kept) < 3:
+        return ""
+    return "M " + " L ".join(f"{px},{py}" for px, py in kept) + " Z"
+
+
+def quadrant_map_figure(
+    pnl: pd.DataFrame,
+    limits,
+    currency: str = "$",
+    *,
+    selected: object | None = None,
+    extent: MapExtent | None = None,
+    webgl_above: int = WEBGL_ABOVE,
+    height: int = 560,
+) -> go.Figure:
+    """Net margin versus cost to serve: one bubble per customer (Shapiro et al.).
+
+    x = cost to serve % of net revenue, y = net margin % of net revenue, bubble area =
+    net revenue, colour = operating profit on a diverging scale centred on zero. The
+    break-even diagonal, the thresholds and the four quadrant names are drawn; the
+    loss-making side of the diagonal is tinted. Customers without positive net revenue
+    are left off; customers beyond the axis ranges of ``extent`` are pinned to the edge
+    as triangles (their hover label keeps the true values). Each point carries its
+    ``customer_id`` as ``customdata[0]`` (for selection); labels are HTML-escaped.
+    Above ``webgl_above`` points the bubbles are drawn with WebGL.
+    """
+    extent = extent or quadrant_map_extent(pnl, limits)
+    (x0, x1), (y0, y1) = extent.x_range, extent.y_range
+    placed = pnl[pnl["net_revenue"].to_numpy(dtype=float) > 0]
+    placed = placed.iloc[np.argsort(-placed["net_revenue"].to_numpy(dtype=float), kind="stable")]
+    ids = placed.index.to_numpy()
+    revenue = placed["net_revenue"].to_numpy(dtype=float)
+    profit = placed["profit"].to_numpy(dtype=float)
+    x = placed["cost_to_serve_pct"].to_numpy(dtype=float)
+    y = placed["net_margin_pct"].to_numpy(dtype=float)
+
+    # Points beyond the ranges sit just inside the edge, as a triangle pointing out.
+    inset_x, inset_y = (x1 - x0) * 0.006, (y1 - y0) * 0.008
+    shown_x = np.clip(x, x0 + inset_x, x1 - inset_x)
+    shown_y = np.clip(y, y0 + inset_y, y1 - inset_y)
+    symbol = np.full(len(placed), "circle", dtype=object)
+    symbol[y < y0] = "triangle-down"
+    symbol[y > y1] = "triangle-up"
+    symbol[x < x0] = "triangle-left"
+    symbol[x > x1] = "triangle-right"
+
+    labels = placed.index.map(escape).to_numpy(dtype=object)
+    if "name" in placed.columns:
+        names = placed["name"].map(escape).fillna("").to_numpy(dtype=object)
+        labels = np.where(names != "", labels + " · " + names, labels)
+    customdata = np.empty((len(placed), 5), dtype=object)
+    customdata[:, 0] = ids
+    customdata[:, 1] = _money_text(revenue, currency)
+    customdata[:, 2] = _money_text(profit, currency)
+    customdata[:, 3] = x
+    customdata[:, 4] = y
+
+    scale = float(np.percentile(np.abs(profit), 98)) if len(profit) else 1.0
+    scale = scale if scale > 0 else 1.0
+    max_px = 34 if len(placed) <= 500 else 24
+    sizeref = 2.0 * float(revenue.max()) / max_px**2 if len(revenue) else 1.0
+    marker = {
+        "size": revenue, "sizemode": "area", "sizeref": sizeref, "sizemin": 3,
+        "symbol": symbol, "color": profit, "colorscale": PROFIT_SCALE,
+        "cmin": -scale, "cmax": scale, "cmid": 0.0, "opacity": 0.85,
+        "line": {"width": 0.5, "color": "rgba(60,60,60,0.45)"},
+        "colorbar": {"title": {"text": "Operating<br>profit"}, "tickprefix": escape(currency),
+                     "tickformat": "~s", "thickness": 14, "len": 0.8},
+    }
+    scatter = go.Scattergl if len(placed) > webgl_above else go.Scatter
+    fig = go.Figure()
+    fig.add_trace(scatter(
+        x=shown_x, y=shown_y, mode="markers", marker=marker, text=labels,
+        customdata=customdata, name="Customers", showlegend=False,
+        hovertemplate="<b>%{text}</b><br>Net revenue: %{customdata[1]}"
+        "<br>Operating profit: %{customdata[2]}"
+        "<br>Net margin: %{customdata[4]:.1f}% of net revenue"
+        "<br>Cost to serve: %{customdata[3]:.1f}% of net revenue<extra></extra>",
+    ))
+
+    below = _below_diagonal(x0, x1, y0, y1)
+    if below:
+        fig.add_shape(type="path", path=below, fillcolor="rgba(213,94,0,0.05)",
+                      line={"width": 0}, layer="below")
+    lo, hi = max(x0, y0), min(x1, y1)
+    if hi > lo:
+        fig.add_shape(type="line", x0=lo, y0=lo, x1=hi, y1=hi,
+                      line={"color": "#444444", "width": 1.5, "dash": "dash"})
+        fig.add_annotation(
+            x=hi, y=hi, text="Break-even: net margin % = cost to serve %",
+            showarrow=False, xanchor="right", yanchor="bottom", font={"size": 12,
+                                                                     "color": "#444444"},
+            bgcolor="rgba(255,255,255,0.8)",
+        )
+    word = THRESHOLD_WORDS.get(limits.method, "threshold")
+    line = {"color": GREY, "width": 1.2, "dash": "dot"}
+    fig.add_vline(x=limits.cost_to_serve_pct, line=line,
+                  annotation_text=f"cost to serve {word} {limits.cost_to_serve_pct:.1f}%",
+                  annotation_position="top", annotation_font={"size": 11, "color": GREY})
+    fig.add_hline(y=limits.net_margin_pct, line=line,
+                  annotation_text=f"net margin {word} {limits.net_margin_pct:.1f}%",
+                  annotation_position="bottom left",
+                  annotation_font={"size": 11, "color": GREY})
+    for quadrant, qx, qy, (xanchor, yanchor) in QUADRANT_CORNERS:
+        fig.add_annotation(
+            x=qx, y=qy, xref="x domain", yref="y domain", xanchor=xanchor, yanchor=yanchor,
+            text=f"<b>{QUADRANT_NAMES[quadrant]}</b>", showarrow=False,
+            font={"size": 14, "color": "#333333"}, bgcolor="rgba(255,255,255,0.75)",
+        )
+
+    if selected is not None and selected in placed.index:
+        i = int(placed.index.get_indexer([selected])[0])
+        fig.add_trace(go.Scatter(
+            x=[shown_x[i]], y=[shown_y[i]], mode="markers", hoverinfo="skip",
+            showlegend=False, name="Selected",
+            marker={"size": 26, "symbol": "circle-open", "color": "#000000",
+                    "line": {"width": 2.5}},
+        ))
+        fig.add_annotation(x=shown_x[i], y=shown_y[i], text=labels[i], showarrow=True,
+                           arrowhead=0, ax=30, ay=-30, bgcolor="rgba(255,255,255,0.9)",
+                           bordercolor="#000000", font={"size": 12})
+
+    fig.update_xaxes(title="Cost to serve, % of net revenue", ticksuffix="%", range=[x0, x1],
+                     zeroline=True, zerolinecolor="#BBBBBB")
+    fig.update_yaxes(title="Net margin, % of net revenue", ticksuffix="%", range=[y0, y1])
+    base_layout(fig, height=height)
+    fig.update_layout(clickmode="event+select", dragmode="zoom",
+                      margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    return fig
+
+
+def customer_waterfall_figure(steps: pd.DataFrame, currency: str = "$") -> go.Figure:
+    """One customer's waterfall, from list revenue down to operating profit (horizontal).
+
+    ``steps`` comes from :func:`analytics.customer_detail.waterfall_steps`; activity
+    names are HTML-escaped.
+    """
+    amounts = steps["amount"].to_numpy(dtype=float)
+    measure = steps["measure"].tolist()
+    text = [
+        ("-" if a < 0 else "") + escape(currency) + f"{abs(a):,.0f}" for a in amounts
+    ]
+    fig = go.Figure(go.Waterfall(
+        orientation="h", measure=measure, y=steps["step"].map(escape).tolist(),
+        x=[None if m == "total" else a for m, a in zip(measure, amounts, strict=True)],
+        text=text, textposition="outside", cliponaxis=False,
+        increasing={"marker": {"color": BLUE}},
+        decreasing={"marker": {"color": VERMILLION}},
+        totals={"marker": {"color": GREY}},
+        connector={"line": {"color": "#BBBBBB", "width": 1}},
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(title=f"Amount ({escape(currency)})", tickprefix=escape(currency),
+                     tickformat="~s", zeroline=True, zerolinecolor="#888888")
+    fig = base_layout(fig, height=max(320, 34 * len(steps) + 90))
+    fig.update_layout(showlegend=False, margin={"l": 10, "r": 60, "t": 20, "b": 10})
+    return fig
+
+
+def usage_figure(usage: pd.DataFrame, currency: str = "$", top: int = 10) -> go.Figure:
+    """This customer's cost per activity beside the median customer's (grouped bars).
+
+    ``usage`` comes from :func:`analytics.customer_detail.usage_vs_median`; the ``top``
+    activities costing this customer most are shown, the costliest at the top. Hover
+    labels give the driver quantities and the multiple of the median.
+    """
+    frame = usage.sort_values("cost", ascending=False, kind="stable").head(top)
+    frame = frame.iloc[::-1]
+    names = [escape(a) for a in frame.index]
+    multiple = [
+        f"{m:,.1f}× the median" if np.isfinite(m) else "the median customer uses none"
+        for m in frame["multiple"].to_numpy(dtype=float)
+    ]
+    detail = np.column_stack([
+        frame["quantity"].map("{:,.0f}".format), frame["median"].map("{:,.0f}".format),
+        multiple,
+    ])
+    cur = escape(currency)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        y=names, x=frame["median_cost"], orientation="h", name="Median customer",
+        marker_color=GREY, customdata=detail,
+        hovertemplate="%{y}<br>Median customer: %{customdata[1]} units, "
+        f"{cur}%{{x:,.0f}}<extra></extra>",
+    ))
+    fig.add_trace(go.Bar(
+        y=names, x=frame["cost"], orientation="h", name="This customer",
+        marker_color=ORANGE, customdata=detail,
+        hovertemplate="%{y}<br>This customer: %{customdata[0]} units "
+        f"(%{{customdata[2]}}), {cur}%{{x:,.0f}}<extra></extra>",
+    ))
+    fig.update_layout(barmode="group", bargap=0.25)
+    fig.update_xaxes(title=f"Cost to serve ({cur}), driver quantity × rate", tickprefix=cur,
+                     tickformat="~s")
+    fig.update_yaxes(showgrid=False)
+    return base_layout(fig, height=max(300, 44 * len(frame) + 110))
+
+
+def monthly_figure(monthly: pd.DataFrame, currency: str = "$") -> go.Figure:
+    """Net revenue (line) and operating profit (bars, coloured by sign) by month."""
+    cur = escape(currency)
+    profit = monthly["profit"].to_numpy(dtype=float)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        x=monthly.index, y=profit, name="Operating profit",
+        marker_color=np.where(profit < 0, VERMILLION, GREEN).tolist(),
+        hovertemplate=f"%{{x|%b %Y}}<br>Operating profit: {cur}%{{y:,.0f}}<extra></extra>",
+    ))
+    fig.add_trace(go.Scatter(
+        x=monthly.index, y=monthly["net_revenue"], name="Net revenue", mode="lines+markers",
+        line={"color": BLUE, "width": 2}, marker={"size": 5},
+        hovertemplate=f"%{{x|%b %Y}}<br>Net revenue: {cur}%{{y:,.0f}}<extra></extra>",
+    ))
+    fig.update_yaxes(title=f"Amount ({cur})", tickprefix=cur, tickformat="~s",
+                     zeroline=True)
+    fig.update_xaxes(title=None, dtick="M3", tickformat="%b %Y")
+    return base_layout(fig, height=360)

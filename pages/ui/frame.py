@@ -7,6 +7,10 @@ skipping ``app.py``. Every page therefore starts with :func:`page_guard`: when t
 has not run in this session, it calls ``st.navigation`` with the real page list (which
 ends legacy mode for the whole server) and reruns, so the same URL is served again,
 this time through ``app.py``.
+
+Each page script is named after its URL path (``pages/cost-to-serve.py`` for
+``/cost-to-serve``): legacy mode derives URLs from file names, and a name that does not
+match the URL makes it show "Page not found" before the guard can reroute.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ PAGE_SPECS = (
     # (section, script, title, url path, icon)
     ("Analysis", "pages/overview.py", "Overview", "", ":material/insights:"),
     ("Analysis", "pages/customers.py", "Customers", "customers", ":material/groups:"),
-    ("Analysis", "pages/cost_to_serve.py", "Cost to serve", "cost-to-serve",
+    ("Analysis", "pages/cost-to-serve.py", "Cost to serve", "cost-to-serve",
      ":material/precision_manufacturing:"),
     ("Data", "pages/data.py", "Data", "data", ":material/upload_file:"),
 )

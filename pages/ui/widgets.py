@@ -84,3 +84,26 @@ def show_chart(figure, name: str, key: str | None = None, **kwargs):
         "modeBarButtonsToRemove": ["lasso2d", "autoScale2d"],
     }
     return st.plotly_chart(figure, width="stretch", config=config, key=key, **kwargs)
+
+
+def deferred_download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
+    """Like :func:`download_buttons`, but each file is built only when its button is clicked.
+
+    For tables that rerun often (a search box, a fragment): building an Excel file of
+    thousands of rows on every rerun would cost far more than drawing the page.
+    """
+
+    def csv() -> bytes:
+        return neutralise(round_for_export(frame)).to_csv(index=False).encode("utf-8-sig")
+
+    def xlsx() -> bytes:
+        return to_excel_bytes(frame, name)
+
+    left, right = st.columns(2)
+    left.download_button("Download CSV", csv, f"{name}.csv", "text/csv",
+                         key=f"{key}_csv", icon=":material/download:", width="stretch")
+    right.download_button(
+        "Download Excel", xlsx, f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx", icon=":material/table_view:", width="stretch",
+    )

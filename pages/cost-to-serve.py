@@ -1,0 +1,203 @@
+"""Cost to serve: the rate card (editable), capacity by resource, cost by activity."""
+
+import streamlit as st
+
+from pages.ui.frame import page_guard
+
+page_guard()
+
+import pandas as pd  # noqa: E402
+
+from analytics.breakdown import activity_cost_by, activity_costs  # noqa: E402
+from analytics.charts import (  # noqa: E402
+    activity_cost_figure,
+    activity_heatmap_figure,
+    capacity_figure,
+)
+from analytics.metrics import format_money, format_money_short, format_pct  # noqa: E402
+from data import DatasetError  # noqa: E402
+from pages.ui.frame import current_filters  # noqa: E402
+from pages.ui.state import (  # noqa: E402
+    CURRENCY,
+    dataset_info,
+    filtered_analysis,
+    filtered_base,
+    get_store,
+)
+from pages.ui.widgets import download_buttons, md_escape, show_chart  # noqa: E402
+
+info = dataset_info()
+filters = current_filters()
+st.title("Cost to serve")
+st.caption(
+    "Time-driven activity-based costing: each resource's cost per minute of practical "
+    "capacity, times the minutes each activity takes, times each customer's volume. "
+    f"Selection: {md_escape(filters.describe())}."
+)
+result = filtered_analysis(filters)
+money = f"{CURRENCY}%,.0f"
+
+if result.rate_table.empty:
+    st.info(
+        "This dataset has no activities or rate card, so cost to serve is zero. Add "
+        "activities.csv, rates.csv and resources.csv on the Data page, or add rates below."
+    )
+
+totals = result.totals()
+costs = activity_costs(result.pnl, result.rate_table)
+costs["resource"] = costs["resource"].fillna("(direct cost)")
+columns = st.columns(4)
+columns[0].metric("Cost to serve", format_money_short(totals["cost_to_serve"], CURRENCY),
+                  help=f"Exactly {format_money(totals['cost_to_serve'], CURRENCY)}.", border=True)
+share = 100 * totals["cost_to_serve"] / totals["net_revenue"] if totals["net_revenue"] > 0 else None
+columns[1].metric("Share of net revenue", format_pct(share), border=True)
+columns[2].metric("Unused capacity", format_money_short(result.unused_capacity_cost, CURRENCY),
+                  help="Cost of practical capacity no activity used; not spread over customers.",
+                  border=True)
+top = costs.iloc[0] if len(costs) and costs["cost"].iloc[0] > 0 else None
+columns[3].metric(
+    "Most costly activity", "–" if top is None else str(top["activity"]),
+    delta=None if top is None else f"{format_pct(top['share_pct'])} of cost to serve",
+    delta_color="off", delta_arrow="off", border=True,
+)
+
+if not result.capacity.empty:
+    with st.container(border=True):
+        st.subheader("Capacity by resource")
+        fraction = filtered_base(filters).period_fraction
+        prorated = (
+            "" if fraction >= 1 else
+            f" Resource cost and capacity are prorated to the selected period "
+            f"({format_pct(100 * fraction)} of the data's date span)."
+        )
+        st.caption(
+            "Practical capacity supplied against the time all customers' activities used "
+            "(segment and region filters do not change it). The cost of unused capacity is "
+            "reported here and never charged to customers." + prorated
+        )
+        show_chart(capacity_figure(result.capacity, CURRENCY), "capacity-by-resource",
+                   key="capacity_chart")
+        capacity = result.capacity.drop(columns=["capacity_cost_rate"]).assign(
+            capacity_cost_rate=result.capacity["capacity_cost_rate"]
+        )
+        st.dataframe(
+            capacity, hide_index=True, width="stretch",
+            column_config={
+                "resource": st.column_config.TextColumn("Resource"),
+                "cost": st.column_config.NumberColumn("Cost", format=money),
+                "capacity": st.column_config.NumberColumn("Practical capacity", format="%,.0f"),
+                "used": st.column_config.NumberColumn("Used", format="%,.0f"),
+                "unused": st.column_config.NumberColumn("Unused", format="%,.0f"),
+                "unused_cost": st.column_config.NumberColumn("Unused capacity cost",
+                                                             format=money),
+                "used_pct": st.column_config.NumberColumn("Used %", format="%.1f%%"),
+                "capacity_cost_rate": st.column_config.NumberColumn(
+                    "Cost per unit of capacity", format=f"{CURRENCY}%.4f"),
+            },
+        )
+        download_buttons(capacity, "capacity-by-resource", key="capacity")
+
+if len(costs):
+    with st.container(border=True):
+        st.subheader("Cost to serve by activity")
+        st.caption("Which activities cost most across the selected customers, and how "
+                   "concentrated each one is on its biggest user.")
+        show_chart(activity_cost_figure(costs, CURRENCY), "cost-by-activity",
+                   key="activity_chart")
+        st.dataframe(
+            costs, hide_index=True, width="stretch",
+            column_config={
+                "activity": st.column_config.TextColumn("Activity"),
+                "resource": st.column_config.TextColumn("Resource"),
+                "rate": st.column_config.NumberColumn("Rate per unit", format=f"{CURRENCY}%,.2f"),
+                "cost": st.column_config.NumberColumn("Cost to serve", format=money),
+                "share_pct": st.column_config.NumberColumn("Share", format="%.1f%%"),
+                "customers": st.column_config.NumberColumn("Customers using it", format="%,d"),
+                "top_customer_share_pct": st.column_config.NumberColumn(
+                    "Biggest user's share", format="%.1f%%",
+                    help="Share of the activity's cost caused by its single biggest user."),
+            },
+        )
+        download_buttons(costs, "cost-by-activity", key="activity")
+
+    for attribute, label in (("segment", "segment"), ("region", "region")):
+        if attribute in result.pnl.columns and result.pnl[attribute].notna().any():
+            with st.container(border=True):
+                st.subheader(f"Activity cost by {label}")
+                st.caption(f"Each activity's cost as a share of the {label}'s net revenue: "
+                           "who is expensive to serve, and through which activities.")
+                heat = activity_cost_by(result.pnl, attribute)
+                show_chart(activity_heatmap_figure(heat), f"activity-cost-by-{label}",
+                           key=f"heat_{attribute}")
+            break
+
+with st.container(border=True):
+    st.subheader("Rate card")
+    st.caption(
+        "Edit resources and rates in place, then save: every page then uses the new costs. "
+        "A rate gives either a resource with the unit time per driver unit (time-driven), "
+        "or a direct cost per unit. Resource cost and practical capacity cover the whole "
+        "data period, in the same time unit as the unit times."
+    )
+    rates, resources = get_store().rate_card()
+    with st.form(f"rate_card_{info.version}", border=False):
+        st.markdown("**Resources**")
+        edited_resources = st.data_editor(
+            resources, num_rows="dynamic", hide_index=True, width="stretch",
+            key=f"resources_editor_{info.version}",
+            column_config={
+                "resource": st.column_config.TextColumn("Resource", required=True),
+                "cost": st.column_config.NumberColumn("Cost", min_value=0.0,
+                                                      format=f"{CURRENCY}%,.2f"),
+                "capacity": st.column_config.NumberColumn(
+                    "Practical capacity", min_value=0.0, format="%,.0f",
+                    help="In minutes or hours: the unit of the unit times."),
+            },
+        )
+        st.markdown("**Rates**")
+        edited_rates = st.data_editor(
+            rates, num_rows="dynamic", hide_index=True, width="stretch",
+            key=f"rates_editor_{info.version}",
+            column_config={
+                "activity": st.column_config.TextColumn("Activity", required=True),
+                "cost_per_unit": st.column_config.NumberColumn(
+                    "Cost per unit", min_value=0.0, format=f"{CURRENCY}%.2f",
+                    help="Only for activities costed directly (no resource)."),
+                "resource": st.column_config.TextColumn(
+                    "Resource", help="A resource from the table above."),
+                "unit_time": st.column_config.NumberColumn(
+                    "Unit time", min_value=0.0, format="%.2f",
+                    help="Time per driver unit, in the resource's capacity unit."),
+            },
+        )
+        saved = st.form_submit_button("Save rate card", type="primary",
+                                      icon=":material/save:")
+    if saved:
+        try:
+            get_store().replace_rate_card(
+                pd.DataFrame(edited_rates), pd.DataFrame(edited_resources)
+            )
+        except DatasetError as error:
+            st.error("The rate card was not saved: fix these first.", icon=":material/error:")
+            st.dataframe(pd.DataFrame({"problem": [str(p) for p in error.problems]}),
+                         hide_index=True, width="stretch")
+        else:
+            st.session_state["rate_card_saved"] = True
+            st.rerun()
+    if st.session_state.pop("rate_card_saved", False):
+        st.success("Rate card saved: every page now uses the new costs.",
+                   icon=":material/check_circle:")
+    if not result.rate_table.empty:
+        st.markdown("**Rates in use**")
+        st.dataframe(
+            result.rate_table, hide_index=True, width="stretch",
+            column_config={
+                "activity": st.column_config.TextColumn("Activity"),
+                "resource": st.column_config.TextColumn("Resource"),
+                "unit_time": st.column_config.NumberColumn("Unit time", format="%.2f"),
+                "capacity_cost_rate": st.column_config.NumberColumn(
+                    "Capacity cost rate", format=f"{CURRENCY}%.4f"),
+                "rate": st.column_config.NumberColumn("Rate per driver unit",
+                                                      format=f"{CURRENCY}%,.2f"),
+            },
+        )

@@ -1,0 +1,46 @@
+"""AppTest of the Cost to serve page."""
+
+from streamlit.testing.v1 import AppTest
+
+
+def open_page(path: str) -> AppTest:
+    app = AppTest.from_file("../app.py", default_timeout=120)
+    app.switch_page(path)
+    app.run()
+    return app
+
+
+def test_cost_page_shows_capacity_activities_and_rate_card(app_env):
+    app = open_page("pages/cost-to-serve.py")
+    assert not app.exception
+    assert app.title[0].value == "Cost to serve"
+    labels = [m.label for m in app.metric]
+    assert labels == ["Cost to serve", "Share of net revenue", "Unused capacity",
+                      "Most costly activity"]
+    subheaders = [s.value for s in app.subheader]
+    assert subheaders[:3] == ["Capacity by resource", "Cost to serve by activity",
+                              "Activity cost by segment"]
+    assert "Rate card" in subheaders
+    assert len(app.get("plotly_chart")) == 3
+
+
+def cost_to_serve(app: AppTest) -> str:
+    return next(m.value for m in app.metric if m.label == "Cost to serve")
+
+
+def test_saved_rate_card_changes_every_page(app_env):
+    from data import Store
+
+    before = (cost_to_serve(open_page("pages/cost-to-serve.py")),
+              cost_to_serve(open_page("pages/overview.py")))
+    store = Store(app_env)
+    rates, resources = store.rate_card()
+    try:
+        store.replace_rate_card(rates, resources.assign(cost=resources["cost"] * 2))
+        after = (cost_to_serve(open_page("pages/cost-to-serve.py")),
+                 cost_to_serve(open_page("pages/overview.py")))
+    finally:
+        store.replace_rate_card(rates, resources)
+        store.close()
+    assert before[0] == before[1]
+    assert after[0] == after[1] != before[0]
