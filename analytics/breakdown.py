@@ -91,3 +91,17 @@ def activity_cost_by(pnl: pd.DataFrame, by: str) -> pd.DataFrame:
         column[len("cts_"):]: pct_of(grouped[column].to_numpy(), revenue) for column in columns
     }
     return pd.DataFrame(shares, index=grouped.index.rename(by))
+
+
+def customer_ranking(pnl: pd.DataFrame) -> pd.DataFrame:
+    """Customers by operating profit, most profitable first (ties by customer_id), with
+    profit as % of net revenue: the whale curve's order, as a table."""
+    columns = [c for c in ("name", "segment") if c in pnl.columns]
+    frame = pnl[[*columns, "net_revenue", "profit"]].copy()
+    frame["profit_pct"] = pct_of(frame["profit"], frame["net_revenue"])
+    if "quadrant" in pnl.columns:
+        frame["quadrant"] = pnl["quadrant"].astype(str).map(lambda q: q.replace("_", " "))
+    frame = frame.rename_axis("customer_id").reset_index()
+    frame["customer_id"] = frame["customer_id"].astype(str)
+    return frame.sort_values(["profit", "customer_id"], ascending=[False, True],
+                             kind="stable").reset_index(drop=True)

@@ -106,7 +106,7 @@ def _typical_band(fig: go.Figure) -> None:
     high_x, high_y = zip(*TYPICAL_HIGH, strict=True)
     fig.add_trace(go.Scatter(
         x=list(high_x) + list(reversed(low_x)), y=list(high_y) + list(reversed(low_y)),
-        fill="toself", fillcolor="rgba(230,159,0,0.12)", line={"width": 0},
+        fill="toself", fillcolor="rgba(230,159,0,0.15)", line={"width": 0}, mode="lines",
         name="Typical range (Kaplan & Narayanan)", hoverinfo="skip",
     ))
 
@@ -216,7 +216,7 @@ def _spread(values: np.ndarray, low_pct: float, high_pct: float,
 
 
 def quadrant_map_extent(
-    pnl: pd.DataFrame, limits, low_pct: float = 1.0, high_pct: float = 99.0
+    pnl: pd.DataFrame, limits, low_pct: float = 2.0, high_pct: float = 98.0
 ) -> MapExtent:
     """Axis ranges of the quadrant map, robust to outliers.
 
@@ -311,7 +311,9 @@ def quadrant_map_figure(
     customdata[:, 3] = x
     customdata[:, 4] = y
 
-    scale = float(np.percentile(np.abs(profit), 98)) if len(profit) else 1.0
+    # Most customers earn or lose little: saturate the colour at the 90th percentile of
+    # |profit| so the middle of the base is not all white.
+    scale = float(np.percentile(np.abs(profit), 90)) if len(profit) else 1.0
     scale = scale if scale > 0 else 1.0
     max_px = 34 if len(placed) <= 500 else 24
     sizeref = 2.0 * float(revenue.max()) / max_px**2 if len(revenue) else 1.0
@@ -342,11 +344,11 @@ def quadrant_map_figure(
     if hi > lo:
         fig.add_shape(type="line", x0=lo, y0=lo, x1=hi, y1=hi,
                       line={"color": "#444444", "width": 1.5, "dash": "dash"})
+        at = lo + 0.8 * (hi - lo)
         fig.add_annotation(
-            x=hi, y=hi, text="Break-even: net margin % = cost to serve %",
-            showarrow=False, xanchor="right", yanchor="bottom", font={"size": 12,
-                                                                     "color": "#444444"},
-            bgcolor="rgba(255,255,255,0.8)",
+            x=at, y=at, text="Break-even:<br>net margin % = cost to serve %",
+            showarrow=False, xanchor="left", yanchor="top", xshift=6, align="left",
+            font={"size": 12, "color": "#444444"}, bgcolor="rgba(255,255,255,0.85)",
         )
     word = THRESHOLD_WORDS.get(limits.method, "threshold")
     line = {"color": GREY, "width": 1.2, "dash": "dot"}
@@ -355,7 +357,7 @@ def quadrant_map_figure(
                   annotation_position="top", annotation_font={"size": 11, "color": GREY})
     fig.add_hline(y=limits.net_margin_pct, line=line,
                   annotation_text=f"net margin {word} {limits.net_margin_pct:.1f}%",
-                  annotation_position="bottom left",
+                  annotation_position="top right",
                   annotation_font={"size": 11, "color": GREY})
     for quadrant, qx, qy, (xanchor, yanchor) in QUADRANT_CORNERS:
         fig.add_annotation(
@@ -406,9 +408,14 @@ def customer_waterfall_figure(steps: pd.DataFrame, currency: str = "$") -> go.Fi
         connector={"line": {"color": "#BBBBBB", "width": 1}},
         hovertemplate="%{y}: %{text}<extra></extra>",
     ))
+    levels = np.concatenate([[0.0], np.cumsum(np.where(np.array(measure) == "total", 0.0,
+                                                      amounts))])
+    low, high = float(min(levels.min(), 0.0)), float(max(levels.max(), 0.0))
+    pad = (high - low or 1.0) * 0.14  # room for the amounts written outside the bars
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(title=f"Amount ({escape(currency)})", tickprefix=escape(currency),
-                     tickformat="~s", zeroline=True, zerolinecolor="#888888")
+                     tickformat="~s", zeroline=True, zerolinecolor="#888888",
+                     range=[low - (pad if low < 0 else pad * 0.5), high + pad])
     fig = base_layout(fig, height=max(320, 34 * len(steps) + 90))
     fig.update_layout(showlegend=False, margin={"l": 10, "r": 60, "t": 20, "b": 10})
     return fig

@@ -24,7 +24,13 @@ from pages.ui.state import (  # noqa: E402
     filtered_base,
     get_store,
 )
-from pages.ui.widgets import download_buttons, md_escape, show_chart  # noqa: E402
+from pages.ui.widgets import (  # noqa: E402
+    download_buttons,
+    md_escape,
+    money_column,
+    pct_column,
+    show_chart,
+)
 
 info = dataset_info()
 filters = current_filters()
@@ -35,7 +41,6 @@ st.caption(
     f"Selection: {md_escape(filters.describe())}."
 )
 result = filtered_analysis(filters)
-money = f"{CURRENCY}%,.0f"
 
 if result.rate_table.empty:
     st.info(
@@ -84,13 +89,12 @@ if not result.capacity.empty:
             capacity, hide_index=True, width="stretch",
             column_config={
                 "resource": st.column_config.TextColumn("Resource"),
-                "cost": st.column_config.NumberColumn("Cost", format=money),
+                "cost": money_column("Cost"),
                 "capacity": st.column_config.NumberColumn("Practical capacity", format="%,.0f"),
                 "used": st.column_config.NumberColumn("Used", format="%,.0f"),
                 "unused": st.column_config.NumberColumn("Unused", format="%,.0f"),
-                "unused_cost": st.column_config.NumberColumn("Unused capacity cost",
-                                                             format=money),
-                "used_pct": st.column_config.NumberColumn("Used %", format="%.1f%%"),
+                "unused_cost": money_column("Unused capacity cost"),
+                "used_pct": pct_column("Used %"),
                 "capacity_cost_rate": st.column_config.NumberColumn(
                     "Cost per unit of capacity", format=f"{CURRENCY}%.4f"),
             },
@@ -109,9 +113,9 @@ if len(costs):
             column_config={
                 "activity": st.column_config.TextColumn("Activity"),
                 "resource": st.column_config.TextColumn("Resource"),
-                "rate": st.column_config.NumberColumn("Rate per unit", format=f"{CURRENCY}%,.2f"),
-                "cost": st.column_config.NumberColumn("Cost to serve", format=money),
-                "share_pct": st.column_config.NumberColumn("Share", format="%.1f%%"),
+                "rate": money_column("Rate per unit"),
+                "cost": money_column("Cost to serve"),
+                "share_pct": pct_column("Share"),
                 "customers": st.column_config.NumberColumn("Customers using it", format="%,d"),
                 "top_customer_share_pct": st.column_config.NumberColumn(
                     "Biggest user's share", format="%.1f%%",
@@ -197,7 +201,6 @@ with st.container(border=True):
                 "unit_time": st.column_config.NumberColumn("Unit time", format="%.2f"),
                 "capacity_cost_rate": st.column_config.NumberColumn(
                     "Capacity cost rate", format=f"{CURRENCY}%.4f"),
-                "rate": st.column_config.NumberColumn("Rate per driver unit",
-                                                      format=f"{CURRENCY}%,.2f"),
+                "rate": money_column("Rate per driver unit"),
             },
         )

@@ -6,11 +6,19 @@ from pages.ui.frame import page_guard
 
 page_guard()
 
+from analytics.breakdown import breakdown, customer_ranking  # noqa: E402
 from analytics.charts import whale_figure  # noqa: E402
 from analytics.findings import findings  # noqa: E402
 from pages.ui.frame import current_filters  # noqa: E402
 from pages.ui.state import CURRENCY, dataset_info, filtered_analysis  # noqa: E402
-from pages.ui.widgets import kpi_row, md_escape, show_chart  # noqa: E402
+from pages.ui.widgets import (  # noqa: E402
+    download_buttons,
+    kpi_row,
+    md_escape,
+    money_column,
+    pct_column,
+    show_chart,
+)
 
 info = dataset_info()
 filters = current_filters()
@@ -32,6 +40,48 @@ with st.container(border=True):
     show_chart(whale_figure(result.whale, names, CURRENCY), "whale-curve", key="whale")
     for sentence in findings(result.whale.summary, CURRENCY):
         st.text(sentence)
+
+
+customer_columns = {
+    "customer_id": st.column_config.TextColumn("Customer"),
+    "name": st.column_config.TextColumn("Name"),
+    "segment": st.column_config.TextColumn("Segment"),
+    "net_revenue": money_column("Net revenue"),
+    "profit": money_column("Operating profit"),
+    "profit_pct": pct_column("Profit % of revenue"),
+    "quadrant": st.column_config.TextColumn("Quadrant"),
+}
+ranked = customer_ranking(result.pnl)
+left, right = st.columns(2)
+for column, title, rows in (
+    (left, "Most profitable customers", ranked.head(10)),
+    (right, "Least profitable customers", ranked.tail(10).iloc[::-1]),
+):
+    with column.container(border=True):
+        st.subheader(title)
+        st.dataframe(rows, hide_index=True, width="stretch", column_config=customer_columns)
+
+if "segment" in result.pnl.columns and result.pnl["segment"].notna().any():
+    with st.container(border=True):
+        st.subheader("Profit by segment")
+        segments = breakdown(result.pnl, "segment")
+        st.dataframe(
+            segments, hide_index=True, width="stretch",
+            column_config={
+                "segment": st.column_config.TextColumn("Segment"),
+                "customers": st.column_config.NumberColumn("Customers", format="%,d"),
+                "net_revenue": money_column("Net revenue"),
+                "net_margin": money_column("Net margin"),
+                "cost_to_serve": money_column("Cost to serve"),
+                "profit": money_column("Operating profit"),
+                "unprofitable": st.column_config.NumberColumn("Unprofitable customers",
+                                                              format="%,d"),
+                "net_margin_pct": pct_column("Net margin %"),
+                "cost_to_serve_pct": pct_column("Cost to serve %"),
+                "profit_pct": pct_column("Profit %"),
+            },
+        )
+        download_buttons(segments, "profit-by-segment", key="segments")
 
 for warning in result.warnings:
     st.warning(md_escape(warning), icon=":material/info:")

@@ -107,3 +107,26 @@ def deferred_download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx", icon=":material/table_view:", width="stretch",
     )
+
+
+_CURRENCY_PRESETS = {"$": "dollar", "€": "euro", "¥": "yen"}
+
+
+def money_column(label: str, *, cents: bool = True, help: str | None = None):
+    """A table column of money: currency, thousands separators, the sign before the symbol
+    (-$1,234.50). Currencies without a preset show accounting format, (1,234.50), with
+    the symbol in the header.
+
+    Cents by default: Streamlit's presets *truncate* to the step (30,604,896.97 shows as
+    30,604,896 in whole units), so whole units are only right for whole amounts."""
+    preset = _CURRENCY_PRESETS.get(CURRENCY)
+    step = 0.01 if cents else 1
+    if preset:
+        return st.column_config.NumberColumn(label, format=preset, step=step, help=help)
+    return st.column_config.NumberColumn(f"{label} ({CURRENCY})", format="accounting",
+                                         step=step, help=help)
+
+
+def pct_column(label: str, help: str | None = None):
+    """A table column of percentages (12.5 means 12.5 %), one decimal."""
+    return st.column_config.NumberColumn(label, format="%.1f%%", help=help)

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.breakdown import activity_cost_by, activity_costs, breakdown
+from analytics.breakdown import activity_cost_by, activity_costs, breakdown, customer_ranking
 
 PNL = pd.DataFrame(
     {
@@ -49,3 +49,10 @@ def test_activity_cost_by_segment_as_share_of_revenue():
     assert table.loc["A", "Visit"] == pytest.approx(6.0)
     assert table.loc["B", "Order"] == pytest.approx(10.0)
     assert np.isnan(table.loc["(none)", "Visit"])
+
+
+def test_customer_ranking():
+    ranked = customer_ranking(PNL.assign(quadrant="carriage_trade"))
+    assert ranked["customer_id"].tolist() == ["c1", "c3", "c2", "c4"]
+    assert ranked["profit_pct"].iloc[0] == pytest.approx(35.0)
+    assert ranked["quadrant"].iloc[0] == "carriage trade"
