@@ -130,3 +130,14 @@ def money_column(label: str, *, cents: bool = True, help: str | None = None):
 def pct_column(label: str, help: str | None = None):
     """A table column of percentages (12.5 means 12.5 %), one decimal."""
     return st.column_config.NumberColumn(label, format="%.1f%%", help=help)
+
+
+_AUTOLINK_STARTS = re.compile(r"\\:|@|(?i:www)")
+
+
+def md_text(text: object) -> str:
+    """:func:`md_escape`, and no autolinks: a word joiner (U+2060, invisible) after each
+    ``:``, ``@`` and ``www``, because Markdown turns ``http://…``, ``www.…`` and e-mail
+    addresses into links even when every special character is escaped.
+    """
+    return _AUTOLINK_STARTS.sub(lambda m: m.group(0) + "\u2060", md_escape(text))

@@ -1,0 +1,270 @@
+"""One customer up close: its P&L waterfall, its activity usage, its months.
+
+Three pure computations behind the Customers page's detail:
+
+* :func:`waterfall_steps`: list revenue through discounts, COGS and each cost-to-serve
+  activity down to operating profit, in cents, so the steps add up exactly to profit;
+* :func:`usage_vs_median`: each activity's driver quantity against the median customer
+  (the Kanthal view: which behaviours make this customer expensive to serve);
+* :func:`monthly_pnl`: net revenue, COGS, cost to serve and operating profit by month,
+  costing each month's dated activity at the period's rates.
+
+Example
+-------
+>>> import pandas as pd
+>>> row = pd.Series({"list_revenue": 1000.0, "discounts": 100.0, "cogs": 600.0,
+...                  "cts_Order": 64.0, "cts_Complaint": 0.0, "profit": 236.0})
+>>> waterfall_steps(row)[["step", "amount"]].values.tolist()
+[['List revenue', 1000.0], ['Discounts', -100.0], ['Net revenue', 900.0], \
+['COGS', -600.0], ['Net margin', 300.0], ['Order', -64.0], ['Operating profit', 236.0]]
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from analytics.pnl import CTS_PREFIX
+
+OTHER_ACTIVITIES = "Other activities"
+WATERFALL_COLUMNS = ("step", "measure", "kind", "amount")
+USAGE_COLUMNS = (
+    "quantity",
+    "median",
+    "multiple",
+    "percentile",
+    "rate",
+    "cost",
+    "median_cost",
+    "excess_cost",
+)
+MONTHLY_COLUMNS = ("net_revenue", "cogs", "net_margin", "cost_to_serve", "profit")
+
+
+def _cents(value: float) -> float:
+    return float(np.round(float(value) + 0.0, 2))
+
+
+def _require(frame, columns, what: str) -> None:
+    missing = [c for c in columns if c not in frame]
+    if missing:
+        raise KeyError(f"{what} lacks column(s): {', '.join(missing)}")
+
+
+def waterfall_steps(
+    pnl_row: pd.Series, min_share: float = 0.03, max_activities: int = 10
+) -> pd.DataFrame:
+    """The steps of one customer's price/profit waterfall.
+
+    Parameters
+    ----------
+    pnl_row : one row of :func:`analytics.pnl.customer_pnl` (``list_revenue``,
+        ``discounts``, ``cogs`` and the ``cts_<activity>`` columns).
+    min_share : activities costing less than this share of the customer's cost to
+        serve are grouped as "Other activities" (when two or more are).
+    max_activities : at most this many activities are shown by name, the costliest.
+
+    Returns
+    -------
+    DataFrame with ``step`` (label), ``measure`` (Plotly's ``absolute``, ``relative`` or
+    ``total``), ``kind`` (``revenue``, ``discount``, ``cogs``, ``activity``,
+    ``subtotal``) and ``amount`` (signed; the running total for subtotals). Every
+    amount is in cents and each subtotal is the exact sum of the steps before it, so
+    the last row, operating profit, equals list revenue minus every deduction.
+    Activities with no cost are left out.
+
+    Example
+    -------
+    >>> row = pd.Series({"list_revenue": 100.0, "discounts": 0.0, "cogs": 50.0,
+    ...                  "cts_A": 30.0, "cts_B": 0.5, "cts_C": 0.25})
+    >>> steps = waterfall_steps(row)
+    >>> steps["step"].tolist()[-3:]
+    ['A', 'Other activities', 'Operating profit']
+    >>> float(steps["amount"].iloc[-1])
+    19.25
+    """
+    _require(pnl_row.index, ("list_revenue", "discounts", "cogs"), "pnl_row")
+    costs = {
+        str(key)[len(CTS_PREFIX):]: _cents(value)
+        for key, value in pnl_row.items()
+        if str(key).startswith(CTS_PREFIX) and _cents(value) != 0
+    }
+    ranked = sorted(costs.items(), key=lambda item: (-item[1], item[0]))
+    total_cost = math.fsum(costs.values())
+    named = [
+        (name, cost) for i, (name, cost) in enumerate(ranked)
+        if i < max_activities and (total_cost <= 0 or cost >= min_share * total_cost)
+    ]
+    rest = ranked[len(named):]
+    if len(rest) == 1:
+        named += rest
+    elif rest:
+        named.append((OTHER_ACTIVITIES, _cents(math.fsum(cost for _, cost in rest))))
+
+    rows: list[tuple[str, str, str, float]] = []
+    running = _cents(pnl_row["list_revenue"])
+    rows.append(("List revenue", "absolute", "revenue", running))
+
+    def deduct(label: str, kind: str, amount: float) -> None:
+        nonlocal running
+        step = -_cents(amount)
+        running = _cents(running + step)
+        rows.append((label, "relative", kind, step))
+
+    def subtotal(label: str) -> None:
+        rows.append((label, "total", "subtotal", running))
+
+    deduct("Discounts", "discount", pnl_row["discounts"])
+    subtotal("Net revenue")
+    deduct("COGS", "cogs", pnl_row["cogs"])
+    subtotal("Net margin")
+    for name, cost in named:
+        deduct(name, "activity", cost)
+    subtotal("Operating profit")
+    return pd.DataFrame(rows, columns=list(WATERFALL_COLUMNS))
+
+
+def _rates(rate_table: pd.DataFrame | None, activities: pd.Index) -> pd.Series:
+    if rate_table is None or rate_table.empty:
+        return pd.Series(0.0, index=activities)
+    _require(rate_table.columns, ("activity", "rate"), "rate_table")
+    rates = rate_table.set_index("activity")["rate"].astype(float)
+    return rates.reindex(activities).fillna(0.0)
+
+
+def usage_vs_median(
+    volumes: pd.DataFrame, customer_id: object, rate_table: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One customer's driver quantities against the median customer's.
+
+    Parameters
+    ----------
+    volumes : driver quantity per customer (rows, indexed by ``customer_id``) and
+        activity (columns), over the customers compared with (the current selection).
+    customer_id : the customer to describe (a row of ``volumes``).
+    rate_table : ``activity, rate`` (from :func:`analytics.tdabc.activity_rates`);
+        without it every cost is 0.
+
+    Returns
+    -------
+    DataFrame indexed by activity, one row per activity this customer or the median
+    customer uses, with :data:`USAGE_COLUMNS`: the customer's ``quantity``, the
+    ``median`` over customers, ``multiple`` (quantity / median, NaN when the median is
+    0), ``percentile`` (% of customers using strictly less), the ``rate``, the
+    customer's ``cost``, the ``median_cost`` (median x rate) and ``excess_cost`` (cost -
+    median_cost), sorted by excess cost, largest first. Empty when the customer uses no
+    activity and neither does the median customer.
+
+    Example
+    -------
+    >>> volumes = pd.DataFrame({"Order": [10.0, 20.0, 60.0], "Visit": [0.0, 0.0, 1.0]},
+    ...                        index=["A", "B", "C"])
+    >>> rates = pd.DataFrame({"activity": ["Order", "Visit"], "rate": [5.0, 100.0]})
+    >>> usage = usage_vs_median(volumes, "C", rates)
+    >>> usage[["quantity", "median", "multiple", "excess_cost"]].round(1).values.tolist()
+    [[60.0, 20.0, 3.0, 200.0], [1.0, 0.0, nan, 100.0]]
+    """
+    if customer_id not in volumes.index:
+        raise KeyError(f"customer {customer_id!r} is not in volumes")
+    activities = volumes.columns
+    values = volumes.to_numpy(dtype=float)
+    row = volumes.loc[customer_id]
+    quantity = (row.iloc[0] if isinstance(row, pd.DataFrame) else row).to_numpy(dtype=float)
+    median = np.median(values, axis=0) if len(values) else np.zeros(len(activities))
+    multiple = np.full(len(activities), np.nan)
+    np.divide(quantity, median, out=multiple, where=median > 0)
+    percentile = 100.0 * (values < quantity).mean(axis=0)
+    rate = _rates(rate_table, activities).to_numpy()
+    out = pd.DataFrame(
+        {
+            "quantity": quantity,
+            "median": median,
+            "multiple": multiple,
+            "percentile": percentile,
+            "rate": rate,
+            "cost": quantity * rate,
+            "median_cost": median * rate,
+        },
+        index=pd.Index(activities, name="activity"),
+    )
+    out["excess_cost"] = out["cost"] - out["median_cost"]
+    out = out[(out["quantity"] > 0) | (out["median"] > 0)]
+    order = np.lexsort((out.index.astype(str), -out["excess_cost"].to_numpy()))
+    return out.iloc[order]
+
+
+def top_cost_drivers(usage: pd.DataFrame, n: int = 3) -> pd.DataFrame:
+    """The activities that cost this customer most beyond the median customer.
+
+    Rows of :func:`usage_vs_median` with a positive ``excess_cost``, largest first.
+
+    Example
+    -------
+    >>> usage = pd.DataFrame({"excess_cost": [5.0, -1.0, 9.0]}, index=["a", "b", "c"])
+    >>> top_cost_drivers(usage).index.tolist()
+    ['c', 'a']
+    """
+    positive = usage[usage["excess_cost"] > 0]
+    return positive.sort_values("excess_cost", ascending=False, kind="stable").head(n)
+
+
+def monthly_pnl(
+    revenue: pd.DataFrame,
+    volumes: pd.DataFrame,
+    rate_table: pd.DataFrame | None,
+    start: object | None = None,
+    end: object | None = None,
+) -> pd.DataFrame:
+    """A customer's P&L by month.
+
+    Parameters
+    ----------
+    revenue : indexed by month (first day), with ``net_revenue`` and ``cogs``.
+    volumes : indexed by month, one column of driver quantity per activity (dated
+        activity only).
+    rate_table : ``activity, rate``; activities it does not price cost nothing.
+    start, end : the period shown; months without invoice lines or activity inside it
+        are filled with zeros (without them, the months from the first to the last
+        month with data).
+
+    Returns
+    -------
+    DataFrame indexed by ``month`` (Timestamp, first day) with :data:`MONTHLY_COLUMNS`:
+    profit = net revenue - COGS - Σ activity volume x rate.
+
+    Example
+    -------
+    >>> revenue = pd.DataFrame({"net_revenue": [100.0, 50.0], "cogs": [60.0, 30.0]},
+    ...                        index=pd.to_datetime(["2024-01-01", "2024-03-01"]))
+    >>> volumes = pd.DataFrame({"Order": [2.0]}, index=pd.to_datetime(["2024-03-01"]))
+    >>> rates = pd.DataFrame({"activity": ["Order"], "rate": [5.0]})
+    >>> monthly_pnl(revenue, volumes, rates)["profit"].tolist()
+    [40.0, 0.0, 10.0]
+    """
+    _require(revenue.columns, ("net_revenue", "cogs"), "revenue")
+    revenue_index = pd.to_datetime(pd.Index(revenue.index))
+    volume_index = pd.to_datetime(pd.Index(volumes.index))
+    known = revenue_index.append(volume_index)
+    first = pd.Timestamp(start) if start is not None else (known.min() if len(known) else None)
+    last = pd.Timestamp(end) if end is not None else (known.max() if len(known) else None)
+    if first is None or last is None or first > last:
+        months = pd.DatetimeIndex([])
+    else:
+        months = pd.date_range(first.to_period("M").to_timestamp(),
+                               last.to_period("M").to_timestamp(), freq="MS")
+    months = months.rename("month")
+    rev = revenue.set_axis(revenue_index).groupby(level=0).sum(numeric_only=True)
+    rev = rev.reindex(months, fill_value=0.0)
+    vol = volumes.set_axis(volume_index).groupby(level=0).sum(numeric_only=True)
+    vol = vol.reindex(months, fill_value=0.0)
+    cost = (vol.to_numpy(dtype=float) @ _rates(rate_table, vol.columns).to_numpy()
+            if vol.shape[1] else np.zeros(len(months)))
+    out = pd.DataFrame(index=months)
+    out["net_revenue"] = rev["net_revenue"].to_numpy(dtype=float)
+    out["cogs"] = rev["cogs"].to_numpy(dtype=float)
+    out["net_margin"] = out["net_revenue"] - out["cogs"]
+    out["cost_to_serve"] = np.asarray(cost, dtype=float)
+    out["profit"] = out["net_margin"] - out["cost_to_serve"]
+    return out
