@@ -364,6 +364,8 @@ class Importer:
         matched: dict[str, int] = {}
         ok = True
         for name in spec.names:
+            if name in mapping and mapping[name] is None:
+                continue  # the user said this column is not in the file
             key = normalise_header(mapping.get(name) or name)
             positions = [i for i, h in enumerate(normalised) if h == key]
             if len(positions) > 1:

@@ -268,26 +268,11 @@ def mapping_problems(table: str, mapping: dict[str, str | None]) -> list[str]:
 
 def importer_mapping(
     table: str, headers: list[str], mapping: dict[str, str | None]
-) -> dict[str, str]:
-    """The mapping as the importer needs it.
-
-    The importer falls back to the contract name for a column the mapping leaves out,
-    so a column the user marked as not in the file, while a header carries its name,
-    is pointed at a header no file can have.
-    """
-    present = {normalise_header(h) for h in headers}
-    result: dict[str, str] = {}
-    for name in TABLES[table].names:
-        header = mapping.get(name)
-        if header:
-            result[name] = header
-        elif name in present:
-            result[name] = NOT_IN_FILE
-    return result
-
-
-# A header no file can hold (CSV files with NUL bytes are refused as binary).
-NOT_IN_FILE = "\x00not in file"
+) -> dict[str, str | None]:
+    """The mapping as the importer needs it: every contract column, with ``None`` for a
+    column the user marked as not in the file (the importer then ignores a header that
+    happens to carry its name)."""
+    return {name: mapping.get(name) or None for name in TABLES[table].names}
 
 
 def contract_frame(table: str) -> pd.DataFrame:
@@ -340,7 +325,6 @@ def template_csv(table: str) -> bytes:
 
 
 __all__ = [
-    "NOT_IN_FILE",
     "SYNONYMS",
     "contract_frame",
     "importer_mapping",

@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -35,6 +36,7 @@ DEFAULT_DB = DATA_DIR / "profitlens.duckdb"
 SQL_DIR = DATA_DIR / "sql"
 SAMPLE_LABEL = "Embedded sample dataset"
 STAGE_PREFIX = "_stage_"
+PREVIEW_LIFETIME_S = 2 * 3600  # a validated upload not loaded within this is dropped
 
 
 def db_path() -> str:
@@ -130,6 +132,7 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"cannot open the database {self.path}: {exc}") from None
         self._lock = threading.Lock()
+        self._staged_at: dict[str, float] = {}  # token -> time.monotonic() of staging
         self._ensure_meta()
 
     # -- plumbing --
@@ -256,6 +259,8 @@ class Store:
         with self._lock, self.cursor() as cur, tempfile.TemporaryDirectory(
             prefix="profitlens-"
         ) as workdir:
+            self._drop_abandoned(cur)
+            self._staged_at[token] = time.monotonic()
             cur.execute(f"SET temp_directory = '{workdir}'")
             importer = Importer(cur, Path(workdir), f"{STAGE_PREFIX}{token}_", progress)
             try:
@@ -353,6 +358,14 @@ class Store:
             return self.load_files(files, source=SAMPLE_LABEL, progress=progress)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+
+    def _drop_abandoned(self, cur, max_age_s: float = PREVIEW_LIFETIME_S) -> None:
+        """Drop previews nobody committed or discarded within ``max_age_s``."""
+        now = time.monotonic()
+        for token, staged_at in list(self._staged_at.items()):
+            if now - staged_at > max_age_s:
+                self._drop_stages(cur, token)
+                del self._staged_at[token]
 
     @staticmethod
     def _drop_stages(cur, token: str = "") -> None:

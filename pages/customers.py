@@ -35,13 +35,17 @@ from pages.ui.state import (  # noqa: E402
     filtered_analysis,
     filtered_base,
 )
-from pages.ui.widgets import deferred_download_buttons, md_text, show_chart  # noqa: E402
+from pages.ui.widgets import (  # noqa: E402
+    download_buttons,
+    md_escape,
+    money_column,
+    show_chart,
+)
 
 # Session-state keys: the page's own values survive page switches; widget keys do not.
 METHOD, MARGIN, CTS, CUSTOMER = "cust_method", "cust_margin", "cust_cts", "customer"
 METHOD_LABELS = {"median": "Medians", "mean": "Means", "custom": "Custom values"}
 PICKER_LIMIT = 25_000  # above this many customers the picker lists a subset
-MONEY = CURRENCY.replace("%", "%%") + "%,.0f"
 PCT = "%.1f%%"
 state = st.session_state
 
@@ -108,7 +112,7 @@ def take_pick(source: str, customer: object) -> bool:
         return False
     state[CUSTOMER] = customer
     write_url()
-    st.toast(f"Opened the detail of {md_text(customer)} below.", icon=":material/person:")
+    st.toast(f"Opened the detail of {md_escape(customer)} below.", icon=":material/person:")
     return True
 
 
@@ -224,9 +228,9 @@ def quadrant_table(result) -> None:
         column_config={
             "Customers": st.column_config.NumberColumn(format="%,d"),
             "% of customers": st.column_config.NumberColumn(format=PCT),
-            "Net revenue": st.column_config.NumberColumn(format=MONEY),
+            "Net revenue": money_column("Net revenue"),
             "% of net revenue": st.column_config.NumberColumn(format=PCT),
-            "Operating profit": st.column_config.NumberColumn(format=MONEY),
+            "Operating profit": money_column("Operating profit"),
             "% of operating profit": st.column_config.NumberColumn(
                 format=PCT, help="Share of total operating profit; a loss is negative."),
         },
@@ -253,7 +257,7 @@ def moves_grid(table: pd.DataFrame) -> None:
             with column.container(border=True):
                 st.markdown(
                     f"**{LABELS[quadrant]}** · {counts[quadrant]:,} customers · operating "
-                    f"profit {md_text(format_money_short(profits[quadrant], CURRENCY))}"
+                    f"profit {md_escape(format_money_short(profits[quadrant], CURRENCY))}"
                 )
                 st.caption(MOVES[quadrant])
 
@@ -299,15 +303,15 @@ def customer_table(result, filters: Filters) -> None:
             "segment": st.column_config.TextColumn("Segment"),
             "region": st.column_config.TextColumn("Region"),
             "quadrant": st.column_config.TextColumn("Quadrant"),
-            "net_revenue": st.column_config.NumberColumn("Net revenue", format=MONEY),
-            "net_margin": st.column_config.NumberColumn("Net margin", format=MONEY),
+            "net_revenue": money_column("Net revenue"),
+            "net_margin": money_column("Net margin"),
             "net_margin_pct": st.column_config.NumberColumn("Net margin %", format=PCT),
-            "cost_to_serve": st.column_config.NumberColumn("Cost to serve", format=MONEY),
+            "cost_to_serve": money_column("Cost to serve"),
             "cost_to_serve_pct": st.column_config.NumberColumn("Cost to serve %", format=PCT),
-            "profit": st.column_config.NumberColumn("Operating profit", format=MONEY),
+            "profit": money_column("Operating profit"),
         },
     )
-    deferred_download_buttons(view, "customers", key="cust_download")
+    download_buttons(view, "customers", key="cust_download")
     rows = event.selection.rows if event else []
     picked = view["customer_id"].iloc[rows[0]] if rows and rows[0] < len(view) else None
     if take_pick(f"table_{digest}", picked):
@@ -384,8 +388,8 @@ def driver_sentence(usage: pd.DataFrame, revenue_multiple: float | None) -> str:
     for activity, row in drivers.iterrows():
         times = (f"{row['multiple']:,.1f}× the median" if np.isfinite(row["multiple"])
                  else "the median customer has none")
-        parts.append(f"**{md_text(activity)}** ({row['quantity']:,.0f}, {times}) costs "
-                     f"{md_text(format_money(row['excess_cost'], CURRENCY, 0))} more")
+        parts.append(f"**{md_escape(activity)}** ({row['quantity']:,.0f}, {times}) costs "
+                     f"{md_escape(format_money(row['excess_cost'], CURRENCY, 0))} more")
     sentence = "Top cost drivers, against the median customer: " + "; ".join(parts) + "."
     if revenue_multiple is not None and np.isfinite(revenue_multiple):
         sentence += (f" For scale: its net revenue is {revenue_multiple:,.1f}× the median "
@@ -398,10 +402,10 @@ def detail(customer, result, filters: Filters) -> None:
     row = pnl.loc[customer]
     name = row.get("name") if "name" in pnl else None
     title = f"{customer} · {name}" if isinstance(name, str) and name else str(customer)
-    st.subheader(md_text(title))
+    st.subheader(md_escape(title))
     about = [f"{k}: {row[k]}" for k in ("segment", "region")
              if k in pnl and isinstance(row[k], str) and row[k]]
-    st.caption(md_text(" · ".join([*about, filters.describe()])))
+    st.caption(md_escape(" · ".join([*about, filters.describe()])))
     columns = st.columns(4)
     figures = (
         ("Net revenue", row["net_revenue"], None),
@@ -414,7 +418,7 @@ def detail(customer, result, filters: Filters) -> None:
         column.metric(label, format_money_short(amount, CURRENCY), delta=note,
                       delta_color="off", delta_arrow="off", border=True,
                       help=f"Exactly {format_money(amount, CURRENCY)}.")
-    st.markdown(md_text(position_sentence(row)))
+    st.markdown(md_escape(position_sentence(row)))
 
     with st.container(border=True):
         st.subheader("From list revenue to operating profit")
@@ -465,9 +469,8 @@ def usage_panel(customer, base, result) -> None:
                 "Uses more than", format="%.0f%% of customers"),
             "rate": st.column_config.NumberColumn("Rate", format=CURRENCY.replace("%", "%%")
                                                   + "%,.2f"),
-            "cost": st.column_config.NumberColumn("Cost", format=MONEY),
-            "excess_cost": st.column_config.NumberColumn(
-                "Cost beyond the median", format=MONEY,
+            "cost": money_column("Cost"),
+            "excess_cost": money_column("Cost beyond the median",
                 help="This customer's cost minus the median customer's (median × rate)."),
         },
     )
@@ -491,7 +494,7 @@ def monthly_panel(customer, row: pd.Series, result, filters: Filters) -> None:
                  "activity without a date, which is not in this monthly view.")
     else:
         note += " Activity without a date would not be in this view."
-    st.caption(md_text(note))
+    st.caption(md_escape(note))
 
 
 def detail_section(filters: Filters) -> None:
@@ -506,7 +509,7 @@ def detail_section(filters: Filters) -> None:
                        "months.")
             return
         if customer not in result.pnl.index:
-            st.info(f"Customer {md_text(customer)} has no invoice lines or activity in this "
+            st.info(f"Customer {md_escape(customer)} has no invoice lines or activity in this "
                     "selection. Widen the period or the filters in the sidebar, or pick "
                     "another customer.")
             return
@@ -517,7 +520,7 @@ info = dataset_info()
 filters = current_filters()
 restore_from_url()
 st.title("Customers")
-st.caption(f"{md_text(info.source)} · {md_text(filters.describe())}")
+st.caption(f"{md_escape(info.source)} · {md_escape(filters.describe())}")
 if filtered_analysis(filters).pnl.empty:
     st.info("No customer has invoice lines or activity in this selection. Widen the period "
             "or clear the segment and region filters in the sidebar.")

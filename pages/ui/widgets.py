@@ -23,15 +23,20 @@ KPI_LABELS = {
     "unused_capacity_cost": "Unused capacity",
 }
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+_AUTOLINK_STARTS = re.compile(r"\\:|@|(?i:www)")
 
 
 def md_escape(text: object) -> str:
     """A user string for a Markdown-rendering element, shown literally.
 
     Escapes Markdown syntax, Streamlit's ``:color[...]`` and ``:material/...:``
-    directives, ``$`` (LaTeX) and angle brackets, so ``<b>Acme</b>`` shows as typed.
+    directives, ``$`` (LaTeX) and angle brackets, so ``<b>Acme</b>`` shows as typed; and
+    puts a word joiner (U+2060, invisible) after each ``:``, ``@`` and ``www``, because
+    Markdown turns ``http://…``, ``www.…`` and e-mail addresses into links even when
+    every special character is escaped.
     """
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", "" if text is None else str(text))
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", "" if text is None else str(text))
+    return _AUTOLINK_STARTS.sub(lambda m: m.group(0) + "\u2060", escaped)
 
 
 def kpi_row(result: Analysis) -> None:
@@ -59,19 +64,6 @@ def _share(part: float, whole: float) -> str | None:
     return f"{format_pct(100 * part / whole)} of net revenue" if whole > 0 else None
 
 
-def download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and Excel downloads of a table; cells cannot run as spreadsheet formulas."""
-    left, right = st.columns(2)
-    csv = neutralise(round_for_export(frame)).to_csv(index=False).encode("utf-8-sig")
-    left.download_button("Download CSV", csv, f"{name}.csv", "text/csv",
-                         key=f"{key}_csv", icon=":material/download:", width="stretch")
-    right.download_button(
-        "Download Excel", to_excel_bytes(frame, name), f"{name}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx", icon=":material/table_view:", width="stretch",
-    )
-
-
 def show_chart(figure, name: str, key: str | None = None, **kwargs):
     """A Plotly chart whose toolbar saves it as a PNG named after the view.
 
@@ -86,11 +78,12 @@ def show_chart(figure, name: str, key: str | None = None, **kwargs):
     return st.plotly_chart(figure, width="stretch", config=config, key=key, **kwargs)
 
 
-def deferred_download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
-    """Like :func:`download_buttons`, but each file is built only when its button is clicked.
+def download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
+    """CSV and Excel downloads of a table (cells cannot run as spreadsheet formulas).
 
-    For tables that rerun often (a search box, a fragment): building an Excel file of
-    thousands of rows on every rerun would cost far more than drawing the page.
+    Each file is built only when its button is clicked: building an Excel file of
+    thousands of rows on every rerun (a search box, a fragment) would cost far more than
+    drawing the page.
     """
 
     def csv() -> bytes:
@@ -130,14 +123,3 @@ def money_column(label: str, *, cents: bool = True, help: str | None = None):
 def pct_column(label: str, help: str | None = None):
     """A table column of percentages (12.5 means 12.5 %), one decimal."""
     return st.column_config.NumberColumn(label, format="%.1f%%", help=help)
-
-
-_AUTOLINK_STARTS = re.compile(r"\\:|@|(?i:www)")
-
-
-def md_text(text: object) -> str:
-    """:func:`md_escape`, and no autolinks: a word joiner (U+2060, invisible) after each
-    ``:``, ``@`` and ``www``, because Markdown turns ``http://…``, ``www.…`` and e-mail
-    addresses into links even when every special character is escaped.
-    """
-    return _AUTOLINK_STARTS.sub(lambda m: m.group(0) + "\u2060", md_escape(text))

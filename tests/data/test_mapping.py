@@ -8,7 +8,6 @@ import pytest
 from data import TABLE_ORDER, TABLES, DatasetError, Store
 from data.contract import normalise_header
 from data.mapping import (
-    NOT_IN_FILE,
     SYNONYMS,
     contract_frame,
     importer_mapping,
@@ -145,10 +144,18 @@ def test_mapping_problems_name_unmapped_required_columns_and_doubles():
     assert 'the column "A" is chosen for customer_id and net_revenue' in problems[1]
 
 
-def test_importer_mapping_keeps_a_column_marked_absent_out():
+def test_importer_mapping_keeps_a_column_marked_absent_out(tmp_path):
     headers = ["customer_id", "date", "net_revenue", "cogs"]
     mapping = {"customer_id": "customer_id", "date": "date", "net_revenue": "net_revenue"}
-    assert importer_mapping("transactions", headers, mapping) == {**mapping, "cogs": NOT_IN_FILE}
+    full = importer_mapping("transactions", headers, mapping)
+    assert full["cogs"] is None and full["customer_id"] == "customer_id"
+    # The importer then ignores the file's cogs column: COGS defaults to 0.
+    path = tmp_path / "transactions.csv"
+    path.write_text("customer_id,date,net_revenue,cogs\nC1,2024-01-01,10,7\n")
+    store = Store(":memory:")
+    result = store.load_files({"transactions": path}, mappings={"transactions": full})
+    assert any("no cogs column" in w for w in result.warnings)
+    assert store.query_df("SELECT cogs FROM transactions")["cogs"].tolist() == [0]
 
 
 def test_an_erp_export_loads_with_its_suggested_mapping(tmp_path):

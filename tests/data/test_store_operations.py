@@ -120,3 +120,13 @@ def test_customer_history_by_month(store):
     assert history.volumes.loc[months[1], "Complaint"] == 1.0
     empty = store.customer_history("nobody")
     assert empty.revenue.empty
+
+
+def test_abandoned_previews_are_dropped(store, dataset):
+    files = {"transactions": dataset / "transactions.csv"}
+    old = store.stage_files(files)
+    assert [t for t in live_tables(store) if old.token in t]
+    store._staged_at[old.token] -= 3 * 3600
+    fresh = store.stage_files(files)
+    assert not [t for t in live_tables(store) if old.token in t]
+    assert [t for t in live_tables(store) if fresh.token in t]
