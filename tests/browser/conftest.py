@@ -140,3 +140,8 @@ def shot(page, name: str) -> Path:
 
 def exceptions(page) -> list[str]:
     return [e.inner_text() for e in page.query_selector_all("[data-testid='stException']")]
+
+
+def visible_text(page, selector: str = "body") -> str:
+    """The text a person sees: without the invisible word joiners ``md_escape`` adds."""
+    return page.inner_text(selector).replace("\u2060", "")

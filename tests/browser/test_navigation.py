@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import exceptions, shot, wait_for_app
+from tests.browser.conftest import exceptions, shot, visible_text, wait_for_app
 
 PAGES = {"": "Customer profitability", "customers": "Customers",
          "cost-to-serve": "Cost to serve", "data": "Data"}
@@ -43,11 +43,11 @@ def test_every_page_by_url(server, page, path):
 def test_filters_travel_in_the_url(server, page):
     page.goto(f"{server.url}/?start=2023-01-01&end=2023-12-31&segment=Demanding")
     wait_for_app(page)
-    body = page.inner_text("body")
+    body = visible_text(page)
     assert "2023-01-01 to 2023-12-31; segments: Demanding" in body
     # Moving to another page keeps the selection in the URL.
     page.get_by_role("link", name="Cost to serve").click()
     page.wait_for_url("**/cost-to-serve**")
     wait_for_app(page)
     assert "segment=Demanding" in page.url
-    assert "segments: Demanding" in page.inner_text("body")
+    assert "segments: Demanding" in visible_text(page)
