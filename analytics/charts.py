@@ -192,7 +192,7 @@ QUADRANT_NAMES = {
 THRESHOLD_WORDS = {"median": "median", "mean": "mean", "custom": "threshold"}
 PROFIT_SCALE = "BrBG"  # diverging, colour-blind safe: brown = loss, teal = profit
 WEBGL_ABOVE = 2000
-MAX_MAP_POINTS = 20_000  # beyond this a scatter is a blob and slow to send: thin it
+MAX_MAP_POINTS = 5_000  # beyond this a scatter is a blob and slow to send: thin it
 
 
 @dataclass(frozen=True)

@@ -286,16 +286,46 @@ def search(frame: pd.DataFrame, text: str) -> pd.DataFrame:
     return frame[hit.fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)
 
 
+TABLE_LIMIT = 2_000  # rows sent to the browser; sorting beyond that happens here
+ORDERS = {
+    "Most profitable first": ("profit", False),
+    "Least profitable first": ("profit", True),
+    "Largest net revenue first": ("net_revenue", False),
+    "Highest cost to serve % first": ("cost_to_serve_pct", False),
+    "Lowest net margin % first": ("net_margin_pct", True),
+}
+
+
+def order_rows(frame: pd.DataFrame, order: str) -> pd.DataFrame:
+    """``frame`` sorted as ``order`` says (empty values last, ties by customer id)."""
+    column, ascending = ORDERS[order]
+    return frame.sort_values([column, "customer_id"], ascending=[ascending, True],
+                             na_position="last", kind="stable").reset_index(drop=True)
+
+
 def customer_table(result, filters: Filters) -> None:
     frame = customer_frame(result.pnl)
-    text = st.text_input("Search customers", key="cust_search",
-                         placeholder="Customer id or name", icon=":material/search:")
+    search_column, order_column = st.columns([3, 2], vertical_alignment="bottom")
+    text = search_column.text_input("Search customers", key="cust_search",
+                                    placeholder="Customer id or name",
+                                    icon=":material/search:")
     view = search(frame, text)
-    st.caption(f"{len(view):,} of {len(frame):,} customers, sorted by operating profit "
-               "(click a column header to sort; select a row to open its detail).")
-    digest = hashlib.sha1(f"{text}|{filters}".encode()).hexdigest()[:10]
+    if len(view) > TABLE_LIMIT:
+        # Sending 100,000 rows on every threshold change would take seconds: the order is
+        # chosen here and the browser gets the first TABLE_LIMIT rows of it.
+        order = order_column.selectbox("Show", list(ORDERS), key="cust_order")
+        view = order_rows(view, order)
+        shown = view.head(TABLE_LIMIT)
+        st.caption(f"The first {len(shown):,} of {len(view):,} matching customers "
+                   f"({order.lower()}); search or change the order to see others, or "
+                   "download them all. Select a row to open its detail.")
+    else:
+        shown = view
+        st.caption(f"{len(view):,} of {len(frame):,} customers, sorted by operating profit "
+                   "(click a column header to sort; select a row to open its detail).")
+    digest = hashlib.sha1(f"{text}|{filters}|{state.get('cust_order')}".encode()).hexdigest()[:10]
     event = st.dataframe(
-        view, hide_index=True, width="stretch", height=420,
+        shown, hide_index=True, width="stretch", height=420,
         key=f"cust_table_{digest}", on_select="rerun", selection_mode="single-row",
         column_config={
             "customer_id": st.column_config.TextColumn("Customer", pinned=True),
@@ -313,7 +343,7 @@ def customer_table(result, filters: Filters) -> None:
     )
     download_buttons(view, "customers", key="cust_download")
     rows = event.selection.rows if event else []
-    picked = view["customer_id"].iloc[rows[0]] if rows and rows[0] < len(view) else None
+    picked = shown["customer_id"].iloc[rows[0]] if rows and rows[0] < len(shown) else None
     if take_pick(f"table_{digest}", picked):
         st.rerun()
 

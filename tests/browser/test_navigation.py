@@ -51,3 +51,17 @@ def test_filters_travel_in_the_url(server, page):
     wait_for_app(page)
     assert "segment=Demanding" in page.url
     assert "segments: Demanding" in visible_text(page)
+
+
+def test_sidebar_filter_changes_the_figures(server, page):
+    page.goto(f"{server.url}/")
+    wait_for_app(page)
+    before = page.locator("[data-testid='stMetric']").first.inner_text()
+    page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.click()
+    page.locator("[role='option']", has_text="Demanding").first.click()
+    page.keyboard.press("Escape")
+    page.wait_for_url("**segment=Demanding**")
+    wait_for_app(page)
+    after = page.locator("[data-testid='stMetric']").first.inner_text()
+    assert before.endswith("2,000") and after != before
+    assert int(after.split()[-1].replace(",", "")) < 2000
