@@ -1,5 +1,6 @@
 """Shared fixtures: a database with the sample dataset, built once per test session."""
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,14 +20,23 @@ def sample_db(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture
-def app_env(sample_db, monkeypatch):
-    """Point the app at the sample store and start with empty Streamlit caches."""
+@contextmanager
+def app_on(db: Path, monkeypatch):
+    """Point the app at the store ``db``, with empty Streamlit caches before and after."""
     import streamlit as st
 
-    monkeypatch.setenv("PROFITLENS_DB", str(sample_db))
+    monkeypatch.setenv("PROFITLENS_DB", str(db))
     st.cache_resource.clear()
     st.cache_data.clear()
-    yield sample_db
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    try:
+        yield db
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
+@pytest.fixture
+def app_env(sample_db, monkeypatch):
+    """The app on the sample store."""
+    with app_on(sample_db, monkeypatch):
+        yield sample_db

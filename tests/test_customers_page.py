@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import app_on
+
 PAGE = "pages/customers.py"
 ACME = "<b>Acme</b>"
 TINY = {
@@ -51,14 +53,8 @@ def tiny_db(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def tiny_env(tiny_db, monkeypatch):
-    import streamlit as st
-
-    monkeypatch.setenv("PROFITLENS_DB", str(tiny_db))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield tiny_db
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with app_on(tiny_db, monkeypatch):
+        yield tiny_db
 
 
 def open_page(**params: str) -> AppTest:

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from data import TABLE_ORDER, Store
 from data.mapping import template_csv
+from tests.conftest import app_on
 
 
 def data_page() -> AppTest:
@@ -20,16 +21,10 @@ def data_page() -> AppTest:
 @pytest.fixture
 def own_db(sample_db, tmp_path, monkeypatch):
     """A private copy of the sample store, for tests that change the dataset."""
-    import streamlit as st
-
     path = tmp_path / "own.duckdb"
     shutil.copy(sample_db, path)
-    monkeypatch.setenv("PROFITLENS_DB", str(path))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield path
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with app_on(path, monkeypatch):
+        yield path
 
 
 def test_the_page_shows_the_active_dataset_steps_and_templates(app_env):
