@@ -8,8 +8,8 @@ with quadrants, the whale curve, the capacity report and the summary figures.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
-import numpy as np
 import pandas as pd
 
 from analytics.pnl import activity_columns, customer_pnl
@@ -54,8 +54,10 @@ MONEY_COLUMNS = (
 
 
 def cents(value: float) -> float:
-    """Round money to the cent (half away from zero on the decimal value)."""
-    return float(np.round(value + 0.0, 2))
+    """Round money to the cent, half away from zero on its shortest decimal spelling
+    (0.125 -> 0.13), not on the binary float (which would give 0.12)."""
+    exact = Decimal(repr(float(value)))
+    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) + 0.0
 
 
 @dataclass(frozen=True)

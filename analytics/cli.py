@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -30,6 +31,16 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f'"{text}" is not a date (YYYY-MM-DD)') from None
+
+
+def _finite(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f'"{text}" is not a number')
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,11 +66,49 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--end", type=_date, help="last invoice date included (YYYY-MM-DD)")
     report.add_argument("--thresholds", choices=("median", "mean"), default="median",
                         help="where the quadrant map is split (default: median)")
-    report.add_argument("--margin-threshold", type=float, metavar="PCT",
+    report.add_argument("--margin-threshold", type=_finite, metavar="PCT",
                         help="custom net margin % split (with --cts-threshold)")
-    report.add_argument("--cts-threshold", type=float, metavar="PCT",
+    report.add_argument("--cts-threshold", type=_finite, metavar="PCT",
                         help="custom cost-to-serve % split (with --margin-threshold)")
+    scenario = commands.add_parser(
+        "scenario", help="apply a pricing scenario (a service menu) to every customer"
+    )
+    scenario.add_argument("data_dir", type=Path, nargs="?", help="dataset folder (or use --db)")
+    scenario.add_argument("--db", help="use the dataset loaded in this database")
+    scenario.add_argument("--menu", type=Path, required=True, metavar="MENU_FILE",
+                          help="CSV: activity, fee_per_unit, usage_response_pct"
+                          "[, rate_change_pct]")
+    scenario.add_argument("--out", type=Path, required=True, help="folder for the result files")
+    scenario.add_argument("--name", help="the scenario's name (default: the menu file's name)")
+    scenario.add_argument("--start", type=_date, help="first invoice date included (YYYY-MM-DD)")
+    scenario.add_argument("--end", type=_date, help="last invoice date included (YYYY-MM-DD)")
+    scenario.add_argument("--core-price-change", type=_number, default=0.0, metavar="PCT",
+                          help="change of the core price in %% (negative when unbundling)")
+    scenario.add_argument("--capacity-follows-usage", choices=("yes", "no"), default="no",
+                          help="does usage given up save its cost? (default: no, it stays "
+                          "as unused capacity)")
+    scenario.add_argument("--at-risk", type=_number, default=10.0, metavar="PCT",
+                          help="bill increase in %% above which a customer is at risk "
+                          "(default: 10)")
+    scenario.add_argument("--min-order-value", type=_number, metavar="V",
+                          help="minimum order value (needs order_id in transactions)")
+    scenario.add_argument("--small-order-fee", type=_number, metavar="S",
+                          help="surcharge per order below the minimum (default: 0)")
+    scenario.add_argument("--consolidation", type=_number, metavar="PCT",
+                          help="%% of small orders consolidated into larger ones (default: 0)")
+    scenario.add_argument("--order-activity", metavar="NAME",
+                          help="the activity that counts orders (default: guessed from names)")
     return parser
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a number') from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f'"{text}" is not a finite number')
+    return value
 
 
 def _progress(fraction: float, text: str) -> None:
@@ -94,11 +143,30 @@ def cmd_load(args) -> int:
     return EXIT_OK
 
 
+def _open_dataset(args):
+    """The store holding the dataset of ``args`` (a folder or ``--db``), and its warnings."""
+    from data import Store
+
+    if args.db is not None:
+        if not Path(args.db).exists():
+            raise InvalidInput(f"{args.db}: no such database")
+        store = Store(args.db)
+        if not store.has_dataset():
+            store.close()
+            raise InvalidInput(f"{args.db}: holds no dataset (run: python -m analytics load DIR)")
+        return store, store.info().warnings
+    store = Store(":memory:")
+    try:
+        return store, store.load_folder(args.data_dir).warnings
+    except BaseException:
+        store.close()
+        raise
+
+
 def cmd_report(args) -> int:
     from analytics.analysis import analyse
     from analytics.breakdown import breakdown
     from analytics.export import to_csv
-    from data import Store
 
     if (args.data_dir is None) == (args.db is None):
         raise InvalidInput("report needs a dataset folder or --db PATH (one of them)")
@@ -107,17 +175,7 @@ def cmd_report(args) -> int:
         raise InvalidInput("--margin-threshold and --cts-threshold go together")
     if args.start and args.end and args.start > args.end:
         raise InvalidInput(f"--start {args.start} is after --end {args.end}")
-    if args.db is not None:
-        if not Path(args.db).exists():
-            raise InvalidInput(f"{args.db}: no such database")
-        store = Store(args.db)
-        if not store.has_dataset():
-            store.close()
-            raise InvalidInput(f"{args.db}: holds no dataset (run: python -m analytics load DIR)")
-        load_warnings: tuple[str, ...] = store.info().warnings
-    else:
-        store = Store(":memory:")
-        load_warnings = store.load_folder(args.data_dir).warnings
+    store, load_warnings = _open_dataset(args)
     try:
         base = store.customer_base(args.start, args.end)
     finally:
@@ -160,7 +218,191 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"sample": cmd_sample, "load": cmd_load, "report": cmd_report}
+MENU_COLUMNS = ("activity", "fee_per_unit", "usage_response_pct", "rate_change_pct")
+MENU_REQUIRED = MENU_COLUMNS[:3]
+# Allowed range of each menu number (low, high), inclusive.
+MENU_RANGES = {
+    "fee_per_unit": (0.0, math.inf),
+    "usage_response_pct": (0.0, 100.0),
+    "rate_change_pct": (-100.0, math.inf),
+}
+
+
+def read_menu(path: Path, activities) -> tuple:
+    """The menu items of a menu CSV, checked against the dataset's ``activities``.
+
+    Headers in any case and order; comma or semicolon delimited; an empty number counts
+    as 0. Raises :class:`data.DatasetError` with one problem per bad cell, naming the
+    file, line (the header is line 1), column and value.
+    """
+    import csv
+
+    from analytics.scenario import MenuItem
+    from data import DatasetError, Problem
+
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such menu file") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{name}: is not a UTF-8 text file") from None
+    first = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise DatasetError([Problem(name, "is empty: it needs a header line with "
+                                    + ", ".join(MENU_REQUIRED))])
+    header = [cell.strip().lower() for cell in rows[0]]
+    missing = [c for c in MENU_REQUIRED if c not in header]
+    if missing:
+        raise DatasetError([Problem(name, f"lacks column(s): {', '.join(missing)}", line=1)])
+    position = {c: header.index(c) for c in MENU_COLUMNS if c in header}
+    known = set(activities)
+    problems, items, seen = [], [], {}
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = {c: (row[i].strip() if i < len(row) else "") for c, i in position.items()}
+        activity = cells["activity"]
+        if not activity:
+            problems.append(Problem(name, "an activity name is needed", line, "activity"))
+            continue
+        if activity not in known:
+            problems.append(Problem(name, "is not an activity of the dataset (known: "
+                                    + ", ".join(sorted(known)) + ")", line, "activity",
+                                    activity))
+        elif activity in seen:
+            problems.append(Problem(name, f"is listed twice (first on line {seen[activity]})",
+                                    line, "activity", activity))
+        seen.setdefault(activity, line)
+        numbers = {}
+        for column, (low, high) in MENU_RANGES.items():
+            raw = cells.get(column, "")
+            try:
+                value = float(raw) if raw else 0.0
+            except ValueError:
+                problems.append(Problem(name, "is not a number", line, column, raw))
+                continue
+            if not math.isfinite(value):
+                problems.append(Problem(name, "is not a finite number", line, column, raw))
+            elif not low <= value <= high:
+                bounds = f"between {low:g} and {high:g}" if high < math.inf else f"{low:g} or more"
+                problems.append(Problem(name, f"must be {bounds}", line, column, raw))
+            else:
+                numbers[column] = value
+        if len(numbers) == len(MENU_RANGES) and activity in known and seen[activity] == line:
+            items.append(MenuItem(activity, **numbers))
+    if problems:
+        raise DatasetError(problems)
+    return tuple(items)
+
+
+def cmd_scenario(args) -> int:
+    from analytics.analysis import analyse
+    from analytics.export import to_csv
+    from analytics.scenario import Scenario, ScenarioBase, guess_order_activity
+    from data.store import OrderIdsMissing
+
+    if (args.data_dir is None) == (args.db is None):
+        raise InvalidInput("scenario needs a dataset folder or --db PATH (one of them)")
+    if args.start and args.end and args.start > args.end:
+        raise InvalidInput(f"--start {args.start} is after --end {args.end}")
+    small_order_options = {
+        "--small-order-fee": args.small_order_fee,
+        "--consolidation": args.consolidation,
+        "--order-activity": args.order_activity,
+    }
+    minimum = args.min_order_value
+    if minimum is None:
+        given = [option for option, value in small_order_options.items() if value is not None]
+        if given:
+            verb = "needs" if len(given) == 1 else "need"
+            raise InvalidInput(f"{' and '.join(given)} {verb} --min-order-value")
+    elif minimum <= 0:
+        raise InvalidInput("--min-order-value must be greater than 0")
+    if args.core_price_change <= -100:
+        raise InvalidInput("--core-price-change must be above -100")
+    if args.small_order_fee is not None and args.small_order_fee < 0:
+        raise InvalidInput("--small-order-fee must be 0 or more")
+    if args.consolidation is not None and not 0 <= args.consolidation <= 100:
+        raise InvalidInput("--consolidation must be between 0 and 100")
+    if not args.menu.is_file():
+        raise InvalidInput(f"{args.menu}: no such menu file")
+    store, load_warnings = _open_dataset(args)
+    try:
+        base = store.customer_base(args.start, args.end)
+        orders = None
+        if minimum is not None and not base.customers.empty:
+            try:
+                orders = store.order_sizes(minimum, args.start, args.end)
+            except OrderIdsMissing as exc:
+                raise InvalidInput(f"--min-order-value: {exc}") from None
+    finally:
+        store.close()
+    if base.customers.empty:
+        raise InvalidInput("no customer has invoice lines or activity in the chosen period")
+    activities = base.rates["activity"].astype(str).tolist()
+    menu = read_menu(args.menu, activities)
+    order_activity = args.order_activity
+    if order_activity is not None and order_activity not in activities:
+        raise InvalidInput(f'--order-activity: "{order_activity}" is not an activity of the '
+                           f"dataset (known: {', '.join(activities)})")
+    if minimum is not None and order_activity is None:
+        order_activity = guess_order_activity(activities)
+        if order_activity is None and args.consolidation:
+            raise InvalidInput("--consolidation: no activity looks like it counts orders; "
+                               "name it with --order-activity")
+    try:
+        scenario = Scenario(
+            name=args.name or args.menu.stem,
+            menu=menu,
+            core_price_change_pct=args.core_price_change,
+            minimum_order_value=minimum or 0.0,
+            small_order_fee=args.small_order_fee or 0.0,
+            consolidation_pct=args.consolidation or 0.0,
+            order_activity=order_activity,
+            capacity_follows_usage=args.capacity_follows_usage == "yes",
+            at_risk_pct=args.at_risk,
+        )
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    analysis = analyse(
+        base.customers,
+        base.volumes,
+        base.rates,
+        base.resources,
+        period_fraction=base.period_fraction,
+        capacity_volume=base.period_volume,
+        warnings=load_warnings + base.warnings,
+    )
+    result = ScenarioBase.build(analysis, base.volumes, orders, minimum).run(scenario)
+    summary = result.summary()
+    summary["period"] = {
+        "start": args.start.isoformat() if args.start else None,
+        "end": args.end.isoformat() if args.end else None,
+    }
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    to_csv(result.pnl_export(), out / "scenario_pnl.csv")
+    (out / "scenario_summary.json").write_text(
+        json.dumps(summary, indent=2) + "\n", encoding="utf-8"
+    )
+    print(
+        f"{scenario.name}: operating profit {summary['profit_before']:,.2f} -> "
+        f"{summary['profit_after']:,.2f}; {summary['customers_paying_more']:,} of "
+        f"{summary['customers']:,} customers pay more, {summary['customers_at_risk']:,} "
+        f"at risk; wrote {out}"
+    )
+    if not result.menu_check.consistent:
+        print(f"warning: {result.menu_check.note}", file=sys.stderr)
+    for warning in analysis.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS = {"sample": cmd_sample, "load": cmd_load, "report": cmd_report,
+            "scenario": cmd_scenario}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from data.contract import SQL_TYPES, TABLE_ORDER, TABLES, Column, Table, normalise_header
 from data.sources import (
     Source,
@@ -95,7 +97,7 @@ DATE_FORMATS = {
     "mdy_slash": (r"\d{1,2}/\d{1,2}/\d{4}( .*)?", "%m/%d/%Y", "MM/DD/YYYY"),
     "compact": (r"\d{8}", "%Y%m%d", "YYYYMMDD"),
 }
-_ISO_RE = DATE_FORMATS["iso"][0]
+_ISO_RE = r"\d{4}-\d{1,2}-\d{1,2}([ T].*)?"
 
 
 def detect_decimal(samples: list[str], delimiter: str) -> str:
@@ -180,25 +182,34 @@ def fast_date_sql(raw: str) -> str:
     return f"TRY_CAST({raw} AS DATE)"
 
 
+YEARS = (1900, 2199)  # a date outside these is a typo or a two-digit year, not data
+
+
 def date_sql(fast: str, raw: str, fmt: str) -> str:
     """The parsed date: DuckDB's ISO cast, else ISO, the column's own format and the
-    unambiguous ones on the trimmed text.
+    unambiguous ones on the trimmed text; NULL outside :data:`YEARS`.
 
-    The fast cast also accepts ``epoch`` and ``infinity``; only a finite result from a
-    value starting with a digit counts.
+    The fast cast also accepts ``epoch``, ``infinity`` and two-digit years (``24-01-05``,
+    ``1/5/24``): it counts only for a value with a four-digit year followed by ``-``.
+    Each other format must match its pattern (four-digit years) before it is parsed.
     """
-    ok = f"{fast} IS NOT NULL AND isfinite({fast}) AND ascii({raw}) BETWEEN 48 AND 57"
+    ok = (f"{fast} IS NOT NULL AND isfinite({fast}) AND ascii({raw}) BETWEEN 48 AND 57 "
+          f"AND substr({raw}, 5, 1) = '-'")
     text = f"trim({raw})"
     iso = (
         f"CASE WHEN regexp_full_match({text}, '{_ISO_RE}') THEN TRY_CAST({text} AS DATE) END"
     )
     parts = [iso]
     for name in (fmt, *UNAMBIGUOUS_DATES):
-        strptime = DATE_FORMATS[name][1]
-        part = f"TRY_CAST(try_strptime(split_part({text}, ' ', 1), '{strptime}') AS DATE)"
+        pattern, strptime, _ = DATE_FORMATS[name]
+        part = (
+            f"CASE WHEN regexp_full_match({text}, '{pattern}') THEN "
+            f"TRY_CAST(try_strptime(split_part({text}, ' ', 1), '{strptime}') AS DATE) END"
+        )
         if strptime and part not in parts:
             parts.append(part)
-    return f"(CASE WHEN {ok} THEN {fast} ELSE COALESCE({', '.join(parts)}) END)"
+    parsed = f"(CASE WHEN {ok} THEN {fast} ELSE COALESCE({', '.join(parts)}) END)"
+    return f"(CASE WHEN year({parsed}) BETWEEN {YEARS[0]} AND {YEARS[1]} THEN {parsed} END)"
 
 
 # --- checks -------------------------------------------------------------------------
@@ -312,8 +323,7 @@ class Importer:
             try:
                 self._stage_file(table, path, display, mappings.get(table, {}))
             except SourceError as exc:
-                self._problem(Problem(display, str(exc).split(": ", 1)[-1])
-                              if str(exc).startswith(display + ":") else Problem(display, str(exc)))
+                self._problem(Problem(exc.display, exc.message, line=exc.line))
         self.progress(len(ordered) / (len(ordered) + 1), "Checking the tables against each other")
         self._cross_checks()
         if self.staged.problems:
@@ -340,21 +350,22 @@ class Importer:
         self.staged.problems.append(problem)
 
     def _open(
-        self, table: str, path: Path, display: str, encoding: str | None = None
+        self, table: str, path: Path, display: str, encoding: str | None = None,
+        newlines: bool = False,
     ) -> Source:
         self._serial += 1
         suffix = path.suffix.lower()
         if suffix == ".xlsx":
-            headers, frame = read_xlsx_frame(path, display)
+            headers, frame, typed = read_xlsx_frame(path, display)
             view = f"_xlsx_{self._serial}"
             self.con.register(view, frame)
             return Source(
                 table=table, path=path, display=display, kind="xlsx", headers=headers,
-                from_sql=quote_ident(view), line_word="row", line_sql='"_line"',
+                from_sql=quote_ident(view), line_word="row", line_sql='"_line"', typed=typed,
             )
         if suffix == ".parquet":
-            return open_parquet(table, path, display, self.con)
-        return open_csv(table, path, display, self.workdir, self._serial, encoding)
+            return open_parquet(table, path, display, self.con, self.workdir, self._serial)
+        return open_csv(table, path, display, self.workdir, self._serial, encoding, newlines)
 
     def _match_columns(
         self, spec: Table, source: Source, mapping: dict[str, str]
@@ -393,7 +404,12 @@ class Importer:
     def _samples(self, source: Source, indexes: list[int], limit: int = 2000) -> list[list[str]]:
         if not indexes:
             return []
-        cols = ", ".join(f"trim({source.column_sql(i)})" for i in indexes)
+        # Typed numbers (Excel, Parquet) say nothing about the text's conventions.
+        cols = ", ".join(
+            f"CASE WHEN {source.number_sql(i)} IS NULL THEN trim({source.column_sql(i)}) END"
+            if source.number_sql(i) else f"trim({source.column_sql(i)})"
+            for i in indexes
+        )
         rows = self.con.execute(
             f"SELECT {cols} FROM {source.from_sql} LIMIT {limit}", source.params
         ).fetchall()
@@ -415,11 +431,30 @@ class Importer:
 
     def _stage_file(
         self, table: str, path: Path, display: str, mapping: dict[str, str],
-        encoding: str | None = None,
+        encoding: str | None = None, newlines: bool = False,
+    ) -> None:
+        warnings_before = len(self.staged.warnings)
+        try:
+            self._stage_source(table, path, display, mapping, encoding, newlines)
+        except duckdb.InvalidInputException as exc:
+            # DuckDB's CSV parser gives up on a file that mixes line ends (CRLF with LF,
+            # or a lone CR): read a copy with uniform line ends, once.
+            self.con.execute(f"DROP TABLE IF EXISTS {quote_ident(self.prefix + table)}")
+            self.staged.tables.pop(table, None)
+            del self.staged.warnings[warnings_before:]
+            if newlines or path.suffix.lower() != ".csv":
+                reason = str(exc).splitlines()[0].split("Error: ", 1)[-1]
+                self._problem(Problem(display, f"cannot be read as CSV ({reason})"))
+                return
+            self._stage_file(table, path, display, mapping, encoding, newlines=True)
+
+    def _stage_source(
+        self, table: str, path: Path, display: str, mapping: dict[str, str],
+        encoding: str | None, newlines: bool,
     ) -> None:
         spec = TABLES[table]
         warnings_before = len(self.staged.warnings)
-        source = self._open(table, path, display, encoding)
+        source = self._open(table, path, display, encoding, newlines)
         self.staged.warnings.extend(source.notes)
         matched = self._match_columns(spec, source, mapping)
         if matched is None:
@@ -452,10 +487,22 @@ class Importer:
             else f"{source.column_sql(matched[c.name])} AS r_{c.name}"
             for c in present
         ]
+        typed_numbers = {
+            c.name: source.number_sql(matched[c.name]) for c in present
+            if c.kind in ("money", "number") and source.number_sql(matched[c.name])
+        }
+        raw_select += [f"{expr} AS n_{name}" for name, expr in typed_numbers.items()]
         if source.kind == "xlsx":
             raw_select.append('"_line"')
+
+        def fast_number(c: Column) -> str:
+            text = fast_number_sql(f"r_{c.name}", decimal, SQL_TYPES[c.kind])
+            if c.name in typed_numbers:
+                return f"COALESCE(TRY_CAST(n_{c.name} AS {SQL_TYPES[c.kind]}), {text})"
+            return text
+
         fast = [
-            fast_number_sql(f"r_{c.name}", decimal, SQL_TYPES[c.kind]) + f" AS f_{c.name}"
+            f"{fast_number(c)} AS f_{c.name}"
             if c.kind in ("money", "number")
             else f"{fast_date_sql(f'r_{c.name}')} AS f_{c.name}"
             for c in present
@@ -500,11 +547,12 @@ class Importer:
         )
         self.staged.tables[table] = staged
         if source.rejects and source.encoding == "utf-8" and self._invalid_encoding(source):
-            # Not UTF-8 after all (the first bytes were): read it again as Windows-1252.
+            # Not UTF-8 after all (the first bytes were): read it again, its stray bytes as
+            # Windows-1252 and the rest as UTF-8.
             self.con.execute(f"DROP TABLE IF EXISTS {quote_ident(name)}")
             del self.staged.tables[table]
             del self.staged.warnings[warnings_before:]
-            self._stage_file(table, path, display, mapping, encoding="windows-1252")
+            self._stage_source(table, path, display, mapping, "utf-8+cp1252", newlines)
             return
         if source.rejects and self._report_rejects(source):
             return
@@ -567,9 +615,10 @@ class Importer:
         return bool(found)
 
     def _report_rejects(self, source: Source) -> bool:
+        """Rows DuckDB could not split into the header's fields, one problem per row."""
         rows = self.con.execute(
-            f"SELECT DISTINCT line, error_type, csv_line, error_message FROM {source.rejects} "
-            "ORDER BY line"
+            "SELECT line, min(error_type), max(TRY_CAST(regexp_extract(error_message, "
+            f"'Found: (\\d+)', 1) AS INTEGER)) FROM {source.rejects} GROUP BY line ORDER BY line"
         ).fetchall()
         self.con.execute(f"DROP TABLE IF EXISTS {source.rejects}")
         self.con.execute(f"DROP TABLE IF EXISTS {source.rejects}_scan")
@@ -578,20 +627,18 @@ class Importer:
         expected = len(source.headers)
         shown = rows[:MAX_LINES_PER_PROBLEM * 2]
         numbers = record_lines(Path(source.params[0]), [int(row[0]) for row in shown])
-        for line, error_type, _csv_line, message in shown:
+        for line, error_type, found in shown:
             if error_type in ("TOO MANY COLUMNS", "MISSING COLUMNS"):
-                found = re.search(r"Found: (\d+)", message or "")
-                text = (f"the row has {found.group(1) if found else 'a different number of'} "
+                text = (f"the row has {found if found is not None else 'a different number of'} "
                         f"field(s), the header has {expected}")
             elif error_type == "UNQUOTED VALUE":
                 text = "a quote is not closed or a field has stray quotes"
             else:
                 text = f"cannot be read as CSV ({str(error_type).lower()})"
             self._problem(Problem(source.display, text, line=numbers[int(line)]))
-        if len(rows) > MAX_LINES_PER_PROBLEM * 2:
+        if len(rows) > len(shown):
             self._problem(Problem(source.display,
-                                  f"{len(rows) - MAX_LINES_PER_PROBLEM * 2:,} more rows cannot be "
-                                  "read as CSV"))
+                                  f"{len(rows) - len(shown):,} more rows cannot be read as CSV"))
         return True
 
     def _report_bad_values(self, source: Source, checks: list[Check], inner: str) -> None:

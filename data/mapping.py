@@ -144,9 +144,9 @@ def read_headers(path: str | Path, display: str | None = None) -> list[str]:
     display = display or path.name
     suffix = path.suffix.lower()
     if suffix not in EXTENSIONS:
-        raise SourceError(f"{display}: is not a CSV, Excel (.xlsx) or Parquet file")
+        raise SourceError(display, "is not a CSV, Excel (.xlsx) or Parquet file")
     if path.stat().st_size == 0:
-        raise SourceError(f"{display}: the file is empty")
+        raise SourceError(display, "the file is empty")
     if suffix == ".xlsx":
         headers = _xlsx_headers(path, display)
     elif suffix == ".parquet":
@@ -154,7 +154,7 @@ def read_headers(path: str | Path, display: str | None = None) -> list[str]:
     else:
         headers = _csv_headers(path, display)
     if not any(h.strip() for h in headers):
-        raise SourceError(f"{display}: the header row is empty")
+        raise SourceError(display, "the header row is empty")
     return headers
 
 
@@ -168,7 +168,7 @@ def _csv_headers(path: Path, display: str) -> list[str]:
         text = head.decode("utf-8", errors="ignore")
     text = text.lstrip("\ufeff")
     if not text.strip():
-        raise SourceError(f"{display}: the file is empty")
+        raise SourceError(display, "the file is empty")
     # Blank lines before the header are skipped, as the importer skips them.
     text = text.lstrip("\r\n")
     return _first_record(text, sniff_delimiter(text))
@@ -180,15 +180,15 @@ def _xlsx_headers(path: Path, display: str) -> list[str]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise SourceError(f"{display}: is not a readable Excel workbook ({exc})") from None
+        raise SourceError(display, f"is not a readable Excel workbook ({exc})") from None
     try:
         if not book.worksheets:
-            raise SourceError(f"{display}: the workbook has no worksheet")
+            raise SourceError(display, "the workbook has no worksheet")
         first = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), None)
     finally:
         book.close()
     if first is None or all(c is None for c in first):
-        raise SourceError(f"{display}: the file is empty")
+        raise SourceError(display, "the file is empty")
     return [_cell_text(c) or "" for c in first]
 
 
@@ -199,7 +199,7 @@ def _parquet_headers(path: Path, display: str) -> list[str]:
     try:
         rows = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
     except duckdb.Error:
-        raise SourceError(f"{display}: is not a readable Parquet file") from None
+        raise SourceError(display, "is not a readable Parquet file") from None
     finally:
         con.close()
     return [row[0] for row in rows]

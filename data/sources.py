@@ -23,6 +23,7 @@ import csv
 import datetime as dt
 import io
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +35,11 @@ DELIMITERS = (",", ";", "\t", "|")
 
 
 class SourceError(Exception):
-    """A file that cannot be read at all; the message names the file."""
+    """A file that cannot be read at all."""
+
+    def __init__(self, display: str, message: str, line: int | None = None):
+        super().__init__(f"{display}{'' if line is None else f' line {line}'}: {message}")
+        self.display, self.message, self.line = display, message, line
 
 
 @dataclass
@@ -52,6 +57,12 @@ class Source:
     encoding: str = "utf-8"
     rejects: str | None = None  # DuckDB rejects table for CSV scans
     notes: list[str] = field(default_factory=list)
+    newlines: bool = False  # read through normalise_newlines
+    typed: frozenset[int] = frozenset()  # columns with a numeric twin n<i> (Excel, Parquet)
+
+    def number_sql(self, index: int) -> str | None:
+        """The column's numbers as typed by the file (NULL for text cells), if any."""
+        return f'"n{index}"' if index in self.typed else None
 
     @property
     def normalised(self) -> list[str]:
@@ -75,13 +86,13 @@ def _check_text(path: Path, display: str) -> tuple[str, bytes]:
     """
     size = path.stat().st_size
     if size == 0:
-        raise SourceError(f"{display}: the file is empty")
+        raise SourceError(display, "the file is empty")
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if head.startswith(b"PK\x03\x04"):
         raise SourceError(
-            f"{display}: is not a text file (it looks like an Excel workbook: save it with "
-            f"an .xlsx name, or export it as CSV)"
+            display, "is not a text file (it looks like an Excel workbook: save it with an "
+            ".xlsx name, or export it as CSV)"
         )
     if head.startswith(UTF16_BOMS):
         return "utf-16", head
@@ -89,7 +100,7 @@ def _check_text(path: Path, display: str) -> tuple[str, bytes]:
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK):
             if b"\x00" in chunk:
-                raise SourceError(f"{display}: is not a text file (CSV expected)")
+                raise SourceError(display, "is not a text file (CSV expected)")
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) == size)
     except UnicodeDecodeError:
@@ -112,16 +123,60 @@ def _decode_legacy(chunk: bytes) -> str:
     return chunk.decode("cp1252", errors="profitlens-latin1")
 
 
-def _reencode(path: Path, workdir: Path, encoding: str) -> Path:
+def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+    bad = error.object[error.start : error.end]
+    return _decode_legacy(bytes(bad)), error.end
+
+
+codecs.register_error("profitlens-cp1252", _cp1252_fallback)
+# ``utf-8+cp1252``: UTF-8 whose stray invalid bytes (one Windows-1252 name pasted into an
+# otherwise UTF-8 export) are read as Windows-1252, each on its own.
+ENCODING_NOTES = {
+    "windows-1252": "not UTF-8, read as Windows-1252.",
+    "utf-8+cp1252": "not valid UTF-8 throughout: the bytes that are not were read as "
+    "Windows-1252.",
+}
+
+
+def _reencode(path: Path, workdir: Path, encoding: str, serial: int) -> Path:
     """A UTF-8 copy of ``path`` (DuckDB reads UTF-8 only), written chunk by chunk."""
-    target = workdir / (path.stem + ".utf8.csv")
+    target = workdir / f"src_{serial}.utf8.csv"
     if encoding == "utf-16":
         decode = codecs.getincrementaldecoder("utf-16")(errors="replace").decode
+    elif encoding == "utf-8+cp1252":
+        decode = codecs.getincrementaldecoder("utf-8")(errors="profitlens-cp1252").decode
     else:
         decode = _decode_legacy
     with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
         while chunk := src.read(CHUNK):
             dst.write(decode(chunk))
+    return target
+
+
+def _link(path: Path, workdir: Path, name: str) -> Path:
+    """``path`` under a fixed name in ``workdir``: DuckDB reads a path as a glob pattern,
+    so a folder named ``a*b`` or ``a[x]b`` would otherwise match other files."""
+    target = workdir / name
+    try:
+        target.symlink_to(path.resolve())
+    except OSError:
+        shutil.copyfile(path, target)
+    return target
+
+
+def normalise_newlines(path: Path, workdir: Path, serial: int) -> Path:
+    """A copy of a UTF-8 file with every CRLF and lone CR turned into LF: DuckDB's
+    parser refuses files that mix line ends."""
+    target = workdir / f"src_{serial}.lf.csv"
+    carry = b""
+    with path.open("rb") as src, target.open("wb") as dst:
+        while chunk := src.read(CHUNK):
+            chunk = carry + chunk
+            carry = b"\r" if chunk.endswith(b"\r") else b""
+            if carry:
+                chunk = chunk[:-1]
+            dst.write(chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+        dst.write(carry.replace(b"\r", b"\n"))
     return target
 
 
@@ -145,27 +200,31 @@ def sniff_delimiter(head: str) -> str:
 
 def open_csv(
     table: str, path: Path, display: str, workdir: Path, serial: int,
-    encoding: str | None = None,
+    encoding: str | None = None, newlines: bool = False,
 ) -> Source:
-    """A CSV source; ``encoding`` forces one (after DuckDB found the file is not UTF-8)."""
-    detected, head_bytes = _check_text(path, display)
+    """A CSV source. ``encoding`` forces one (after DuckDB found the file is not UTF-8);
+    ``newlines`` reads a copy with uniform line ends (after DuckDB's parser gave up)."""
+    detected, _ = _check_text(path, display)
     encoding = encoding or detected
     notes = []
-    read_path = path
     if encoding == "utf-8":
-        head = head_bytes.decode("utf-8", errors="ignore")
+        read_path = _link(path, workdir, f"src_{serial}.csv")
     else:
-        read_path = _reencode(path, workdir, encoding)
-        head = read_path.read_bytes()[:SNIFF_BYTES].decode("utf-8", errors="ignore")
-        if encoding == "windows-1252":
-            notes.append(f"{display}: not UTF-8, read as Windows-1252.")
+        read_path = _reencode(path, workdir, encoding, serial)
+        if encoding in ENCODING_NOTES:
+            notes.append(f"{display}: {ENCODING_NOTES[encoding]}")
+    if newlines:
+        read_path = normalise_newlines(read_path, workdir, serial)
+        notes.append(f"{display}: mixed line ends (CRLF, LF, CR) read as one kind.")
+    with read_path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES).decode("utf-8", errors="ignore")
     head = head.lstrip("\ufeff")
     if not head.strip():
-        raise SourceError(f"{display}: the file is empty")
+        raise SourceError(display, "the file is empty")
     delimiter = sniff_delimiter(head)
     headers = _first_record(head, delimiter)
     if not any(h.strip() for h in headers):
-        raise SourceError(f"{display} line 1: the header row is empty")
+        raise SourceError(display, "the header row is empty", line=1)
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers)))
     rejects = f"_rejects_{serial}"
     from_sql = (
@@ -185,6 +244,7 @@ def open_csv(
         encoding=encoding,
         rejects=rejects,
         notes=notes,
+        newlines=newlines,
     )
 
 
@@ -199,15 +259,15 @@ def record_lines(path: Path, lines: list[int]) -> dict[int, int]:
     found: dict[int, int] = {}
     record = blanks = 0
     in_quotes = False
-    with path.open("rb") as handle:
-        for text in handle:
+    with path.open(encoding="utf-8", errors="replace", newline=None) as handle:
+        for text in handle:  # universal newlines: LF, CRLF and lone CR all end a line
             starts_record = not in_quotes
-            if text.count(b'"') % 2:
+            if text.count('"') % 2:
                 in_quotes = not in_quotes
             if in_quotes:
                 continue
             record += 1
-            if starts_record and not text.strip(b"\r\n"):
+            if starts_record and not text.strip("\r\n"):
                 blanks += 1
             while targets and targets[0] <= record:
                 found[targets.pop(0)] = record - blanks
@@ -242,57 +302,80 @@ def read_xlsx_frame(path: Path, display: str):
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
-        raise SourceError(f"{display}: is not a readable Excel workbook ({exc})") from None
+        raise SourceError(display, f"is not a readable Excel workbook ({exc})") from None
     try:
         sheet = book.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None or not any(c is not None for c in header):
-            raise SourceError(f"{display}: the file is empty")
+            raise SourceError(display, "the file is empty")
         width = len(header)
         headers = [_cell_text(c) or "" for c in header]
         lines: list[int] = []
         cells: list[list[str | None]] = [[] for _ in range(width)]
+        numbers: list[list[float | None]] = [[] for _ in range(width)]
         for number, row in enumerate(rows, start=2):
             if row is None or all(c is None for c in row):
                 continue
             lines.append(number)
             for i in range(width):
-                cells[i].append(_cell_text(row[i]) if i < len(row) else None)
+                value = row[i] if i < len(row) else None
+                cells[i].append(_cell_text(value))
+                numeric = isinstance(value, int | float) and not isinstance(value, bool)
+                numbers[i].append(float(value) if numeric else None)
     finally:
         book.close()
-    frame = pd.DataFrame({f"c{i}": pd.Series(cells[i], dtype=object) for i in range(width)})
+    columns = {f"c{i}": pd.Series(cells[i], dtype=object) for i in range(width)}
+    # Numeric cells keep their value beside the text, so a decimal comma decided from the
+    # text cells never re-reads a typed 10.125 as 10125.
+    typed = frozenset(i for i in range(width) if any(v is not None for v in numbers[i]))
+    for i in sorted(typed):
+        columns[f"n{i}"] = pd.Series(numbers[i], dtype="float64")
+    frame = pd.DataFrame(columns)
     frame["_line"] = pd.Series(lines, dtype="int64")
-    return headers, frame
+    return headers, frame, typed
 
 
-def open_parquet(table: str, path: Path, display: str, con) -> Source:
+NUMERIC_TYPES = re.compile(
+    r"^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|"
+    r"UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$"
+)
+
+
+def open_parquet(
+    table: str, path: Path, display: str, con, workdir: Path, serial: int
+) -> Source:
+    path_read = _link(path, workdir, f"src_{serial}.parquet")
     try:
         names = [
             row[0]
             for row in con.execute(
                 "SELECT name FROM parquet_schema(?) WHERE num_children IS NULL OR "
-                "num_children = 0", [str(path)]
+                "num_children = 0", [str(path_read)]
             ).fetchall()
         ]
-        described = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+        described = con.execute(
+            "DESCRIBE SELECT * FROM read_parquet(?)", [str(path_read)]
+        ).fetchall()
     except Exception:
-        raise SourceError(f"{display}: is not a readable Parquet file") from None
+        raise SourceError(display, "is not a readable Parquet file") from None
     headers = [row[0] for row in described] or names
-    casts = ", ".join(
-        f'CAST("{h.replace(chr(34), chr(34) * 2)}" AS VARCHAR) AS "c{i}"'
-        for i, h in enumerate(headers)
-    )
+    types = [str(row[1]).upper() for row in described]
+    typed = frozenset(i for i, kind in enumerate(types) if NUMERIC_TYPES.match(kind))
+    quoted = ['"' + h.replace('"', '""') + '"' for h in headers]
+    casts = [f'CAST({q} AS VARCHAR) AS "c{i}"' for i, q in enumerate(quoted)]
+    casts += [f'TRY_CAST({quoted[i]} AS DOUBLE) AS "n{i}"' for i in sorted(typed)]
     return Source(
         table=table,
         path=path,
         display=display,
         kind="parquet",
         headers=headers,
-        from_sql=f"(SELECT {casts} FROM read_parquet(?))",
-        params=[str(path)],
+        from_sql=f"(SELECT {', '.join(casts)} FROM read_parquet(?))",
+        params=[str(path_read)],
         line_word="row",
         line_sql="rowid + 1",
+        typed=typed,
     )
 
 

@@ -127,6 +127,13 @@ class Store:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         config = {"memory_limit": memory_limit or os.environ.get("PROFITLENS_MEMORY_LIMIT", "2GB")}
+        if self.path == ":memory:":
+            # Spill files go to the system's temporary folder, not the working directory
+            # (a file database spills beside itself). Set once: DuckDB refuses to move it
+            # after first use.
+            config["temp_directory"] = str(
+                Path(tempfile.gettempdir()) / f"profitlens-spill-{os.getpid()}"
+            )
         try:
             self.con = duckdb.connect(self.path, config=config)
         except duckdb.Error as exc:
@@ -181,12 +188,16 @@ class Store:
 
     def info(self) -> DatasetInfo | None:
         with self.cursor() as cur:
-            rows = cur.execute(
-                "SELECT version, loaded_at, source, files, rows, columns, warnings FROM dataset"
-            ).fetchall()
-            if not rows:
-                return None
-            span = cur.execute(read_sql("dataset_span")).fetchall()[0]
+            return self._info(cur)
+
+    @staticmethod
+    def _info(cur) -> DatasetInfo | None:
+        rows = cur.execute(
+            "SELECT version, loaded_at, source, files, rows, columns, warnings FROM dataset"
+        ).fetchall()
+        if not rows:
+            return None
+        span = cur.execute(read_sql("dataset_span")).fetchall()[0]
         version, loaded_at, source, files, counts, columns, warnings = rows[0]
         return DatasetInfo(
             version=version,
@@ -261,7 +272,6 @@ class Store:
         ) as workdir:
             self._drop_abandoned(cur)
             self._staged_at[token] = time.monotonic()
-            cur.execute(f"SET temp_directory = '{workdir}'")
             importer = Importer(cur, Path(workdir), f"{STAGE_PREFIX}{token}_", progress)
             try:
                 staged = importer.stage(files, mappings, display_names)
@@ -487,10 +497,17 @@ class Store:
         return self.query_df(f"SELECT * FROM {quote_ident(table)}")
 
     def rate_card(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        rates = self.query_df(
+        with self.cursor() as cur:
+            return self._rate_card(cur)
+
+    @staticmethod
+    def _rate_card(cur) -> tuple[pd.DataFrame, pd.DataFrame]:
+        rates = cur.execute(
             "SELECT activity, cost_per_unit, resource, unit_time FROM rates ORDER BY rowid"
-        )
-        resources = self.query_df("SELECT resource, cost, capacity FROM resources ORDER BY rowid")
+        ).df()
+        resources = cur.execute(
+            "SELECT resource, cost, capacity FROM resources ORDER BY rowid"
+        ).df()
         return rates, resources
 
     def dimensions(self) -> tuple[list[str], list[str]]:
@@ -523,6 +540,44 @@ class Store:
         volumes.columns.name = None
         return CustomerHistory(revenue, volumes)
 
+    def order_sizes(
+        self,
+        minimum_order_value: float,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        segments: list[str] | None = None,
+        regions: list[str] | None = None,
+    ) -> pd.DataFrame:
+        """Per customer: orders, and the number and value of orders below a minimum value.
+
+        Same period, segment and region filter as :meth:`customer_base`. An order is an
+        ``order_id``'s invoice lines in the period, valued at the net revenue of its
+        invoiced (positive) lines. Returns a DataFrame indexed by customer_id with
+        ``orders``, ``small_orders`` and ``small_order_value`` (customers with invoice
+        lines but no order_id are absent). Raises :class:`OrderIdsMissing` when the
+        transactions carry no ``order_id``.
+        """
+        with self.cursor() as cur:
+            has_orders = cur.execute(
+                "SELECT count(order_id) > 0 FROM transactions"
+            ).fetchall()[0][0]
+        if not has_orders:
+            raise OrderIdsMissing(
+                "Transactions have no order_id, so small orders cannot be counted: add an "
+                "order_id column to transactions to set a minimum order value."
+            )
+        params = {
+            "start": start,
+            "end": end,
+            "segments": list(segments) if segments else None,
+            "regions": list(regions) if regions else None,
+            "minimum_order_value": float(minimum_order_value),
+        }
+        frame = self.query_df(read_sql("order_sizes"), params)
+        frame = frame.astype({"orders": "int64", "small_orders": "int64",
+                              "small_order_value": "float64"})
+        return frame.set_index("customer_id")
+
     def customer_base(
         self,
         start: dt.date | None = None,
@@ -542,17 +597,21 @@ class Store:
             "regions": list(regions) if regions else None,
         }
         with self.cursor() as cur:
-            cur.execute(read_sql("period_activity"), period)
-            cur.execute(read_sql("selected_customers"), chosen)
-            table = cur.execute(
-                "SELECT * EXCLUDE (row_index) FROM selected_customers ORDER BY row_index"
-            ).df()
-            triples = cur.execute(read_sql("customer_volumes")).fetchnumpy()
-            totals = cur.execute(read_sql("activity_totals")).df()
-            cur.execute("DROP TABLE IF EXISTS selected_customers")
-            cur.execute("DROP TABLE IF EXISTS period_activity")
-        rates, resources = self.rate_card()
-        info = self.info()
+            # One transaction: a load or a rate card saved meanwhile by another session
+            # must not mix two versions (volumes are matched to rates by position).
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                cur.execute(read_sql("period_activity"), period)
+                cur.execute(read_sql("selected_customers"), chosen)
+                table = cur.execute(
+                    "SELECT * EXCLUDE (row_index) FROM selected_customers ORDER BY row_index"
+                ).df()
+                triples = cur.execute(read_sql("customer_volumes")).fetchnumpy()
+                totals = cur.execute(read_sql("activity_totals")).df()
+                rates, resources = self._rate_card(cur)
+                info = self._info(cur)
+            finally:
+                cur.execute("ROLLBACK")  # read only; the temp tables go with it
         table = table.set_index("customer_id")
         activities = rates["activity"].tolist()
         matrix = np.zeros((len(table), len(activities)))
@@ -601,6 +660,10 @@ class CustomerHistory:
 
 class StoreError(Exception):
     """The database itself cannot be used (locked by another process, unreadable)."""
+
+
+class OrderIdsMissing(Exception):
+    """Transactions carry no order_id: orders and their sizes are unknown."""
 
 
 def _period_fraction(info: DatasetInfo | None, start, end) -> float:

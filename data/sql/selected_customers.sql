@@ -12,9 +12,11 @@ with lines as (
 revenue as (
     select
         customer_id,
-        sum(list_revenue)::double as list_revenue,
-        sum(net_revenue)::double as net_revenue,
-        sum(cogs)::double as cogs,
+        -- Rounded to the cent on the exact decimals, so every customer figure is in cents
+        -- and the customer P&L adds up exactly to the totals.
+        round(sum(list_revenue), 2)::double as list_revenue,
+        round(sum(net_revenue), 2)::double as net_revenue,
+        round(sum(cogs), 2)::double as cogs,
         count(*) as invoice_lines,
         count(distinct order_id) as orders,
         coalesce(sum(quantity), 0)::double as units,
