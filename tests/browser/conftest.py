@@ -145,3 +145,26 @@ def exceptions(page) -> list[str]:
 def visible_text(page, selector: str = "body") -> str:
     """The text a person sees: without the invisible word joiners ``md_escape`` adds."""
     return page.inner_text(selector).replace("\u2060", "")
+
+
+def metric_value(page, label: str, timeout: float = 60) -> str:
+    """The value of the KPI labelled ``label`` (found by label, not position: metrics
+    render one by one)."""
+    metric = page.locator("[data-testid='stMetric']", has_text=label).first
+    metric.wait_for(timeout=timeout * 1000)
+    return metric.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def wait_for_metric(page, label: str, predicate, timeout: float = 60) -> str:
+    """Poll the KPI ``label`` until ``predicate(value)`` holds; return the value."""
+    deadline = time.monotonic() + timeout
+    value = ""
+    while time.monotonic() < deadline:
+        try:
+            value = metric_value(page, label, timeout=5)
+        except Exception:  # the metric is being re-rendered: try again
+            value = ""
+        if value and predicate(value):
+            return value
+        page.wait_for_timeout(200)
+    raise AssertionError(f"{label} stayed {value!r}")

@@ -7,7 +7,15 @@ import openpyxl
 import pytest
 
 from analytics.cli import main
-from tests.browser.conftest import Server, copy_db, exceptions, shot, visible_text, wait_for_app
+from tests.browser.conftest import (
+    Server,
+    copy_db,
+    exceptions,
+    shot,
+    visible_text,
+    wait_for_app,
+    wait_for_metric,
+)
 
 HTML_NAME = "<b>Acme</b>"
 
@@ -54,7 +62,7 @@ def test_upload_replaces_the_dataset_and_names_stay_text(upload_server, page, er
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(f"{upload_server.url}/")
     wait_for_app(page)
-    assert page.locator("[data-testid='stMetric']").first.inner_text().endswith("2,000")
+    assert wait_for_metric(page, "Customers", lambda v: v == "2,000")
 
     page.get_by_role("link", name="Data").first.click()
     page.wait_for_url("**/data**")
@@ -76,7 +84,7 @@ def test_upload_replaces_the_dataset_and_names_stay_text(upload_server, page, er
     page.get_by_role("link", name="Overview").first.click()
     page.get_by_text("Whale curve").first.wait_for(timeout=60_000)
     wait_for_app(page)
-    assert page.locator("[data-testid='stMetric']").first.inner_text().endswith("40")
+    assert wait_for_metric(page, "Customers", lambda v: v == "40")
     shot(page, "upload-overview")
 
     page.goto(f"{upload_server.url}/customers?customer={acme_id}")
