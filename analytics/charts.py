@@ -514,3 +514,139 @@ def monthly_figure(monthly: pd.DataFrame, currency: str = "$") -> go.Figure:
                      zeroline=True)
     fig.update_xaxes(title=None, dtick="M3", tickformat="%b %Y")
     return base_layout(fig, height=360)
+
+
+# -- pricing scenarios ----------------------------------------------------------------
+
+SCENARIO_COLOURS = (BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION, GREY)
+
+
+def _signed_money(value: float, currency: str) -> str:
+    return ("-" if value < 0 else "") + escape(currency) + f"{abs(value):,.0f}"
+
+
+def scenario_bridge_figure(bridge: pd.DataFrame, currency: str = "$") -> go.Figure:
+    """The profit bridge of a scenario: today's operating profit, each effect, the result.
+
+    ``bridge`` is :attr:`analytics.scenario.ScenarioResult.bridge` (``step, amount,
+    measure``); horizontal, so the step names read in full.
+    """
+    amounts = bridge["amount"].to_numpy(dtype=float)
+    measure = bridge["measure"].tolist()
+    text = [_signed_money(a, currency) for a in amounts]
+    fig = go.Figure(go.Waterfall(
+        orientation="h", measure=measure, y=bridge["step"].map(escape).tolist(),
+        x=[None if m == "total" else a for m, a in zip(measure, amounts, strict=True)],
+        text=text, textposition="outside", cliponaxis=False,
+        increasing={"marker": {"color": BLUE}},
+        decreasing={"marker": {"color": VERMILLION}},
+        totals={"marker": {"color": GREY}},
+        connector={"line": {"color": "#BBBBBB", "width": 1}},
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    ))
+    levels = np.concatenate([[0.0], np.cumsum(np.where(np.array(measure) == "total", 0.0,
+                                                      amounts))])
+    low, high = float(min(levels.min(), 0.0)), float(max(levels.max(), 0.0))
+    pad = (high - low or 1.0) * 0.22  # room for the amounts written beside the bars
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(title=f"Operating profit ({escape(currency)})",
+                     tickprefix=escape(currency), tickformat="~s", zeroline=True,
+                     zerolinecolor="#888888", range=[low - pad, high + pad])
+    fig = base_layout(fig, height=360)
+    fig.update_layout(showlegend=False, margin={"l": 10, "r": 30, "t": 20, "b": 10})
+    return fig
+
+
+def whale_comparison_figure(curves, currency: str = "$", max_points: int = 1000) -> go.Figure:
+    """Several whale curves on one chart (today and one or more scenarios).
+
+    ``curves`` is a sequence of ``(name, WhaleCurve)``; names are escaped. The y axis is
+    the cumulative % of each curve's own total profit when every total is positive, else
+    cumulative operating profit in money (a % of a loss means nothing).
+    """
+    curves = list(curves)
+    in_pct = all(curve.summary.profit_is_positive for _, curve in curves)
+    fig = go.Figure()
+    for i, (name, curve) in enumerate(curves):
+        points = downsample(curve.points, max_points)
+        if points.empty:
+            continue
+        label = escape(name)
+        y = points["cum_profit_pct"] if in_pct else points["cum_profit"]
+        suffix = "% of its operating profit" if in_pct else ""
+        value = "%{y:,.1f}" if in_pct else f"{escape(currency)}%{{y:,.0f}}"
+        fig.add_trace(go.Scatter(
+            x=points["cum_customers_pct"], y=y, name=label, mode="lines",
+            line={"color": SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)],
+                  "width": 3 if i == 0 else 2.5, "dash": "dot" if i == 0 else "solid"},
+            hovertemplate=f"{label}<br>%{{x:.1f}}% of customers<br>{value}{suffix}"
+            "<extra></extra>",
+        ))
+    if in_pct:
+        fig.add_hline(y=100, line={"color": "#444444", "width": 1, "dash": "dash"},
+                      annotation_text="100 % of profit", annotation_position="bottom right")
+        fig.update_yaxes(title="Cumulative % of operating profit", ticksuffix="%")
+    else:
+        fig.add_hline(y=0, line={"color": "#444444", "width": 1})
+        fig.update_yaxes(title=f"Cumulative operating profit ({escape(currency)})",
+                         tickprefix=escape(currency), tickformat="~s")
+    fig.update_xaxes(title="Cumulative % of customers, most profitable first", ticksuffix="%",
+                     range=[0, 101])
+    return base_layout(fig)
+
+
+def migration_sankey_figure(migration: pd.DataFrame) -> go.Figure:
+    """Customers moving between quadrants: a Sankey from today's to the scenario's.
+
+    ``migration`` counts customers, quadrants before as rows and after as columns.
+    """
+    before = [str(q) for q in migration.index]
+    after = [str(q) for q in migration.columns]
+    labels = [f"{QUADRANT_NAMES.get(q, escape(q))} today" for q in before] + [
+        f"{QUADRANT_NAMES.get(q, escape(q))} after" for q in after
+    ]
+    colours = {"passive": GREEN, "carriage_trade": BLUE, "bargain_basement": ORANGE,
+               "aggressive": VERMILLION}
+    node_colours = [colours.get(q, GREY) for q in before + after]
+    source, target, value, link_colours = [], [], [], []
+    counts = migration.to_numpy()
+    for i in range(len(before)):
+        for j in range(len(after)):
+            if counts[i, j] > 0:
+                source.append(i)
+                target.append(len(before) + j)
+                value.append(int(counts[i, j]))
+                link_colours.append("rgba(140,140,140,0.25)" if before[i] == after[j]
+                                    else "rgba(213,94,0,0.45)")
+    fig = go.Figure(go.Sankey(
+        arrangement="snap",
+        node={"label": labels, "color": node_colours, "pad": 18, "thickness": 16},
+        link={"source": source, "target": target, "value": value, "color": link_colours,
+              "hovertemplate": "%{source.label} → %{target.label}: %{value:,} customers"
+              "<extra></extra>"},
+    ))
+    fig = base_layout(fig, height=380)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 20, "b": 10})
+    return fig
+
+
+def bridge_comparison_figure(bridges, currency: str = "$") -> go.Figure:
+    """The bridge steps of several scenarios side by side (grouped bars).
+
+    ``bridges`` is a sequence of ``(name, bridge)``; names are escaped.
+    """
+    fig = go.Figure()
+    for i, (name, bridge) in enumerate(bridges):
+        amounts = bridge["amount"].to_numpy(dtype=float)
+        fig.add_trace(go.Bar(
+            x=bridge["step"].map(escape).tolist(), y=amounts, name=escape(name),
+            marker={"color": SCENARIO_COLOURS[(i + 1) % len(SCENARIO_COLOURS)]},
+            text=[_signed_money(a, currency) for a in amounts],
+            hovertemplate=f"{escape(name)}<br>%{{x}}: %{{text}}<extra></extra>",
+            textposition="none",
+        ))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title=f"Amount ({escape(currency)})", tickprefix=escape(currency),
+                     tickformat="~s", zeroline=True, zerolinecolor="#888888")
+    fig.update_xaxes(showgrid=False)
+    return base_layout(fig, height=400)

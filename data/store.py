@@ -166,6 +166,11 @@ class Store:
                 "layout VARCHAR, mapping VARCHAR, saved_at TIMESTAMP, "
                 "PRIMARY KEY (table_name, layout))"
             )
+            # Saved pricing scenarios belong to the user, not the dataset: loads keep them.
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS scenarios (name VARCHAR PRIMARY KEY, "
+                "definition VARCHAR, saved_at TIMESTAMP)"
+            )
             # The file is ours alone (DuckDB locks it), so staged tables left by a process
             # that died mid-load belong to nobody.
             self._drop_stages(cur)
@@ -641,6 +646,41 @@ class Store:
             table, volumes, rates, resources, fraction, start, end, tuple(warnings),
             period_volume,
         )
+
+    # -- saved pricing scenarios --
+
+    def save_scenario(self, name: str, definition: dict) -> None:
+        """Save (or replace) the scenario ``name``; ``definition`` is JSON-ready."""
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError("a saved scenario needs a name")
+        text = json.dumps(definition)
+        now = dt.datetime.now().replace(microsecond=0)
+        with self._lock, self.cursor() as cur:
+            cur.execute(
+                "INSERT OR REPLACE INTO scenarios (name, definition, saved_at) VALUES (?, ?, ?)",
+                [name, text, now],
+            )
+
+    def scenarios(self) -> list[tuple[str, dt.datetime]]:
+        """The saved scenarios' names and save times, newest first."""
+        with self.cursor() as cur:
+            rows = cur.execute(
+                "SELECT name, saved_at FROM scenarios ORDER BY saved_at DESC, name"
+            ).fetchall()
+        return [(str(name), saved_at) for name, saved_at in rows]
+
+    def load_scenario(self, name: str) -> dict | None:
+        """The definition saved as ``name`` (None when there is none)."""
+        with self.cursor() as cur:
+            rows = cur.execute(
+                "SELECT definition FROM scenarios WHERE name = ?", [name]
+            ).fetchall()
+        return json.loads(rows[0][0]) if rows else None
+
+    def delete_scenario(self, name: str) -> None:
+        """Forget the scenario ``name`` (nothing happens when there is none)."""
+        with self._lock, self.cursor() as cur:
+            cur.execute("DELETE FROM scenarios WHERE name = ?", [name])
 
 
 def _as_row(problem: Problem) -> Problem:

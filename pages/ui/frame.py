@@ -27,6 +27,7 @@ PAGE_SPECS = (
     ("Analysis", "pages/customers.py", "Customers", "customers", ":material/groups:"),
     ("Analysis", "pages/cost-to-serve.py", "Cost to serve", "cost-to-serve",
      ":material/precision_manufacturing:"),
+    ("Analysis", "pages/pricing.py", "Pricing", "pricing", ":material/sell:"),
     ("Data", "pages/data.py", "Data", "data", ":material/upload_file:"),
 )
 

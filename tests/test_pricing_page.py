@@ -1,0 +1,130 @@
+"""AppTest of the Pricing page: inputs, presets, results, saved scenarios."""
+
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import app_on
+
+
+def open_page() -> AppTest:
+    app = AppTest.from_file("../app.py", default_timeout=120)
+    app.switch_page("pages/pricing.py")
+    app.run()
+    return app
+
+
+def metric(app: AppTest, label: str) -> str:
+    return next(m.value for m in app.metric if m.label == label)
+
+
+def bridge_amounts(app: AppTest) -> list:
+    chart = next(c for c in app.get("plotly_chart") if '"waterfall"' in c.proto.spec)
+    return chart.proto.spec
+
+
+@pytest.fixture
+def private_app(sample_db, tmp_path, monkeypatch):
+    """The app on a private copy of the sample store (saving scenarios writes to it)."""
+    db = tmp_path / "store.duckdb"
+    shutil.copy(sample_db, db)
+    with app_on(db, monkeypatch):
+        yield db
+
+
+def test_pricing_page_renders(app_env):
+    app = open_page()
+    assert not app.exception
+    assert app.title[0].value == "Pricing scenarios"
+    assert [m.label for m in app.metric][:6] == [
+        "Profit today", "Profit after", "Change", "Paying more", "At risk", "Profit at stake"]
+    assert metric(app, "Profit today") == metric(app, "Profit after")
+    subheaders = [s.value for s in app.subheader]
+    for title in ("Scenario", "Profit bridge", "Service menu", "Whale curve before and after",
+                  "Movements between quadrants", "Customers who pay more",
+                  "Menu consistency (Anderson & Narus)", "Save this scenario"):
+        assert title in subheaders
+    assert len(app.get("plotly_chart")) == 3
+
+
+def test_core_price_change_moves_the_bridge(app_env):
+    app = open_page()
+    before, spec = metric(app, "Profit after"), bridge_amounts(app)
+    app.slider(key="pr_core").set_value(5.0).run()
+    assert not app.exception
+    assert metric(app, "Profit after") != before
+    assert bridge_amounts(app) != spec
+    assert metric(app, "Paying more") == "2,000"
+
+
+@pytest.mark.parametrize("preset", ["kanthal", "unbundle", "support_online"])
+def test_presets_fill_the_inputs(app_env, preset):
+    app = open_page()
+    before = metric(app, "Profit after")
+    app.button(key=f"pr_preset_{preset}").click().run()
+    assert not app.exception
+    assert metric(app, "Profit after") != before
+    if preset == "kanthal":
+        assert app.number_input(key="pr_min").value > 0
+        assert app.slider(key="pr_cons").value == 50.0
+    if preset == "unbundle":
+        assert app.slider(key="pr_core").value < 0
+        subheaders = [s.value for s in app.subheader]
+        assert "Menu consistency (Anderson & Narus)" in subheaders
+        assert any(m.label == "Bundle premium" for m in app.metric)
+
+
+def test_scope_quadrant_limits_the_scenario(app_env):
+    app = open_page()
+    app.slider(key="pr_core").set_value(5.0).run()
+    app.radio(key="pr_scope").set_value("quadrant").run()
+    app.multiselect(key="pr_scope_q").set_value(["aggressive"]).run()
+    assert not app.exception
+    paying = int(metric(app, "Paying more").replace(",", ""))
+    assert 0 < paying < 2000
+
+
+def test_save_reload_compare_and_delete(private_app):
+    from data import Store
+
+    app = open_page()
+    app.button(key="pr_preset_kanthal").click().run()
+    app.text_input(key="pr_name").set_value("Kanthal 'strict'").run()
+    app.button(key="pr_save").click().run()
+    assert not app.exception
+    kanthal_after = metric(app, "Profit after")
+    app.button(key="pr_preset_unbundle").click().run()
+    app.text_input(key="pr_name").set_value("<b>Unbundle</b>").run()
+    app.button(key="pr_save").click().run()
+    assert not app.exception
+    unbundle_after = metric(app, "Profit after")
+    assert unbundle_after != kanthal_after
+
+    store = Store(private_app)
+    assert {n for n, _ in store.scenarios()} == {"Kanthal 'strict'", "<b>Unbundle</b>"}
+    store.close()
+
+    # Compare both with today: a table of the summary figures, two comparison charts.
+    app.multiselect(key="pr_compare").set_value(["Kanthal 'strict'", "<b>Unbundle</b>"]).run()
+    assert not app.exception
+    table = next(d.value for d in app.dataframe if "scenario" in d.value.columns)
+    assert table["scenario"].tolist() == ["Today", "Kanthal 'strict'", "<b>Unbundle</b>"]
+    assert "Bridges compared" in [s.value for s in app.subheader]
+    assert "Whale curves compared" in [s.value for s in app.subheader]
+
+    # Reload the first: its values come back into the inputs.
+    app.selectbox(key="pr_pick").set_value("Kanthal 'strict'").run()
+    app.button(key="pr_load").click().run()
+    assert not app.exception
+    assert metric(app, "Profit after") == kanthal_after
+    assert app.text_input(key="pr_name").value == "Kanthal 'strict'"
+
+    # Delete it.
+    app.selectbox(key="pr_pick").set_value("Kanthal 'strict'").run()
+    app.button(key="pr_delete").click().run()
+    assert not app.exception
+    store = Store(private_app)
+    assert [n for n, _ in store.scenarios()] == ["<b>Unbundle</b>"]
+    store.close()
+    assert app.selectbox(key="pr_pick").options == ["<b>Unbundle</b>"]
