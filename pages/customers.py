@@ -34,6 +34,8 @@ from pages.ui.state import (  # noqa: E402
     dataset_info,
     filtered_analysis,
     filtered_base,
+    memo,
+    shared_analysis,
 )
 from pages.ui.widgets import (  # noqa: E402
     download_buttons,
@@ -127,7 +129,7 @@ def thresholds_ui(filters: Filters):
         help="Thresholds between high and low, from the customers with positive net revenue.",
     )
     if method == "custom":
-        medians = filtered_analysis(filters).thresholds
+        medians = shared_analysis(filters).thresholds
         for key, canonical, fallback in (("cust_margin_w", MARGIN, medians.net_margin_pct),
                                          ("cust_cts_w", CTS, medians.cost_to_serve_pct)):
             if key not in state:
@@ -135,9 +137,9 @@ def thresholds_ui(filters: Filters):
                 state[key] = round(fallback if value is None else value, 1)
             state[key] = float(min(max(state[key], -1000.0), 1000.0))
         margin, cts = state["cust_margin_w"], state["cust_cts_w"]
-        result = filtered_analysis(filters, "custom", margin, cts)
+        result = shared_analysis(filters, "custom", margin, cts)
     else:
-        result = filtered_analysis(filters, method)
+        result = shared_analysis(filters, method)
         # The inputs show the split in use, and a switch to custom starts from it.
         state["cust_margin_w"] = round(result.thresholds.net_margin_pct, 1)
         state["cust_cts_w"] = round(result.thresholds.cost_to_serve_pct, 1)
@@ -166,15 +168,32 @@ def map_pick(event, figure) -> object | None:
     return None
 
 
-def quadrant_map(result) -> None:
-    pnl = result.pnl
-    extent = quadrant_map_extent(pnl, result.thresholds)
+def view_key(result, filters: Filters) -> tuple:
+    """What the fragment's derived tables and figures depend on: the dataset version, the
+    filters and the thresholds in use (the key of their shared caches)."""
+    limits = result.thresholds
+    return (dataset_info().version, filters.start, filters.end, filters.segments,
+            filters.regions, limits.method, float(limits.net_margin_pct),
+            float(limits.cost_to_serve_pct))
+
+
+def quadrant_map(result, key: tuple) -> None:
+    selected = state.get(CUSTOMER)
+
+    def build():
+        extent = quadrant_map_extent(result.pnl, result.thresholds)
+        figure = (quadrant_map_figure(result.pnl, result.thresholds, CURRENCY,
+                                      selected=selected, extent=extent)
+                  if extent.placed else None)
+        return extent, figure
+
+    # Built once per view and selection: a control change that returns to a view seen
+    # before (Medians <-> Means) costs no figure build, only its JSON.
+    extent, figure = memo("quadrant_map", (*key, CURRENCY, selected), build)
     if extent.placed == 0:
         st.info("No customer in this selection has positive net revenue, so none can be "
                 "placed on percentage axes. Widen the period or the filters in the sidebar.")
         return
-    figure = quadrant_map_figure(pnl, result.thresholds, CURRENCY,
-                                 selected=state.get(CUSTOMER), extent=extent)
     event = show_chart(figure, "quadrant-map", key="cust_map", on_select="rerun",
                        selection_mode="points")
     notes = [
@@ -205,9 +224,9 @@ def quadrant_map(result) -> None:
         st.rerun()
 
 
-def quadrant_table(result) -> None:
+def quadrant_table(result, key: tuple) -> None:
     pnl = result.pnl
-    table = quadrant_summary(pnl, pnl["quadrant"])
+    table = memo("quadrant_summary", key, lambda: quadrant_summary(pnl, pnl["quadrant"]))
     totals = {k: float(table[k].sum()) for k in ("customers", "net_revenue", "profit")}
 
     def share(column: str) -> pd.Series:
@@ -303,18 +322,20 @@ def order_rows(frame: pd.DataFrame, order: str) -> pd.DataFrame:
                              na_position="last", kind="stable").reset_index(drop=True)
 
 
-def customer_table(result, filters: Filters) -> None:
-    frame = customer_frame(result.pnl)
+def customer_table(result, filters: Filters, key: tuple) -> None:
+    frame = memo("customer_frame", key, lambda: customer_frame(result.pnl), large=True)
     search_column, order_column = st.columns([3, 2], vertical_alignment="bottom")
     text = search_column.text_input("Search customers", key="cust_search",
                                     placeholder="Customer id or name",
                                     icon=":material/search:")
-    view = search(frame, text)
+    view = memo("customer_search", (*key, text), lambda: search(frame, text),
+                large=True)
     if len(view) > TABLE_LIMIT:
         # Sending 100,000 rows on every threshold change would take seconds: the order is
         # chosen here and the browser gets the first TABLE_LIMIT rows of it.
         order = order_column.selectbox("Show", list(ORDERS), key="cust_order")
-        view = order_rows(view, order)
+        view = memo("customer_order", (*key, text, order),
+                    lambda: order_rows(view, order), large=True)
         shown = view.head(TABLE_LIMIT)
         st.caption(f"The first {len(shown):,} of {len(view):,} matching customers "
                    f"({order.lower()}); search or change the order to see others, or "
@@ -354,13 +375,14 @@ def quadrant_view(filters: Filters) -> None:
     with st.container(border=True):
         st.subheader("Net margin versus cost to serve")
         result = thresholds_ui(filters)
-        quadrant_map(result)
+        key = view_key(result, filters)
+        quadrant_map(result, key)
     with st.container(border=True):
         st.subheader("Quadrants")
-        quadrant_table(result)
+        quadrant_table(result, key)
     with st.container(border=True):
         st.subheader("All customers")
-        customer_table(result, filters)
+        customer_table(result, filters, key)
 
 
 def picker_options(pnl: pd.DataFrame) -> list:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 import streamlit as st
 
@@ -18,6 +20,7 @@ from data.store import CustomerHistory
 from pages.ui.frame import Filters, current_filters
 
 CURRENCY = os.environ.get("PROFITLENS_CURRENCY", "$")
+T = TypeVar("T")
 
 
 @st.cache_resource(show_spinner=False)
@@ -101,6 +104,54 @@ def filtered_analysis(
                     net_margin_pct, cost_to_serve_pct)
 
 
+@st.cache_resource(ttl=3600, max_entries=16, show_spinner=False)
+def _shared_analysis(
+    version: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    segments: tuple[str, ...],
+    regions: tuple[str, ...],
+    method: str,
+    net_margin_pct: float | None,
+    cost_to_serve_pct: float | None,
+) -> Analysis:
+    return analysis(version, start, end, segments, regions, method, net_margin_pct,
+                    cost_to_serve_pct)
+
+
+def shared_analysis(
+    filters: Filters,
+    method: str = "median",
+    net_margin_pct: float | None = None,
+    cost_to_serve_pct: float | None = None,
+) -> Analysis:
+    """:func:`filtered_analysis` without the copy: one object per key, shared by every
+    session, so **read-only** (``st.cache_data`` unpickles a fresh 100,000-row copy on
+    each call, which a control change inside a fragment cannot afford)."""
+    f = filters
+    return _shared_analysis(dataset_info().version, f.start, f.end, f.segments, f.regions,
+                            method, net_margin_pct, cost_to_serve_pct)
+
+
+@st.cache_resource(ttl=3600, max_entries=64, show_spinner=False)
+def _memo(kind: str, key: Hashable, _build: Callable[[], T]) -> T:
+    return _build()
+
+
+@st.cache_resource(ttl=3600, max_entries=8, show_spinner=False)
+def _memo_large(kind: str, key: Hashable, _build: Callable[[], T]) -> T:
+    return _build()
+
+
+def memo(kind: str, key: Hashable, build: Callable[[], T], *, large: bool = False) -> T:
+    """``build()`` once per ``(kind, key)``, shared by every session and never copied:
+    for derived tables and figures that the page only reads. ``key`` must hold
+    everything the result depends on (dataset version, filters, thresholds...).
+    ``large`` results (a row per customer, ~10 MB at 100,000 customers) get a smaller
+    cache."""
+    return (_memo_large if large else _memo)(kind, key, build)
+
+
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def customer_history(
     version: str, customer_id: str, start: dt.date | None, end: dt.date | None
@@ -111,3 +162,6 @@ def customer_history(
 def clear_caches() -> None:
     """After a load or an edit: cached results belong to the old dataset version."""
     st.cache_data.clear()
+    _shared_analysis.clear()
+    _memo.clear()
+    _memo_large.clear()

@@ -12,6 +12,8 @@ Playwright, measuring (medians):
   (its title shown, the app idle, charts drawn);
 - **control change**: from clicking the quadrant-threshold control on the Customers page
   until the map has been redrawn (the last change to the chart's DOM);
+- **pricing slider**: from an arrow key on the Pricing page's core-price slider until
+  the profit bridge has been redrawn;
 - as a reference in the same run, a **bare page switch**: to the Data page, which runs
   no analysis, so the ratio shows what the analytics add to Streamlit's own round trip
   on this machine.
@@ -124,6 +126,20 @@ def redraw(page, label: str, chart_selector: str) -> float:
     return page.evaluate("window.__lastChange") - start
 
 
+def slider_redraw(page, chart_selector: str) -> float:
+    """Milliseconds from an arrow key on the first slider until the results' last change
+    (the charts are re-created, so the whole area is watched)."""
+    assert page.evaluate(WATCH, chart_selector), f"no element {chart_selector}"
+    page.locator("[data-testid='stSlider'] [role='slider']").first.focus()
+    start = page.evaluate("performance.now()")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("(s) => window.__lastChange > s", arg=start, timeout=60_000)
+    while page.evaluate("performance.now() - window.__lastChange") < 600:
+        page.wait_for_timeout(50)
+    page.wait_for_function(IDLE, timeout=60_000)
+    return page.evaluate("window.__lastChange") - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=100_000)
@@ -180,6 +196,17 @@ def main() -> None:
             print(f"control change (quadrant thresholds -> map redrawn): median "
                   f"{result['control_change_ms']['median']} ms "
                   f"(max {result['control_change_ms']['max']} ms)", flush=True)
+
+            switch(page, "Pricing", "Pricing scenarios")
+            moves = [slider_redraw(page, "[data-testid='stMain']")
+                     for _ in range(args.runs)]
+            result["pricing_slider_ms"] = {
+                "median": round(statistics.median(moves)), "max": round(max(moves)),
+                "n": len(moves),
+            }
+            print(f"pricing slider (core price -> profit bridge redrawn): median "
+                  f"{result['pricing_slider_ms']['median']} ms "
+                  f"(max {result['pricing_slider_ms']['max']} ms)", flush=True)
             browser.close()
     finally:
         server.terminate()
