@@ -105,12 +105,12 @@ def switch(page, name: str, title: str) -> float:
         arg=title, timeout=120_000,
     )
     page.wait_for_function(IDLE, timeout=120_000)
+    shown = page.evaluate("performance.now()")
     page.evaluate(WATCH, "[data-testid='stMain']")
-    page.wait_for_timeout(50)
     while page.evaluate("performance.now() - Math.max(window.__lastChange, 0)") < 400:
         page.wait_for_timeout(50)
-    last = page.evaluate("window.__lastChange")
-    end = max(last, page.evaluate("performance.now()") - 400) if last else start
+    # Done when the title and idle state were reached, or at the last drawing after that.
+    end = max(shown, page.evaluate("window.__lastChange"))
     return (end - start) / 1000
 
 
@@ -130,7 +130,7 @@ def slider_redraw(page, chart_selector: str) -> float:
     """Milliseconds from an arrow key on the first slider until the results' last change
     (the charts are re-created, so the whole area is watched)."""
     assert page.evaluate(WATCH, chart_selector), f"no element {chart_selector}"
-    page.locator("[data-testid='stSlider'] [role='slider']").first.focus()
+    page.locator("[data-testid='stSlider'] input").first.focus()
     start = page.evaluate("performance.now()")
     page.keyboard.press("ArrowLeft")
     page.wait_for_function("(s) => window.__lastChange > s", arg=start, timeout=60_000)
