@@ -419,21 +419,29 @@ def quadrant_map_figure(
     return fig
 
 
-def customer_waterfall_figure(steps: pd.DataFrame, currency: str = "$") -> go.Figure:
-    """One customer's waterfall, from list revenue down to operating profit (horizontal).
+def _horizontal_waterfall(
+    steps: pd.DataFrame,
+    currency: str,
+    axis_title: str,
+    *,
+    pad_share: float,
+    height: int,
+    right_margin: int,
+    half_pad_left: bool = False,
+) -> go.Figure:
+    """A horizontal waterfall of ``steps`` (``step, amount, measure``) with the signed
+    amounts written beside the bars; step names are HTML-escaped.
 
-    ``steps`` comes from :func:`analytics.customer_detail.waterfall_steps`; activity
-    names are HTML-escaped.
+    ``pad_share`` of the value range is left free beside the bars for the amounts
+    (half of it on the left when ``half_pad_left`` and nothing there is negative).
     """
     amounts = steps["amount"].to_numpy(dtype=float)
     measure = steps["measure"].tolist()
-    text = [
-        ("-" if a < 0 else "") + escape(currency) + f"{abs(a):,.0f}" for a in amounts
-    ]
     fig = go.Figure(go.Waterfall(
         orientation="h", measure=measure, y=steps["step"].map(escape).tolist(),
         x=[None if m == "total" else a for m, a in zip(measure, amounts, strict=True)],
-        text=text, textposition="outside", cliponaxis=False,
+        text=[_signed_money(a, currency) for a in amounts], textposition="outside",
+        cliponaxis=False,
         increasing={"marker": {"color": BLUE}},
         decreasing={"marker": {"color": VERMILLION}},
         totals={"marker": {"color": GREY}},
@@ -443,14 +451,32 @@ def customer_waterfall_figure(steps: pd.DataFrame, currency: str = "$") -> go.Fi
     levels = np.concatenate([[0.0], np.cumsum(np.where(np.array(measure) == "total", 0.0,
                                                       amounts))])
     low, high = float(min(levels.min(), 0.0)), float(max(levels.max(), 0.0))
-    pad = (high - low or 1.0) * 0.14  # room for the amounts written outside the bars
+    pad = (high - low or 1.0) * pad_share
+    left = pad * 0.5 if half_pad_left and low >= 0 else pad
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_xaxes(title=f"Amount ({escape(currency)})", tickprefix=escape(currency),
+    fig.update_xaxes(title=f"{axis_title} ({escape(currency)})", tickprefix=escape(currency),
                      tickformat="~s", zeroline=True, zerolinecolor="#888888",
-                     range=[low - (pad if low < 0 else pad * 0.5), high + pad])
-    fig = base_layout(fig, height=max(320, 34 * len(steps) + 90))
-    fig.update_layout(showlegend=False, margin={"l": 10, "r": 60, "t": 20, "b": 10})
+                     range=[low - left, high + pad])
+    fig = base_layout(fig, height=height)
+    fig.update_layout(showlegend=False,
+                      margin={"l": 10, "r": right_margin, "t": 20, "b": 10})
     return fig
+
+
+def _signed_money(value: float, currency: str) -> str:
+    return ("-" if value < 0 else "") + escape(currency) + f"{abs(value):,.0f}"
+
+
+def customer_waterfall_figure(steps: pd.DataFrame, currency: str = "$") -> go.Figure:
+    """One customer's waterfall, from list revenue down to operating profit (horizontal).
+
+    ``steps`` comes from :func:`analytics.customer_detail.waterfall_steps`; activity
+    names are HTML-escaped.
+    """
+    return _horizontal_waterfall(
+        steps, currency, "Amount", pad_share=0.14, height=max(320, 34 * len(steps) + 90),
+        right_margin=60, half_pad_left=True,
+    )
 
 
 def usage_figure(usage: pd.DataFrame, currency: str = "$", top: int = 10) -> go.Figure:
@@ -521,40 +547,15 @@ def monthly_figure(monthly: pd.DataFrame, currency: str = "$") -> go.Figure:
 SCENARIO_COLOURS = (BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION, GREY)
 
 
-def _signed_money(value: float, currency: str) -> str:
-    return ("-" if value < 0 else "") + escape(currency) + f"{abs(value):,.0f}"
-
-
 def scenario_bridge_figure(bridge: pd.DataFrame, currency: str = "$") -> go.Figure:
     """The profit bridge of a scenario: today's operating profit, each effect, the result.
 
     ``bridge`` is :attr:`analytics.scenario.ScenarioResult.bridge` (``step, amount,
     measure``); horizontal, so the step names read in full.
     """
-    amounts = bridge["amount"].to_numpy(dtype=float)
-    measure = bridge["measure"].tolist()
-    text = [_signed_money(a, currency) for a in amounts]
-    fig = go.Figure(go.Waterfall(
-        orientation="h", measure=measure, y=bridge["step"].map(escape).tolist(),
-        x=[None if m == "total" else a for m, a in zip(measure, amounts, strict=True)],
-        text=text, textposition="outside", cliponaxis=False,
-        increasing={"marker": {"color": BLUE}},
-        decreasing={"marker": {"color": VERMILLION}},
-        totals={"marker": {"color": GREY}},
-        connector={"line": {"color": "#BBBBBB", "width": 1}},
-        hovertemplate="%{y}: %{text}<extra></extra>",
-    ))
-    levels = np.concatenate([[0.0], np.cumsum(np.where(np.array(measure) == "total", 0.0,
-                                                      amounts))])
-    low, high = float(min(levels.min(), 0.0)), float(max(levels.max(), 0.0))
-    pad = (high - low or 1.0) * 0.22  # room for the amounts written beside the bars
-    fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_xaxes(title=f"Operating profit ({escape(currency)})",
-                     tickprefix=escape(currency), tickformat="~s", zeroline=True,
-                     zerolinecolor="#888888", range=[low - pad, high + pad])
-    fig = base_layout(fig, height=360)
-    fig.update_layout(showlegend=False, margin={"l": 10, "r": 30, "t": 20, "b": 10})
-    return fig
+    return _horizontal_waterfall(
+        bridge, currency, "Operating profit", pad_share=0.22, height=360, right_margin=30,
+    )
 
 
 def whale_comparison_figure(curves, currency: str = "$", max_points: int = 1000) -> go.Figure:

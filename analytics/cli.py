@@ -164,7 +164,6 @@ def _open_dataset(args):
 
 
 def cmd_report(args) -> int:
-    from analytics.analysis import analyse
     from analytics.breakdown import breakdown
     from analytics.export import to_csv
 
@@ -182,17 +181,12 @@ def cmd_report(args) -> int:
         store.close()
     if base.customers.empty:
         raise InvalidInput("no customer has invoice lines or activity in the chosen period")
-    analysis = analyse(
-        base.customers,
-        base.volumes,
-        base.rates,
-        base.resources,
-        period_fraction=base.period_fraction,
-        capacity_volume=base.period_volume,
+    analysis = _analyse(
+        base,
+        load_warnings,
         method="custom" if custom[0] is not None else args.thresholds,
         net_margin_pct=custom[0],
         cost_to_serve_pct=custom[1],
-        warnings=load_warnings + base.warnings,
     )
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -299,7 +293,6 @@ def read_menu(path: Path, activities) -> tuple:
 
 
 def cmd_scenario(args) -> int:
-    from analytics.analysis import analyse
     from analytics.export import to_csv
     from analytics.scenario import Scenario, ScenarioBase, guess_order_activity
     from data.store import OrderIdsMissing
@@ -367,15 +360,7 @@ def cmd_scenario(args) -> int:
         )
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
-    analysis = analyse(
-        base.customers,
-        base.volumes,
-        base.rates,
-        base.resources,
-        period_fraction=base.period_fraction,
-        capacity_volume=base.period_volume,
-        warnings=load_warnings + base.warnings,
-    )
+    analysis = _analyse(base, load_warnings)
     result = ScenarioBase.build(analysis, base.volumes, orders, minimum).run(scenario)
     summary = result.summary()
     summary["period"] = {
@@ -399,6 +384,17 @@ def cmd_scenario(args) -> int:
     for warning in analysis.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return EXIT_OK
+
+
+def _analyse(base, load_warnings: tuple[str, ...], **thresholds):
+    """The analysis of a customer table (``data.CustomerBase``), its load warnings kept."""
+    from analytics.analysis import analyse
+
+    return analyse(
+        base.customers, base.volumes, base.rates, base.resources,
+        period_fraction=base.period_fraction, capacity_volume=base.period_volume,
+        warnings=tuple(load_warnings) + base.warnings, **thresholds,
+    )
 
 
 COMMANDS = {"sample": cmd_sample, "load": cmd_load, "report": cmd_report,

@@ -748,7 +748,8 @@ class ScenarioBase:
         bill_change = revenue_after - self.net_revenue
         bill_pct = np.full(self.customers, np.nan)
         np.divide(100.0 * bill_change, self.net_revenue, out=bill_pct, where=self.net_revenue > 0)
-        at_risk = bill_pct > scenario.at_risk_pct
+        # At risk: the bill rises (by at least half a cent) by more than the threshold.
+        at_risk = (bill_pct > scenario.at_risk_pct) & (bill_change >= PAYS_MORE_FROM)
         codes_after = _quadrant_codes(revenue_after, margin_after, cost_after, self.thresholds)
 
         # Usage given up on timed activities stays as unused capacity unless it follows.
