@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from data.contract import EXTENSIONS, TABLES, normalise_header
-from data.sources import SourceError, _cell_text, _check_text, _first_record, sniff_delimiter
+from data.sources import SourceError, _cell_text, _check_text, csv_header
 
 # Headers real exports use for each contract column, best first (matched after
 # normalise_header, so case, spaces and hyphens do not matter). The contract name
@@ -166,12 +166,7 @@ def _csv_headers(path: Path, display: str) -> list[str]:
         text = head.decode("cp1252", errors="replace")
     else:
         text = head.decode("utf-8", errors="ignore")
-    text = text.lstrip("\ufeff")
-    if not text.strip():
-        raise SourceError(display, "the file is empty")
-    # Blank lines before the header are skipped, as the importer skips them.
-    text = text.lstrip("\r\n")
-    return _first_record(text, sniff_delimiter(text))
+    return csv_header(text, display)[1]
 
 
 def _xlsx_headers(path: Path, display: str) -> list[str]:

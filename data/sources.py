@@ -198,6 +198,20 @@ def sniff_delimiter(head: str) -> str:
     return best
 
 
+def csv_header(head: str, display: str) -> tuple[str, list[str]]:
+    """(delimiter, header names) from a CSV's first decoded bytes; raises for an empty
+    file or header. The importer and the upload page's column mapping both use it, so
+    a file the page maps is a file the importer reads."""
+    head = head.lstrip("\ufeff")
+    if not head.strip():
+        raise SourceError(display, "the file is empty")
+    delimiter = sniff_delimiter(head)
+    headers = _first_record(head, delimiter)
+    if not any(h.strip() for h in headers):
+        raise SourceError(display, "the header row is empty", line=1)
+    return delimiter, headers
+
+
 def open_csv(
     table: str, path: Path, display: str, workdir: Path, serial: int,
     encoding: str | None = None, newlines: bool = False,
@@ -218,13 +232,7 @@ def open_csv(
         notes.append(f"{display}: mixed line ends (CRLF, LF, CR) read as one kind.")
     with read_path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES).decode("utf-8", errors="ignore")
-    head = head.lstrip("\ufeff")
-    if not head.strip():
-        raise SourceError(display, "the file is empty")
-    delimiter = sniff_delimiter(head)
-    headers = _first_record(head, delimiter)
-    if not any(h.strip() for h in headers):
-        raise SourceError(display, "the header row is empty", line=1)
+    delimiter, headers = csv_header(head, display)
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers)))
     rejects = f"_rejects_{serial}"
     from_sql = (

@@ -268,3 +268,13 @@ def test_problem_table_has_one_row_per_problem(tmp_path):
     assert bad["problem"] == "is not a number"
     assert bad["details"] == '<b>Sales</b>.csv line 2, net_revenue: "12O.00" is not a number'
     assert "line 3" in set(table["line"])
+
+
+def test_headers_agree_with_the_importer_on_blank_lines_before_the_header(tmp_path):
+    """The page must not map a file the importer then refuses."""
+    path = tmp_path / "transactions.csv"
+    path.write_text("\n\ncustomer_id,date,net_revenue\nA,2024-01-05,10\n")
+    with pytest.raises(SourceError, match="the header row is empty"):
+        read_headers(path)
+    with pytest.raises(DatasetError, match="the header row is empty"):
+        Store(":memory:").load_files({"transactions": path})
