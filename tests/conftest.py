@@ -1,5 +1,6 @@
 """Shared fixtures: a database with the sample dataset, built once per test session."""
 
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,6 +34,15 @@ def app_on(db: Path, monkeypatch):
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+@pytest.fixture
+def private_app(sample_db, tmp_path, monkeypatch):
+    """The app on a private copy of the sample store, for tests that write to it."""
+    path = tmp_path / "store.duckdb"
+    shutil.copy(sample_db, path)
+    with app_on(path, monkeypatch):
+        yield path
 
 
 @pytest.fixture

@@ -1,13 +1,10 @@
 """AppTest of the Data page through app.py (uploads are driven by the browser tests)."""
 
-import shutil
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from data import TABLE_ORDER, Store
 from data.mapping import template_csv
-from tests.conftest import app_on
 
 
 def data_page() -> AppTest:
@@ -16,15 +13,6 @@ def data_page() -> AppTest:
     app.switch_page("pages/data.py")
     app.run()
     return app
-
-
-@pytest.fixture
-def own_db(sample_db, tmp_path, monkeypatch):
-    """A private copy of the sample store, for tests that change the dataset."""
-    path = tmp_path / "own.duckdb"
-    shutil.copy(sample_db, path)
-    with app_on(path, monkeypatch):
-        yield path
 
 
 def test_the_page_shows_the_active_dataset_steps_and_templates(app_env):
@@ -61,9 +49,9 @@ def test_the_contract_is_shown_per_table(app_env):
     assert list(contracts[0]["column"][:3]) == ["customer_id", "date", "net_revenue"]
 
 
-def test_reset_needs_a_confirmation_and_loads_the_sample(own_db):
-    store = Store(own_db)
-    folder = own_db.parent / "templates"
+def test_reset_needs_a_confirmation_and_loads_the_sample(private_app):
+    store = Store(private_app)
+    folder = private_app.parent / "templates"
     folder.mkdir()
     for table in TABLE_ORDER:
         (folder / f"{table}.csv").write_bytes(template_csv(table))
@@ -83,10 +71,10 @@ def test_reset_needs_a_confirmation_and_loads_the_sample(own_db):
     assert not app.checkbox[0].value  # the confirmation does not stay ticked
 
 
-def test_uploaded_strings_are_shown_literally(own_db, tmp_path):
+def test_uploaded_strings_are_shown_literally(private_app, tmp_path):
     path = tmp_path / "transactions.csv"
     path.write_text("customer_id,date,net_revenue\nC1,2024-01-01,10\n", encoding="utf-8")
-    store = Store(own_db)
+    store = Store(private_app)
     store.load_files({"transactions": path}, display_names={"transactions": "<b>Acme</b>.csv"},
                      source="Upload: <b>Acme</b>.csv")
     store.close()

@@ -1,11 +1,8 @@
 """AppTest of the Pricing page: inputs, presets, results, saved scenarios."""
 
-import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
-
-from tests.conftest import app_on
 
 
 def open_page() -> AppTest:
@@ -22,15 +19,6 @@ def metric(app: AppTest, label: str) -> str:
 def bridge_amounts(app: AppTest) -> list:
     chart = next(c for c in app.get("plotly_chart") if '"waterfall"' in c.proto.spec)
     return chart.proto.spec
-
-
-@pytest.fixture
-def private_app(sample_db, tmp_path, monkeypatch):
-    """The app on a private copy of the sample store (saving scenarios writes to it)."""
-    db = tmp_path / "store.duckdb"
-    shutil.copy(sample_db, db)
-    with app_on(db, monkeypatch):
-        yield db
 
 
 def test_pricing_page_renders(app_env):
