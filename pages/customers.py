@@ -35,7 +35,6 @@ from pages.ui.state import (  # noqa: E402
     filtered_analysis,
     filtered_base,
     memo,
-    shared_analysis,
 )
 from pages.ui.widgets import (  # noqa: E402
     download_buttons,
@@ -129,7 +128,7 @@ def thresholds_ui(filters: Filters):
         help="Thresholds between high and low, from the customers with positive net revenue.",
     )
     if method == "custom":
-        medians = shared_analysis(filters).thresholds
+        medians = filtered_analysis(filters).thresholds
         for key, canonical, fallback in (("cust_margin_w", MARGIN, medians.net_margin_pct),
                                          ("cust_cts_w", CTS, medians.cost_to_serve_pct)):
             if key not in state:
@@ -137,9 +136,9 @@ def thresholds_ui(filters: Filters):
                 state[key] = round(fallback if value is None else value, 1)
             state[key] = float(min(max(state[key], -1000.0), 1000.0))
         margin, cts = state["cust_margin_w"], state["cust_cts_w"]
-        result = shared_analysis(filters, "custom", margin, cts)
+        result = filtered_analysis(filters, "custom", margin, cts)
     else:
-        result = shared_analysis(filters, method)
+        result = filtered_analysis(filters, method)
         # The inputs show the split in use, and a switch to custom starts from it.
         state["cust_margin_w"] = round(result.thresholds.net_margin_pct, 1)
         state["cust_cts_w"] = round(result.thresholds.cost_to_serve_pct, 1)

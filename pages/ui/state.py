@@ -66,7 +66,10 @@ def customer_base(
     return get_store().customer_base(start, end, list(segments) or None, list(regions) or None)
 
 
-@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+# A resource, not data: one object per key shared by every session and never copied
+# (st.cache_data would unpickle a fresh 100,000-row copy on every read, which a control
+# change in a fragment cannot afford). Pages only read it.
+@st.cache_resource(ttl=3600, max_entries=16, show_spinner=False)
 def analysis(
     version: str,
     start: dt.date | None = None,
@@ -98,39 +101,11 @@ def filtered_analysis(
     net_margin_pct: float | None = None,
     cost_to_serve_pct: float | None = None,
 ) -> Analysis:
-    """The analysis of the current dataset under the sidebar's filters."""
+    """The analysis of the current dataset under the sidebar's filters (shared:
+    read-only)."""
     f = filters or current_filters()
     return analysis(dataset_info().version, f.start, f.end, f.segments, f.regions, method,
                     net_margin_pct, cost_to_serve_pct)
-
-
-@st.cache_resource(ttl=3600, max_entries=16, show_spinner=False)
-def _shared_analysis(
-    version: str,
-    start: dt.date | None,
-    end: dt.date | None,
-    segments: tuple[str, ...],
-    regions: tuple[str, ...],
-    method: str,
-    net_margin_pct: float | None,
-    cost_to_serve_pct: float | None,
-) -> Analysis:
-    return analysis(version, start, end, segments, regions, method, net_margin_pct,
-                    cost_to_serve_pct)
-
-
-def shared_analysis(
-    filters: Filters,
-    method: str = "median",
-    net_margin_pct: float | None = None,
-    cost_to_serve_pct: float | None = None,
-) -> Analysis:
-    """:func:`filtered_analysis` without the copy: one object per key, shared by every
-    session, so **read-only** (``st.cache_data`` unpickles a fresh 100,000-row copy on
-    each call, which a control change inside a fragment cannot afford)."""
-    f = filters
-    return _shared_analysis(dataset_info().version, f.start, f.end, f.segments, f.regions,
-                            method, net_margin_pct, cost_to_serve_pct)
 
 
 @st.cache_resource(ttl=3600, max_entries=64, show_spinner=False)
@@ -162,6 +137,6 @@ def customer_history(
 def clear_caches() -> None:
     """After a load or an edit: cached results belong to the old dataset version."""
     st.cache_data.clear()
-    _shared_analysis.clear()
+    analysis.clear()
     _memo.clear()
     _memo_large.clear()
