@@ -42,6 +42,7 @@ from pages.ui.state import (  # noqa: E402
     analysis,
     customer_base,
     dataset_info,
+    filtered_base,
     get_store,
 )
 from pages.ui.widgets import (  # noqa: E402
@@ -113,14 +114,14 @@ def scenario_base(minimum_order_value: float = 0.0) -> ScenarioBase:
 
 def has_order_ids() -> bool:
     f = current_filters()
-    customers = customer_base(*_filter_key(f)).customers
+    customers = filtered_base(f).customers
     return (dataset_info().has_column("transactions", "order_id")
             and "orders" in customers.columns and float(customers["orders"].sum()) > 0)
 
 
 def suggested_minimum() -> float:
     """A round minimum order near a quarter of the average order value (Kanthal preset)."""
-    customers = customer_base(*_filter_key(current_filters())).customers
+    customers = filtered_base().customers
     orders = float(customers["orders"].sum()) if "orders" in customers.columns else 0.0
     if orders <= 0:
         return 0.0
@@ -576,7 +577,7 @@ def studio() -> None:
     orders_known = has_order_ids()
     base0 = scenario_base()
     _defaults(base0)
-    customers = customer_base(*_filter_key(current_filters())).customers
+    customers = filtered_base().customers
     controls, results = st.columns([5, 8], gap="medium")
     with results:
         figures_box = st.container()
@@ -732,7 +733,7 @@ st.caption(
     "minimum order, or cheaper activities, and see each customer's P&L change. "
     f"Selection: {md_escape(filters.describe())}."
 )
-if customer_base(*_filter_key(filters)).customers.empty:
+if filtered_base(filters).customers.empty:
     st.info("No customer has invoice lines or activity in this selection. Widen the period "
             "or clear the segment and region filters in the sidebar.")
     st.stop()
