@@ -332,15 +332,7 @@ class Store:
                 )])
             try:
                 cur.execute("BEGIN TRANSACTION")
-                for table in TABLE_ORDER:
-                    cur.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
-                    if table in pending.stages:
-                        stage = quote_ident(pending.stages[table])
-                        if table in pending.xlsx:
-                            cur.execute(f'ALTER TABLE {stage} DROP COLUMN "_line"')
-                        cur.execute(f"ALTER TABLE {stage} RENAME TO {quote_ident(table)}")
-                    else:
-                        cur.execute(_empty_table_sql(table, table))
+                _swap_in(cur, TABLE_ORDER, pending.stages, pending.xlsx)
                 cur.execute("DELETE FROM dataset")
                 cur.execute("INSERT INTO dataset VALUES (?, ?, ?, ?, ?, ?, ?)", meta)
                 cur.execute("COMMIT")
@@ -427,15 +419,8 @@ class Store:
                 version = uuid.uuid4().hex
                 try:
                     cur.execute("BEGIN TRANSACTION")
-                    for table in ("rates", "resources"):
-                        cur.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
-                        if table in staged.tables:
-                            cur.execute(
-                                f"ALTER TABLE {quote_ident(staged.tables[table].name)} "
-                                f"RENAME TO {quote_ident(table)}"
-                            )
-                        else:
-                            cur.execute(_empty_table_sql(table, table))
+                    _swap_in(cur, ("rates", "resources"),
+                             {t: s.name for t, s in staged.tables.items()})
                     info = cur.execute("SELECT rows, columns FROM dataset").fetchall()
                     counts, columns = (json.loads(v) for v in info[0])
                     for table in ("rates", "resources"):
@@ -681,6 +666,20 @@ class Store:
         """Forget the scenario ``name`` (nothing happens when there is none)."""
         with self._lock, self.cursor() as cur:
             cur.execute("DELETE FROM scenarios WHERE name = ?", [name])
+
+
+def _swap_in(cur, tables, stages: dict[str, str], xlsx: tuple[str, ...] = ()) -> None:
+    """Inside the caller's transaction, replace each live table by its staged table
+    (``stages``: table -> staged name), or by an empty one when nothing was staged."""
+    for table in tables:
+        cur.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
+        if table in stages:
+            stage = quote_ident(stages[table])
+            if table in xlsx:
+                cur.execute(f'ALTER TABLE {stage} DROP COLUMN "_line"')
+            cur.execute(f"ALTER TABLE {stage} RENAME TO {quote_ident(table)}")
+        else:
+            cur.execute(_empty_table_sql(table, table))
 
 
 def _as_row(problem: Problem) -> Problem:
