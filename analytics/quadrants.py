@@ -104,25 +104,36 @@ def thresholds(
     )
 
 
-def classify(pnl: pd.DataFrame, limits: Thresholds) -> pd.Series:
-    """The quadrant of every customer (a categorical Series aligned with ``pnl``)."""
-    revenue = pnl["net_revenue"].to_numpy(dtype=float)
-    has_revenue = revenue > 0
-    margin = pnl["net_margin_pct"].to_numpy(dtype=float)
-    cts_pct = pnl["cost_to_serve_pct"].to_numpy(dtype=float)
-    high_margin = has_revenue & (margin >= limits.net_margin_pct)
+def quadrant_codes(
+    net_revenue: np.ndarray,
+    net_margin_pct: np.ndarray,
+    cost_to_serve_pct: np.ndarray,
+    cost_to_serve: np.ndarray,
+    limits: Thresholds,
+) -> np.ndarray:
+    """Each customer's position in :data:`QUADRANTS` (0 passive ... 3 aggressive), by the
+    rules in the module docstring; arrays in, ``int8`` codes out."""
+    has_revenue = np.asarray(net_revenue, dtype=float) > 0
+    high_margin = has_revenue & (np.asarray(net_margin_pct, dtype=float) >= limits.net_margin_pct)
     high_cost = np.where(
         has_revenue,
-        cts_pct >= limits.cost_to_serve_pct,
-        pnl["cost_to_serve"].to_numpy(dtype=float) > 0,
+        np.asarray(cost_to_serve_pct, dtype=float) >= limits.cost_to_serve_pct,
+        np.asarray(cost_to_serve, dtype=float) > 0,
     )
-    labels = np.select(
-        [high_margin & ~high_cost, high_margin & high_cost, ~high_margin & ~high_cost],
-        ["passive", "carriage_trade", "bargain_basement"],
-        default="aggressive",
+    return np.where(high_margin, np.where(high_cost, 1, 0), np.where(high_cost, 3, 2)).astype(
+        np.int8
+    )
+
+
+def classify(pnl: pd.DataFrame, limits: Thresholds) -> pd.Series:
+    """The quadrant of every customer (a categorical Series aligned with ``pnl``)."""
+    codes = quadrant_codes(
+        pnl["net_revenue"].to_numpy(), pnl["net_margin_pct"].to_numpy(),
+        pnl["cost_to_serve_pct"].to_numpy(), pnl["cost_to_serve"].to_numpy(), limits,
     )
     return pd.Series(
-        pd.Categorical(labels, categories=QUADRANTS), index=pnl.index, name="quadrant"
+        pd.Categorical.from_codes(codes, categories=QUADRANTS), index=pnl.index,
+        name="quadrant",
     )
 
 

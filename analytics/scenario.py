@@ -73,7 +73,8 @@ import numpy as np
 import pandas as pd
 
 from analytics.analysis import Analysis, cents
-from analytics.quadrants import QUADRANTS, Thresholds
+from analytics.pnl import pct_of
+from analytics.quadrants import QUADRANTS, Thresholds, quadrant_codes
 from analytics.whale import WhaleCurve, whale_curve
 
 SCENARIO_PNL_COLUMNS = (
@@ -446,22 +447,6 @@ def _readonly(array: np.ndarray) -> np.ndarray:
     return array
 
 
-def _quadrant_codes(
-    revenue: np.ndarray, margin: np.ndarray, cost: np.ndarray, limits: Thresholds
-) -> np.ndarray:
-    """Codes into :data:`QUADRANTS`, by exactly the rules of :func:`quadrants.classify`."""
-    has_revenue = revenue > 0
-    margin_pct = np.full(revenue.shape, np.nan)
-    cost_pct = np.full(revenue.shape, np.nan)
-    np.divide(100.0 * margin, revenue, out=margin_pct, where=has_revenue)
-    np.divide(100.0 * cost, revenue, out=cost_pct, where=has_revenue)
-    high_margin = has_revenue & (margin_pct >= limits.net_margin_pct)
-    high_cost = np.where(has_revenue, cost_pct >= limits.cost_to_serve_pct, cost > 0)
-    return np.where(high_margin, np.where(high_cost, 1, 0), np.where(high_cost, 3, 2)).astype(
-        np.int8
-    )
-
-
 def _apportion(amounts: list[float], start: float, end: float) -> tuple[int, int, list[int]]:
     """Start, end and steps in whole cents, the steps adding up exactly to end - start.
 
@@ -746,11 +731,12 @@ class ScenarioBase:
         margin_after = revenue_after - self.cogs
         profit_after = margin_after - cost_after
         bill_change = revenue_after - self.net_revenue
-        bill_pct = np.full(self.customers, np.nan)
-        np.divide(100.0 * bill_change, self.net_revenue, out=bill_pct, where=self.net_revenue > 0)
+        bill_pct = pct_of(bill_change, self.net_revenue)
         # At risk: the bill rises (by at least half a cent) by more than the threshold.
         at_risk = (bill_pct > scenario.at_risk_pct) & (bill_change >= PAYS_MORE_FROM)
-        codes_after = _quadrant_codes(revenue_after, margin_after, cost_after, self.thresholds)
+        codes_after = quadrant_codes(revenue_after, pct_of(margin_after, revenue_after),
+                                     pct_of(cost_after, revenue_after), cost_after,
+                                     self.thresholds)
 
         # Usage given up on timed activities stays as unused capacity unless it follows.
         unsaved = 0.0

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from analytics import analyse
 from analytics.analysis import cents as to_cents
-from analytics.quadrants import QUADRANTS, classify
+from analytics.pnl import pct_of
+from analytics.quadrants import QUADRANTS, classify, quadrant_codes
 from analytics.scenario import (
     SCENARIO_PNL_COLUMNS,
     MenuItem,
@@ -18,7 +19,6 @@ from analytics.scenario import (
     ScenarioBase,
     Scope,
     _apportion,
-    _quadrant_codes,
     guess_order_activity,
     kanthal,
     match_activities,
@@ -490,8 +490,11 @@ def test_more_response_never_raises_usage(data):
 def test_quadrant_codes_follow_classify(drawn):
     _, analysis = drawn
     pnl = analysis.pnl
-    codes = _quadrant_codes(pnl["net_revenue"].to_numpy(), pnl["net_margin"].to_numpy(),
-                            pnl["cost_to_serve"].to_numpy(), analysis.thresholds)
+    # The scenario places customers from money amounts, as here.
+    revenue, margin = pnl["net_revenue"].to_numpy(), pnl["net_margin"].to_numpy()
+    cost = pnl["cost_to_serve"].to_numpy()
+    codes = quadrant_codes(revenue, pct_of(margin, revenue), pct_of(cost, revenue), cost,
+                           analysis.thresholds)
     expected = classify(pnl, analysis.thresholds).cat.codes.to_numpy()
     assert np.array_equal(codes, expected)
 
