@@ -20,6 +20,7 @@ BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
 PURPLE, SKY, GREY = "#CC79A7", "#56B4E9", "#8C8C8C"
 PALETTE = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, "#F0E442", GREY)
 FONT = "Inter, Segoe UI, Helvetica, Arial, sans-serif"
+TEXT = "#31333F"  # the app's text colour
 
 # Kaplan & Narayanan's typical whale: the top 20 % earn 150-300 % of profit and the
 # bottom 10 % lose 50-200 %, so the curve stands at 150-300 % from x = 20 to x = 90.
@@ -32,19 +33,44 @@ def escape(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=False)
 
 
+# The look of every chart, as a lean template: Plotly's default template is large, and
+# building a figure with it (or switching to another) costs 4-13 ms of copying.
+TEMPLATE = go.layout.Template(layout={
+    "font": {"family": FONT, "size": 13, "color": TEXT},
+    "colorway": list(PALETTE),
+    "plot_bgcolor": "white",
+    "paper_bgcolor": "white",
+    "hoverlabel": {"font": {"family": FONT}},
+    # Margins grow to fit tick labels and axis titles.
+    "xaxis": {"showgrid": True, "gridcolor": "#EEEEEE", "zeroline": False,
+              "automargin": True, "linecolor": "#BBBBBB", "ticks": ""},
+    "yaxis": {"showgrid": True, "gridcolor": "#EEEEEE", "zerolinecolor": "#BBBBBB",
+              "automargin": True, "linecolor": "#BBBBBB", "ticks": ""},
+})
+
+
+def new_figure(data=None) -> go.Figure:
+    """An empty figure (or one with ``data``) in the ProfitLens look."""
+    return go.Figure(data=data, layout={"template": TEMPLATE})
+
+
 def base_layout(fig: go.Figure, height: int = 420) -> go.Figure:
     fig.update_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        font={"family": FONT, "size": 13},
-        plot_bgcolor="white",
-        paper_bgcolor="white",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        hoverlabel={"font": {"family": FONT}},
     )
-    fig.update_xaxes(showgrid=True, gridcolor="#EEEEEE", zeroline=False)
-    fig.update_yaxes(showgrid=True, gridcolor="#EEEEEE", zerolinecolor="#BBBBBB")
     return fig
+
+
+def _level_line(fig: go.Figure, y: float, label: str | None = None, dash: str = "solid") -> None:
+    """A horizontal line across the plot at ``y`` with an optional label at its right end
+    (by hand: ``add_hline`` costs ~20 ms a call, too much for a slider)."""
+    fig.add_shape(type="line", xref="x domain", yref="y", x0=0, x1=1, y0=y, y1=y,
+                  line={"color": "#444444", "width": 1, "dash": dash})
+    if label:
+        fig.add_annotation(x=1, y=y, xref="x domain", yref="y", text=label, showarrow=False,
+                           xanchor="right", yanchor="top")
 
 
 def whale_figure(
@@ -60,7 +86,7 @@ def whale_figure(
     """
     summary = curve.summary
     points = downsample(curve.points, max_points)
-    fig = go.Figure()
+    fig = new_figure()
     if points.empty:
         return base_layout(fig)
     labels = points["customer_id"].map(escape)
@@ -79,8 +105,7 @@ def whale_figure(
             hovertemplate="%{customdata}<br>%{x:.1f}% of customers<br>"
             "%{y:.1f}% of operating profit<extra></extra>",
         ))
-        fig.add_hline(y=100, line={"color": "#444444", "width": 1, "dash": "dash"},
-                      annotation_text="100 % of profit", annotation_position="bottom right")
+        _level_line(fig, 100, "100 % of profit", dash="dash")
         fig.add_annotation(
             x=summary.peak_customers_pct, y=summary.peak_pct,
             text=f"Peak {summary.peak_pct:,.0f}% at {summary.peak_customers_pct:.0f}% of customers",
@@ -94,7 +119,7 @@ def whale_figure(
             hovertemplate="%{customdata}<br>%{x:.1f}% of customers<br>"
             f"{currency}%{{y:,.0f}}<extra></extra>",
         ))
-        fig.add_hline(y=0, line={"color": "#444444", "width": 1})
+        _level_line(fig, 0)
         fig.update_yaxes(title=f"Cumulative operating profit ({currency})", tickprefix=currency)
     fig.update_xaxes(title="Cumulative % of customers, most profitable first", ticksuffix="%",
                      range=[0, 101])
@@ -118,7 +143,7 @@ def capacity_figure(capacity: pd.DataFrame, currency: str = "$") -> go.Figure:
     used_pct = frame["used_pct"].clip(upper=100)
     unused_pct = (100 - frame["used_pct"]).clip(lower=0)
     names = frame["resource"].map(escape)
-    fig = go.Figure()
+    fig = new_figure()
     fig.add_trace(go.Bar(
         y=names, x=used_pct, orientation="h", name="Used", marker_color=BLUE,
         hovertemplate="%{y}: %{x:.1f}% used<extra></extra>",
@@ -143,7 +168,7 @@ def activity_cost_figure(costs: pd.DataFrame, currency: str = "$", top: int = 15
     frame = costs.head(top).iloc[::-1]
     resources = frame["resource"].fillna("(direct cost)").astype(str)
     colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(sorted(set(resources)))}
-    fig = go.Figure()
+    fig = new_figure()
     for resource in sorted(set(resources)):
         part = frame[resources.to_numpy() == resource]
         fig.add_trace(go.Bar(
@@ -163,7 +188,7 @@ def activity_heatmap_figure(shares: pd.DataFrame) -> go.Figure:
     order = shares.sum(axis=0).sort_values(ascending=False).index
     frame = shares[order]
     text = [[("" if pd.isna(v) else f"{v:.1f}%") for v in row] for row in frame.to_numpy()]
-    fig = go.Figure(go.Heatmap(
+    fig = new_figure(go.Heatmap(
         z=frame.to_numpy(), x=[escape(c) for c in frame.columns],
         y=[escape(i) for i in frame.index], colorscale="Blues", text=text,
         texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{z:.2f}% of net revenue"
@@ -324,7 +349,7 @@ def quadrant_map_figure(
     sizeref = 2.0 * float(revenue.max()) / max_px**2 if len(revenue) else 1.0
     scatter = go.Scattergl if len(placed) > webgl_above else go.Scatter
     cur = escape(currency)
-    fig = go.Figure()
+    fig = new_figure()
     # The circles read their hover figures from x, y, size and colour (numeric arrays
     # are cheap to send: per-point strings are the cost of a big map); the few pinned
     # outliers, drawn as a second trace, carry their true values as text.
@@ -437,7 +462,7 @@ def _horizontal_waterfall(
     """
     amounts = steps["amount"].to_numpy(dtype=float)
     measure = steps["measure"].tolist()
-    fig = go.Figure(go.Waterfall(
+    fig = new_figure(go.Waterfall(
         orientation="h", measure=measure, y=steps["step"].map(escape).tolist(),
         x=[None if m == "total" else a for m, a in zip(measure, amounts, strict=True)],
         text=[_signed_money(a, currency) for a in amounts], textposition="outside",
@@ -498,7 +523,7 @@ def usage_figure(usage: pd.DataFrame, currency: str = "$", top: int = 10) -> go.
         multiple,
     ])
     cur = escape(currency)
-    fig = go.Figure()
+    fig = new_figure()
     fig.add_trace(go.Bar(
         y=names, x=frame["median_cost"], orientation="h", name="Median customer",
         marker_color=GREY, customdata=detail,
@@ -522,7 +547,7 @@ def monthly_figure(monthly: pd.DataFrame, currency: str = "$") -> go.Figure:
     """Net revenue (line) and operating profit (bars, coloured by sign) by month."""
     cur = escape(currency)
     profit = monthly["profit"].to_numpy(dtype=float)
-    fig = go.Figure()
+    fig = new_figure()
     for name, colour, mask in (("Operating profit", GREEN, profit >= 0),
                                ("Operating loss", VERMILLION, profit < 0)):
         fig.add_trace(go.Bar(
@@ -567,7 +592,7 @@ def whale_comparison_figure(curves, currency: str = "$", max_points: int = 1000)
     """
     curves = list(curves)
     in_pct = all(curve.summary.profit_is_positive for _, curve in curves)
-    fig = go.Figure()
+    fig = new_figure()
     for i, (name, curve) in enumerate(curves):
         points = downsample(curve.points, max_points)
         if points.empty:
@@ -584,11 +609,10 @@ def whale_comparison_figure(curves, currency: str = "$", max_points: int = 1000)
             "<extra></extra>",
         ))
     if in_pct:
-        fig.add_hline(y=100, line={"color": "#444444", "width": 1, "dash": "dash"},
-                      annotation_text="100 % of profit", annotation_position="bottom right")
+        _level_line(fig, 100, "100 % of profit", dash="dash")
         fig.update_yaxes(title="Cumulative % of operating profit", ticksuffix="%")
     else:
-        fig.add_hline(y=0, line={"color": "#444444", "width": 1})
+        _level_line(fig, 0)
         fig.update_yaxes(title=f"Cumulative operating profit ({escape(currency)})",
                          tickprefix=escape(currency), tickformat="~s")
     fig.update_xaxes(title="Cumulative % of customers, most profitable first", ticksuffix="%",
@@ -619,7 +643,7 @@ def migration_sankey_figure(migration: pd.DataFrame) -> go.Figure:
                 value.append(int(counts[i, j]))
                 link_colours.append("rgba(140,140,140,0.25)" if before[i] == after[j]
                                     else "rgba(213,94,0,0.45)")
-    fig = go.Figure(go.Sankey(
+    fig = new_figure(go.Sankey(
         arrangement="snap",
         node={"label": labels, "color": node_colours, "pad": 18, "thickness": 16},
         link={"source": source, "target": target, "value": value, "color": link_colours,
@@ -636,7 +660,7 @@ def bridge_comparison_figure(bridges, currency: str = "$") -> go.Figure:
 
     ``bridges`` is a sequence of ``(name, bridge)``; names are escaped.
     """
-    fig = go.Figure()
+    fig = new_figure()
     for i, (name, bridge) in enumerate(bridges):
         amounts = bridge["amount"].to_numpy(dtype=float)
         fig.add_trace(go.Bar(

@@ -75,7 +75,7 @@ import pandas as pd
 from analytics.analysis import Analysis, cents
 from analytics.pnl import pct_of
 from analytics.quadrants import QUADRANTS, Thresholds, quadrant_codes
-from analytics.whale import WhaleCurve, whale_curve
+from analytics.whale import WhaleCurve, id_order, whale_curve
 
 SCENARIO_PNL_COLUMNS = (
     "customer_id",
@@ -409,7 +409,7 @@ class ScenarioResult:
             },
             index=self.pnl.index,
         )
-        return whale_curve(frame)
+        return whale_curve(frame, self._base.id_order)
 
     @cached_property
     def menu_check(self) -> MenuCheck:
@@ -428,10 +428,16 @@ class ScenarioResult:
         figures["scenario"] = self.scenario.to_dict()
         return figures
 
-    def pnl_export(self) -> pd.DataFrame:
-        """``scenario_pnl.csv``: :data:`SCENARIO_PNL_COLUMNS` by customer_id, money in cents."""
-        frame = self.pnl.reset_index()
-        frame = frame[list(SCENARIO_PNL_COLUMNS)].sort_values("customer_id", kind="stable")
+    def pnl_export(self, rows: np.ndarray | None = None) -> pd.DataFrame:
+        """``scenario_pnl.csv``: :data:`SCENARIO_PNL_COLUMNS` by customer_id, money in cents.
+
+        With ``rows`` (positions in :attr:`pnl`), only those customers, in that order.
+        """
+        if rows is None:
+            frame = self.pnl.reset_index()
+            frame = frame[list(SCENARIO_PNL_COLUMNS)].sort_values("customer_id", kind="stable")
+        else:
+            frame = self.pnl.iloc[rows].reset_index()[list(SCENARIO_PNL_COLUMNS)]
         for column in MONEY_COLUMNS:
             frame[column] = frame[column].round(2)
         frame["bill_change_pct"] = frame["bill_change_pct"].round(4)
@@ -493,6 +499,7 @@ class ScenarioBase:
     segments: tuple[str, ...]
     usage_total: np.ndarray
     whale_before: WhaleCurve
+    id_order: np.ndarray  # each customer's rank by id, to break ties in a whale curve
     orders: np.ndarray | None = None
     small_orders: np.ndarray | None = None
     small_order_value: np.ndarray | None = None
@@ -563,6 +570,7 @@ class ScenarioBase:
             segments=segments,
             usage_total=_readonly(usage.sum(axis=0)),
             whale_before=analysis.whale,
+            id_order=_readonly(id_order(pnl.index)),
         )
         if orders is not None:
             base = base.with_orders(orders, minimum_order_value)

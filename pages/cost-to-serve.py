@@ -16,6 +16,7 @@ from analytics.charts import (  # noqa: E402
 )
 from analytics.metrics import format_money, format_money_short, format_pct  # noqa: E402
 from data import DatasetError  # noqa: E402
+from pages.ui.chart import show_chart  # noqa: E402
 from pages.ui.frame import current_filters  # noqa: E402
 from pages.ui.state import (  # noqa: E402
     CURRENCY,
@@ -29,7 +30,6 @@ from pages.ui.widgets import (  # noqa: E402
     md_escape,
     money_column,
     pct_column,
-    show_chart,
 )
 
 info = dataset_info()

@@ -27,6 +27,7 @@ from analytics.customer_detail import (  # noqa: E402
 )
 from analytics.metrics import format_money, format_money_short, format_pct  # noqa: E402
 from analytics.quadrants import LABELS, MOVES, quadrant_summary  # noqa: E402
+from pages.ui.chart import show_chart  # noqa: E402
 from pages.ui.frame import Filters, current_filters  # noqa: E402
 from pages.ui.state import (  # noqa: E402
     CURRENCY,
@@ -40,7 +41,6 @@ from pages.ui.widgets import (  # noqa: E402
     download_buttons,
     md_escape,
     money_column,
-    show_chart,
 )
 
 # Session-state keys: the page's own values survive page switches; widget keys do not.
@@ -100,7 +100,7 @@ def write_url() -> None:
 
 
 def take_pick(source: str, customer: object) -> bool:
-    """A customer picked on the map or in the table; True when it is a new pick.
+    """A customer picked in the table; True when it is a new pick.
 
     Selections persist in their widgets, so only a change counts: picking a customer
     elsewhere is not overridden by an old click.
@@ -111,10 +111,14 @@ def take_pick(source: str, customer: object) -> bool:
     state[last] = customer
     if customer is None:
         return False
+    open_customer(customer)
+    return True
+
+
+def open_customer(customer: object) -> None:
     state[CUSTOMER] = customer
     write_url()
     st.toast(f"Opened the detail of {md_escape(customer)} below.", icon=":material/person:")
-    return True
 
 
 def thresholds_ui(filters: Filters):
@@ -154,19 +158,6 @@ def thresholds_ui(filters: Filters):
     return result
 
 
-def map_pick(event, figure) -> object | None:
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
-    for point in points:
-        data = point.get("customdata")
-        if isinstance(data, list | tuple) and data:
-            return data[0]
-        index = point.get("point_index", point.get("point_number"))
-        curve = point.get("curve_number", 0)
-        if index is not None and curve < len(figure.data) and figure.data[curve].customdata:
-            return figure.data[curve].customdata[int(index)][0]
-    return None
-
-
 def view_key(result, filters: Filters) -> tuple:
     """What the fragment's derived tables and figures depend on: the dataset version, the
     filters and the thresholds in use (the key of their shared caches)."""
@@ -193,8 +184,7 @@ def quadrant_map(result, key: tuple) -> None:
         st.info("No customer in this selection has positive net revenue, so none can be "
                 "placed on percentage axes. Widen the period or the filters in the sidebar.")
         return
-    event = show_chart(figure, "quadrant-map", key="cust_map", on_select="rerun",
-                       selection_mode="points")
+    picked = show_chart(figure, "quadrant-map", key="cust_map", selectable=True)
     notes = [
         "Bubble area is net revenue and colour is operating profit (brown loses money, "
         "teal makes it); below the dashed diagonal a customer's cost to serve exceeds its "
@@ -219,7 +209,8 @@ def quadrant_map(result, key: tuple) -> None:
             "drawn as triangles on the edge (hover for the true values)."
         )
     st.caption(" ".join(notes))
-    if take_pick("map", map_pick(event, figure)):
+    if picked is not None:  # a click on a bubble: once per click
+        open_customer(picked)
         st.rerun()
 
 

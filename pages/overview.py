@@ -9,6 +9,7 @@ page_guard()
 from analytics.breakdown import breakdown, customer_ranking  # noqa: E402
 from analytics.charts import whale_figure  # noqa: E402
 from analytics.findings import findings  # noqa: E402
+from pages.ui.chart import show_chart  # noqa: E402
 from pages.ui.frame import current_filters  # noqa: E402
 from pages.ui.state import CURRENCY, dataset_info, filtered_analysis  # noqa: E402
 from pages.ui.widgets import (  # noqa: E402
@@ -17,7 +18,6 @@ from pages.ui.widgets import (  # noqa: E402
     md_escape,
     money_column,
     pct_column,
-    show_chart,
 )
 
 info = dataset_info()

@@ -14,6 +14,7 @@ page_guard()
 import datetime as dt  # noqa: E402
 import math  # noqa: E402
 
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from analytics.charts import (  # noqa: E402
@@ -36,6 +37,7 @@ from analytics.scenario import (  # noqa: E402
     unbundle,
 )
 from data.store import OrderIdsMissing  # noqa: E402
+from pages.ui.chart import show_chart  # noqa: E402
 from pages.ui.frame import Filters, current_filters  # noqa: E402
 from pages.ui.state import (  # noqa: E402
     CURRENCY,
@@ -50,7 +52,6 @@ from pages.ui.widgets import (  # noqa: E402
     md_escape,
     money_column,
     pct_column,
-    show_chart,
 )
 
 SCOPE_LABELS = {"all": "All customers", "quadrant": "A quadrant", "segment": "A segment",
@@ -447,20 +448,37 @@ def migration_ui(result: ScenarioResult) -> None:
                    key="pr_sankey")
 
 
-def impact_frame(result: ScenarioResult, customers: pd.DataFrame) -> pd.DataFrame:
-    """The per-customer impact, with names and segments, for the table and downloads."""
-    frame = result.pnl_export()
+def impact_frame(result: ScenarioResult, customers: pd.DataFrame,
+                 rows: np.ndarray | None = None) -> pd.DataFrame:
+    """The per-customer impact, with names and segments, for the table and downloads:
+    every customer by id, or the ``rows`` (positions in ``result.pnl``) in that order."""
+    frame = result.pnl_export(rows)
     extra = [c for c in ("name", "segment") if c in customers.columns]
     if extra:
-        frame = frame.merge(customers[extra], left_on="customer_id", right_index=True,
-                            how="left")
-        frame = frame[["customer_id", *extra,
-                       *[c for c in frame.columns if c not in ("customer_id", *extra)]]]
+        found = customers[extra].reindex(frame["customer_id"])
+        for column in extra:
+            frame.insert(1 + extra.index(column), column, found[column].to_numpy())
     frame["bill_change"] = (frame["net_revenue_after"] + frame["fee_revenue"]
                             - frame["net_revenue_before"]).round(2)
     for column in ("quadrant_before", "quadrant_after"):
         frame[column] = frame[column].astype(str).map(LABELS)
     return frame
+
+
+def payer_rows(result: ScenarioResult) -> np.ndarray:
+    """Positions in ``result.pnl`` of the customers who pay more (by a cent or more),
+    largest increase in % first, ties by customer id: the order of the table."""
+    pnl = result.pnl
+
+    def cents(column: str) -> np.ndarray:
+        return pnl[column].to_numpy(dtype=float).round(2)
+
+    change = (cents("net_revenue_after") + cents("fee_revenue")
+              - cents("net_revenue_before")).round(2)
+    rows = np.flatnonzero(change >= 0.005)
+    pct = pnl["bill_change_pct"].to_numpy(dtype=float)[rows].round(4)
+    ids = pnl.index.to_numpy()[rows].astype(str)
+    return rows[np.lexsort((ids, -pct))]
 
 
 IMPACT_COLUMNS = {
@@ -497,27 +515,26 @@ def payers_ui(result: ScenarioResult, customers: pd.DataFrame) -> None:
     with st.container(border=True):
         st.subheader("Customers who pay more")
         f = result.figures
-        impact = impact_frame(result, customers)
-        payers = impact[impact["bill_change"] >= 0.005].sort_values(
-            "bill_change_pct", ascending=False, kind="stable")
+        rows = payer_rows(result)
         st.caption(
             f"{f['customers_paying_more']:,} customer(s) pay more; "
             f"{f['customers_at_risk']:,} of them by more than "
             f"{format_pct(result.scenario.at_risk_pct)} (at risk). {stake_sentence(f)} "
             "Click a column header to sort."
         )
-        if payers.empty:
+        if not len(rows):
             st.info("Nobody pays more in this scenario.", icon=":material/info:")
         else:
-            shown = payers.head(MAX_PAYERS_SHOWN)
+            shown = impact_frame(result, customers, rows[:MAX_PAYERS_SHOWN])
             order = [c for c in IMPACT_COLUMNS if c in shown.columns]
             st.dataframe(shown[order], hide_index=True, width="stretch", height=360,
                          column_config=IMPACT_COLUMNS)
-            if len(payers) > MAX_PAYERS_SHOWN:
+            if len(rows) > MAX_PAYERS_SHOWN:
                 st.caption(f"The {MAX_PAYERS_SHOWN:,} largest increases are shown; the "
                            "downloads hold every customer.")
         st.caption("Download the impact on every customer:")
-        download_buttons(impact, "scenario-customer-impact", key="pr_impact")
+        download_buttons(lambda: impact_frame(result, customers), "scenario-customer-impact",
+                         key="pr_impact")
 
 
 def menu_check_ui(result: ScenarioResult) -> None:

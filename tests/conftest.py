@@ -1,5 +1,6 @@
 """Shared fixtures: a database with the sample dataset, built once per test session."""
 
+import json
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,3 +51,10 @@ def app_env(sample_db, monkeypatch):
     """The app on the sample store."""
     with app_on(sample_db, monkeypatch):
         yield sample_db
+
+
+def charts(app) -> list[dict]:
+    """The Plotly figures an AppTest run drew with ``pages.ui.chart.show_chart``: the
+    payload each chart component received (``figure``, ``config``, ``selectable``...)."""
+    return [json.loads(element.proto.bytes) for element in app.get("bidi_component")
+            if element.proto.component_name == "profitlens_chart"]

@@ -4,6 +4,8 @@ import datetime as dt
 
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import charts
+
 KPI_LABELS = ["Customers", "Net revenue", "Net margin", "Cost to serve", "Operating profit",
               "Unused capacity"]
 
@@ -20,7 +22,7 @@ def test_overview_shows_kpis_and_whale_curve(app_env):
     assert [m.label for m in app.metric] == KPI_LABELS
     assert app.metric[0].value == "2,000"
     assert app.title[0].value == "Customer profitability"
-    assert app.get("plotly_chart")
+    assert charts(app)
     sentences = [t.value for t in app.text]
     assert any("customers" in s and "unprofitable" in s for s in sentences)
 

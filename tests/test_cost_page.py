@@ -2,6 +2,8 @@
 
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import charts
+
 
 def open_page(path: str) -> AppTest:
     app = AppTest.from_file("../app.py", default_timeout=120)
@@ -21,7 +23,7 @@ def test_cost_page_shows_capacity_activities_and_rate_card(app_env):
     assert subheaders[:3] == ["Capacity by resource", "Cost to serve by activity",
                               "Activity cost by segment"]
     assert "Rate card" in subheaders
-    assert len(app.get("plotly_chart")) == 3
+    assert len(charts(app)) == 3
 
 
 def cost_to_serve(app: AppTest) -> str:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import app_on
+from tests.conftest import app_on, charts
 
 PAGE = "pages/customers.py"
 ACME = "<b>Acme</b>"
@@ -80,7 +80,7 @@ def test_sample_page_shows_map_quadrants_and_customers(app_env):
     assert app.title[0].value == "Customers"
     assert subheaders(app)[:4] == ["Net margin versus cost to serve", "Quadrants",
                                    "All customers", "Customer detail"]
-    assert len(app.get("plotly_chart")) == 1
+    assert len(charts(app)) == 1
     quadrants, customers = app.dataframe[0].value, app.dataframe[1].value
     assert quadrants["Quadrant"].tolist() == ["Passive", "Carriage trade", "Bargain basement",
                                               "Aggressive"]
@@ -121,7 +121,7 @@ def test_selecting_a_customer_opens_its_detail(tiny_env):
     assert "By month" in subheaders(app)
     assert app.session_state["customer"] == "C2"
     assert app.query_params["customer"] == "C2"
-    assert len(app.get("plotly_chart")) == 4  # map, waterfall, usage, months
+    assert len(charts(app)) == 4  # map, waterfall, usage, months
 
 
 def test_customer_from_the_url_and_one_without_activity(tiny_env):
@@ -160,7 +160,7 @@ def test_customer_names_are_shown_literally(tiny_env):
 def test_an_empty_selection_says_what_to_change(tiny_env):
     app = open_page(start="2024-02-11", end="2024-02-28")  # nothing happened then
     assert any("No customer has invoice lines or activity" in i.value for i in app.info)
-    assert not app.get("plotly_chart")
+    assert not charts(app)
 
 
 def test_a_selection_without_revenue_cannot_be_mapped(tiny_env):

@@ -1,8 +1,11 @@
 """AppTest of the Pricing page: inputs, presets, results, saved scenarios."""
 
+import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from tests.conftest import charts
 
 
 def open_page() -> AppTest:
@@ -17,8 +20,8 @@ def metric(app: AppTest, label: str) -> str:
 
 
 def bridge_amounts(app: AppTest) -> list:
-    chart = next(c for c in app.get("plotly_chart") if '"waterfall"' in c.proto.spec)
-    return chart.proto.spec
+    chart = next(c for c in charts(app) if c["figure"]["data"][0]["type"] == "waterfall")
+    return json.dumps(chart["figure"]["data"])
 
 
 def test_pricing_page_renders(app_env):
@@ -33,7 +36,7 @@ def test_pricing_page_renders(app_env):
                   "Movements between quadrants", "Customers who pay more",
                   "Menu consistency (Anderson & Narus)", "Save this scenario"):
         assert title in subheaders
-    assert len(app.get("plotly_chart")) == 3
+    assert len(charts(app)) == 3
 
 
 def test_core_price_change_moves_the_bridge(app_env):

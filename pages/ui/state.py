@@ -54,7 +54,11 @@ def dimensions(version: str) -> tuple[list[str], list[str]]:
     return get_store().dimensions()
 
 
-@st.cache_data(ttl=3600, max_entries=32, show_spinner="Aggregating invoice lines…")
+# Resources, not data: one object per key shared by every session and never copied
+# (st.cache_data would unpickle a fresh 100,000-row copy on every read, 15 ms each, which
+# a control change in a fragment cannot afford). Pages only read them; pandas'
+# copy-on-write keeps derived frames from writing through.
+@st.cache_resource(ttl=3600, max_entries=16, show_spinner="Aggregating invoice lines…")
 def customer_base(
     version: str,
     start: dt.date | None = None,
@@ -66,9 +70,6 @@ def customer_base(
     return get_store().customer_base(start, end, list(segments) or None, list(regions) or None)
 
 
-# A resource, not data: one object per key shared by every session and never copied
-# (st.cache_data would unpickle a fresh 100,000-row copy on every read, which a control
-# change in a fragment cannot afford). Pages only read it.
 @st.cache_resource(ttl=3600, max_entries=16, show_spinner=False)
 def analysis(
     version: str,
@@ -137,6 +138,7 @@ def customer_history(
 def clear_caches() -> None:
     """After a load or an edit: cached results belong to the old dataset version."""
     st.cache_data.clear()
+    customer_base.clear()
     analysis.clear()
     _memo.clear()
     _memo_large.clear()

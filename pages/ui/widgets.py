@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -64,33 +65,24 @@ def _share(part: float, whole: float) -> str | None:
     return f"{format_pct(100 * part / whole)} of net revenue" if whole > 0 else None
 
 
-def show_chart(figure, name: str, key: str | None = None, **kwargs):
-    """A Plotly chart whose toolbar saves it as a PNG named after the view.
-
-    Extra keyword arguments go to ``st.plotly_chart`` (``on_select``,
-    ``selection_mode``...); its return value (the selection) is passed back.
-    """
-    config = {
-        "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
-        "modeBarButtonsToRemove": ["lasso2d", "autoScale2d"],
-    }
-    return st.plotly_chart(figure, width="stretch", config=config, key=key, **kwargs)
-
-
-def download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
+def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
+                     key: str) -> None:
     """CSV and Excel downloads of a table (cells cannot run as spreadsheet formulas).
 
     Each file is built only when its button is clicked: building an Excel file of
     thousands of rows on every rerun (a search box, a fragment) would cost far more than
-    drawing the page.
+    drawing the page. ``frame`` may be a function that builds the table, so that too
+    waits for a click.
     """
 
+    def table() -> pd.DataFrame:
+        return frame() if callable(frame) else frame
+
     def csv() -> bytes:
-        return neutralise(round_for_export(frame)).to_csv(index=False).encode("utf-8-sig")
+        return neutralise(round_for_export(table())).to_csv(index=False).encode("utf-8-sig")
 
     def xlsx() -> bytes:
-        return to_excel_bytes(frame, name)
+        return to_excel_bytes(table(), name)
 
     left, right = st.columns(2)
     left.download_button("Download CSV", csv, f"{name}.csv", "text/csv",

@@ -116,6 +116,7 @@ def switch(page, name: str, title: str) -> float:
 
 def redraw(page, label: str, chart_selector: str) -> float:
     """Milliseconds from clicking ``label`` until the chart's last DOM change."""
+    page.wait_for_selector(chart_selector, timeout=60_000)
     assert page.evaluate(WATCH, chart_selector), f"no element {chart_selector}"
     start = page.evaluate("performance.now()")
     page.get_by_text(label, exact=True).first.click()
@@ -185,7 +186,7 @@ def main() -> None:
                   f"to the Data page {result['page_switch_s']['bare_median']} s", flush=True)
 
             switch(page, "Customers", "Customers")
-            chart = "[data-testid='stPlotlyChart']"
+            chart = "[data-testid='plChart']"
             changes = []
             for number in range(args.runs):
                 changes.append(redraw(page, "Means" if number % 2 == 0 else "Medians", chart))

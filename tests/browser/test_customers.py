@@ -33,3 +33,27 @@ def test_clicking_a_bubble_opens_the_customer_detail(server, page):
     assert "What makes it expensive" in visible_text(page)
     assert not exceptions(page)
     assert not server.errors()
+
+
+def test_a_threshold_change_redraws_the_map_in_place(server, page):
+    """The map is updated with Plotly.react, not mounted anew: same element, new figure."""
+    page.goto(f"{server.url}/customers")
+    wait_for_app(page)
+    chart = page.locator("[data-testid='plChart']").first
+    chart.wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => Number(document.querySelector('[data-testid=plChart]').dataset.drawn) >= 1")
+    handle = chart.element_handle()
+    before = handle.evaluate("d => ({drawn: Number(d.dataset.drawn), rev: d.dataset.revision,"
+                             " text: d.querySelector('.annotation-text-g')?.textContent})")
+    page.get_by_text("Means", exact=True).first.click()
+    handle.wait_for_element_state("stable")
+    page.wait_for_function("(r) => document.querySelector('[data-testid=plChart]')"
+                           ".dataset.revision !== r", arg=before["rev"], timeout=30_000)
+    after = handle.evaluate("d => ({connected: d.isConnected, drawn: Number(d.dataset.drawn),"
+                            " labels: d.textContent})")
+    assert after["connected"], "the chart element was replaced instead of updated"
+    assert after["drawn"] == before["drawn"] + 1
+    assert "cost to serve mean" in after["labels"]
+    assert not exceptions(page)
+    assert not server.errors()
