@@ -19,7 +19,7 @@ from analytics.whale import WhaleCurve, downsample
 BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
 PURPLE, SKY, GREY = "#CC79A7", "#56B4E9", "#8C8C8C"
 PALETTE = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, "#F0E442", GREY)
-FONT = "Inter, Segoe UI, Helvetica, Arial, sans-serif"
+FONT = "\"Source Sans\", \"Source Sans Pro\", Helvetica, Arial, sans-serif"  # the app's font
 TEXT = "#31333F"  # the app's text colour
 
 # Kaplan & Narayanan's typical whale: the top 20 % earn 150-300 % of profit and the

@@ -37,6 +37,11 @@ def test_pricing_page_renders(app_env):
                   "Menu consistency (Anderson & Narus)", "Save this scenario"):
         assert title in subheaders
     assert len(charts(app)) == 3
+    # Today: nobody moves, so the 4x4 movement table holds every customer on its diagonal.
+    moves = app.table[0].value
+    assert list(moves.columns) == ["Passive", "Carriage trade", "Bargain basement", "Aggressive"]
+    counts = moves.map(lambda text: int(text.replace(",", ""))).to_numpy()
+    assert counts.sum() == counts.trace() == 2000
 
 
 def test_core_price_change_moves_the_bridge(app_env):
