@@ -20,7 +20,7 @@ BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
 PURPLE, SKY, GREY = "#CC79A7", "#56B4E9", "#8C8C8C"
 PALETTE = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, "#F0E442", GREY)
 FONT = "\"Source Sans\", \"Source Sans Pro\", Helvetica, Arial, sans-serif"  # the app's font
-TEXT = "#31333F"  # the app's text colour
+TEXT = "#1F2933"  # the app's text colour (.streamlit/config.toml)
 
 # Kaplan & Narayanan's typical whale: the top 20 % earn 150-300 % of profit and the
 # bottom 10 % lose 50-200 %, so the curve stands at 150-300 % from x = 20 to x = 90.
@@ -41,6 +41,9 @@ TEMPLATE = go.layout.Template(layout={
     "plot_bgcolor": "white",
     "paper_bgcolor": "white",
     "hoverlabel": {"font": {"family": FONT}},
+    # Category labels that look like numbers (activity or segment codes from an ERP)
+    # stay categories instead of turning an axis numeric.
+    "autotypenumbers": "strict",
     # Margins grow to fit tick labels and axis titles.
     "xaxis": {"showgrid": True, "gridcolor": "#EEEEEE", "zeroline": False,
               "automargin": True, "linecolor": "#BBBBBB", "ticks": ""},

@@ -51,9 +51,9 @@ function chartDiv(parent) {
 }
 
 function bindEvents(div, setTriggerValue) {
+  // Plotly.newPlot and Plotly.purge drop every listener, so bind after each draw.
   div.__pick = setTriggerValue; // the latest setter, in case it changes between runs
-  if (div.__bound) return;
-  div.__bound = true;
+  if (div.removeAllListeners) div.removeAllListeners("plotly_click");
   div.on("plotly_click", (event) => {
     if (div.dataset.selectable !== "true" || !event || !event.points) return;
     const point = event.points.find((p) => Array.isArray(p.customdata) || p.customdata != null);
@@ -63,6 +63,16 @@ function bindEvents(div, setTriggerValue) {
   });
 }
 
+function showError(div, message) {
+  if (window.Plotly) window.Plotly.purge(div);
+  div.replaceChildren();
+  const note = document.createElement("p");
+  note.className = "pl-chart-error";
+  note.textContent = "The chart could not be drawn: " + message;
+  div.appendChild(note);
+  div.dataset.error = "true";
+}
+
 async function draw(div, setTriggerValue) {
   if (div.__drawing) return; // the running draw picks up the latest payload
   div.__drawing = true;
@@ -70,25 +80,32 @@ async function draw(div, setTriggerValue) {
     while (pending.has(div)) {
       const payload = pending.get(div);
       pending.delete(div);
-      const Plotly = await loadPlotly(payload.url);
-      const layout = Object.assign({}, payload.figure.layout || {});
-      delete layout.width; // the chart fills its column
-      layout.autosize = true;
-      if (payload.selectable) layout.clickmode = "event";
-      div.dataset.selectable = payload.selectable ? "true" : "false";
-      div.style.height = (layout.height || 450) + "px";
-      const traces = payload.figure.data || [];
-      // Plotly animates a Sankey's changes for half a second; a slider needs the new
-      // state at once, so a Sankey is drawn afresh (no other trace type animates).
-      const draw = traces.some((t) => t.type === "sankey") ? Plotly.newPlot : Plotly.react;
-      await draw(div, traces, layout, payload.config || {});
-      bindEvents(div, setTriggerValue);
-      div.dataset.revision = payload.revision;
-      div.dataset.drawn = String(Number(div.dataset.drawn) + 1);
+      try {
+        const Plotly = await loadPlotly(payload.url);
+        const layout = Object.assign({}, payload.figure.layout || {});
+        delete layout.width; // the chart fills its column
+        layout.autosize = true;
+        if (payload.selectable) layout.clickmode = "event";
+        div.dataset.selectable = payload.selectable ? "true" : "false";
+        div.style.height = (layout.height || 450) + "px";
+        const traces = payload.figure.data || [];
+        // Plotly animates a Sankey's changes for half a second; a slider needs the new
+        // state at once, so a Sankey is drawn afresh (no other trace type animates).
+        // After a failure the chart starts afresh too.
+        const fresh = div.dataset.error === "true" || traces.some((t) => t.type === "sankey");
+        if (div.dataset.error === "true") {
+          div.replaceChildren();
+          delete div.dataset.error;
+        }
+        await (fresh ? Plotly.newPlot : Plotly.react)(div, traces, layout,
+                                                       payload.config || {});
+        bindEvents(div, setTriggerValue);
+        div.dataset.revision = payload.revision;
+        div.dataset.drawn = String(Number(div.dataset.drawn) + 1);
+      } catch (error) {
+        showError(div, error && error.message ? error.message : String(error));
+      }
     }
-  } catch (error) {
-    div.textContent = "The chart could not be drawn: " + error.message;
-    div.dataset.error = "true";
   } finally {
     div.__drawing = false;
   }
@@ -105,7 +122,9 @@ export default function (component) {
   if (!div.__resize) {
     // Plotly's own "responsive" only follows the window; the sidebar also moves columns.
     div.__resize = new ResizeObserver(() => {
-      if (window.Plotly && div._fullLayout) window.Plotly.Plots.resize(div);
+      // Skip a chart being removed or hidden (Plotly refuses to resize it).
+      if (!window.Plotly || !div._fullLayout || !div.isConnected || !div.offsetParent) return;
+      Promise.resolve(window.Plotly.Plots.resize(div)).catch(() => {});
     });
     div.__resize.observe(div);
   }

@@ -28,6 +28,7 @@ _JS = Path(__file__).with_name("chart.js").read_text(encoding="utf-8")
 _CSS = """
 .pl-chart { width: 100%; }
 .pl-chart[data-selectable="true"] .nsewdrag { cursor: pointer; }
+.pl-chart-error { color: #B3261E; padding: 1rem 0; }
 """
 _PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
 _live_chart = st.components.v2.component(
