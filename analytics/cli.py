@@ -53,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--seed", type=int, default=7)
 
     load = commands.add_parser("load", help="validate a dataset folder and load it atomically")
-    load.add_argument("data_dir", type=Path)
+    load.add_argument("data_dir", type=Path, nargs="?", help="dataset folder (or use --recipe)")
+    _recipe_option(load)
     load.add_argument(
         "--db", help="database file (default: PROFITLENS_DB or data/profitlens.duckdb)"
     )
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="write the customer P&L, whale curve and summary")
     report.add_argument("data_dir", type=Path, nargs="?", help="dataset folder (or use --db)")
     report.add_argument("--db", help="report on the dataset loaded in this database")
+    _recipe_option(report)
     report.add_argument("--out", type=Path, required=True, help="folder for the report files")
     report.add_argument("--start", type=_date, help="first invoice date included (YYYY-MM-DD)")
     report.add_argument("--end", type=_date, help="last invoice date included (YYYY-MM-DD)")
@@ -75,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scenario.add_argument("data_dir", type=Path, nargs="?", help="dataset folder (or use --db)")
     scenario.add_argument("--db", help="use the dataset loaded in this database")
+    _recipe_option(scenario)
     scenario.add_argument("--menu", type=Path, required=True, metavar="MENU_FILE",
                           help="CSV: activity, fee_per_unit, usage_response_pct"
                           "[, rate_change_pct]")
@@ -99,6 +102,29 @@ def build_parser() -> argparse.ArgumentParser:
     scenario.add_argument("--order-activity", metavar="NAME",
                           help="the activity that counts orders (default: guessed from names)")
     return parser
+
+
+def _recipe_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--recipe", type=Path, metavar="RECIPE",
+                        help="a recipe (TOML) naming the files and how to read them, "
+                        "instead of a dataset folder")
+
+
+def _one_source(args, command: str, *, db_counts: bool = True) -> None:
+    """Exactly one of a dataset folder, --recipe (and --db, where it names the input)."""
+    given = [args.data_dir is not None, args.recipe is not None]
+    if db_counts:
+        given.append(args.db is not None)
+    if sum(given) != 1:
+        either = "a dataset folder, --recipe RECIPE or --db PATH" if db_counts else (
+            "a dataset folder or --recipe RECIPE")
+        raise InvalidInput(f"{command} needs {either} (one of them)")
+
+
+def _read_recipe(path: Path):
+    from data.recipe import read_recipe
+
+    return read_recipe(path)
 
 
 def _number(text: str) -> float:
@@ -130,9 +156,12 @@ def cmd_sample(args) -> int:
 def cmd_load(args) -> int:
     from data import Store
 
+    _one_source(args, "load", db_counts=False)
+    recipe = _read_recipe(args.recipe) if args.recipe is not None else None
     store = Store(args.db)
     try:
-        result = store.load_folder(args.data_dir)
+        result = (store.load_recipe(recipe) if recipe is not None
+                  else store.load_folder(args.data_dir))
     finally:
         store.close()
     for table, count in result.rows.items():
@@ -144,7 +173,8 @@ def cmd_load(args) -> int:
 
 
 def _open_dataset(args):
-    """The store holding the dataset of ``args`` (a folder or ``--db``), and its warnings."""
+    """The store holding the dataset of ``args`` (a folder, ``--recipe`` or ``--db``), and
+    its warnings."""
     from data import Store
 
     if args.db is not None:
@@ -155,8 +185,11 @@ def _open_dataset(args):
             store.close()
             raise InvalidInput(f"{args.db}: holds no dataset (run: python -m analytics load DIR)")
         return store, store.info().warnings
+    recipe = _read_recipe(args.recipe) if args.recipe is not None else None
     store = Store(":memory:")
     try:
+        if recipe is not None:
+            return store, store.load_recipe(recipe).warnings
         return store, store.load_folder(args.data_dir).warnings
     except BaseException:
         store.close()
@@ -167,8 +200,7 @@ def cmd_report(args) -> int:
     from analytics.breakdown import breakdown
     from analytics.export import to_csv
 
-    if (args.data_dir is None) == (args.db is None):
-        raise InvalidInput("report needs a dataset folder or --db PATH (one of them)")
+    _one_source(args, "report")
     custom = (args.margin_threshold, args.cts_threshold)
     if (custom[0] is None) != (custom[1] is None):
         raise InvalidInput("--margin-threshold and --cts-threshold go together")
@@ -297,8 +329,7 @@ def cmd_scenario(args) -> int:
     from analytics.scenario import Scenario, ScenarioBase, guess_order_activity
     from data.store import OrderIdsMissing
 
-    if (args.data_dir is None) == (args.db is None):
-        raise InvalidInput("scenario needs a dataset folder or --db PATH (one of them)")
+    _one_source(args, "scenario")
     if args.start and args.end and args.start > args.end:
         raise InvalidInput(f"--start {args.start} is after --end {args.end}")
     small_order_options = {

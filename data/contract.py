@@ -28,6 +28,8 @@ class Column:
     not_empty: bool = False  # every row must have a value
     minimum: str | None = None  # None, "zero" (>= 0) or "positive" (> 0)
     description: str = ""
+    # False for an input that only derives a stored column (gross_profit -> cogs).
+    stored: bool = True
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,11 @@ class Table:
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    @property
+    def stored(self) -> tuple[Column, ...]:
+        """The columns of the table as stored (derived-only inputs left out)."""
+        return tuple(c for c in self.columns if c.stored)
 
     @property
     def required_names(self) -> tuple[str, ...]:
@@ -73,6 +80,22 @@ TABLES: dict[str, Table] = {
                     "cogs", "money",
                     description="Cost of the goods sold; defaults to 0, and net margin then "
                     "equals net revenue.",
+                ),
+                Column(
+                    "gross_profit", "money", stored=False,
+                    description="Net revenue minus the cost of the goods (a profit or margin "
+                    "column): COGS = net_revenue - gross_profit. Instead of cogs.",
+                ),
+                Column(
+                    "unit_cost", "money", stored=False,
+                    description="Cost of one unit sold: COGS = unit_cost x quantity. Instead "
+                    "of cogs; needs quantity.",
+                ),
+                Column(
+                    "discount", "number", stored=False,
+                    description="Discount rate of the line, as a fraction (0.2) or a "
+                    "percentage (20): list_revenue = net_revenue / (1 - rate). Instead of "
+                    "list_revenue.",
                 ),
             ),
             True,
@@ -154,6 +177,9 @@ TABLES: dict[str, Table] = {
         ),
     )
 }
+# Inputs that derive one stored column: at most one per target in a mapping.
+DERIVED = {"cogs": ("cogs", "gross_profit", "unit_cost"), "list_revenue": ("list_revenue",
+                                                                          "discount")}
 TABLE_ORDER = ("transactions", "activities", "rates", "resources", "customers")
 EXTENSIONS = (".csv", ".xlsx", ".parquet")
 

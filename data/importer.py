@@ -24,12 +24,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 
-from data.contract import SQL_TYPES, TABLE_ORDER, TABLES, Column, Table, normalise_header
+from data.contract import DERIVED, SQL_TYPES, TABLE_ORDER, TABLES, Column, Table, normalise_header
+from data.dates import (
+    DATE_FORMATS,
+    SLASH_PAIRS,
+    TWO_DIGIT_RULE,
+    TWO_DIGIT_YEARS,
+    UNAMBIGUOUS_DATES,
+    date_sql,
+    detect_date_format,
+    fast_date_sql,
+)
+from data.derive import Deriver
+from data.problems import DatasetError, Problem, quote_ident, sql_literal  # noqa: F401
+from data.recipe import LoadOptions
 from data.sources import (
     Source,
     SourceError,
@@ -43,61 +56,8 @@ MAX_LINES_PER_PROBLEM = 5
 Progress = Callable[[float, str], None]
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the input, worded for the person who made the file."""
-
-    file: str
-    message: str
-    line: int | None = None
-    column: str | None = None
-    value: str | None = None
-    line_word: str = "line"
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.line is not None:
-            where += f" {self.line_word} {self.line}"
-        if self.column:
-            where += f", {self.column}"
-        value = "" if self.value is None else f'"{_shorten(self.value)}" '
-        return f"{where}: {value}{self.message}"
-
-
-class DatasetError(Exception):
-    """The dataset was refused; ``problems`` says why, one line each."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
-
-
-def _shorten(value: str, limit: int = 60) -> str:
-    text = value.replace("\r", "\\r").replace("\n", "\\n")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 # --- conventions --------------------------------------------------------------------
 
-DATE_FORMATS = {
-    # name: (detection regex, strptime format, label)
-    "iso": (r"\d{4}-\d{1,2}-\d{1,2}([ T].*)?", None, "YYYY-MM-DD"),
-    "dmy_dot": (r"\d{1,2}\.\d{1,2}\.\d{4}( .*)?", "%d.%m.%Y", "DD.MM.YYYY"),
-    "dmy_dash": (r"\d{1,2}-\d{1,2}-\d{4}( .*)?", "%d-%m-%Y", "DD-MM-YYYY"),
-    "ymd_slash": (r"\d{4}/\d{1,2}/\d{1,2}( .*)?", "%Y/%m/%d", "YYYY/MM/DD"),
-    "dmy_slash": (r"\d{1,2}/\d{1,2}/\d{4}( .*)?", "%d/%m/%Y", "DD/MM/YYYY"),
-    "mdy_slash": (r"\d{1,2}/\d{1,2}/\d{4}( .*)?", "%m/%d/%Y", "MM/DD/YYYY"),
-    "compact": (r"\d{8}", "%Y%m%d", "YYYYMMDD"),
-}
-_ISO_RE = r"\d{4}-\d{1,2}-\d{1,2}([ T].*)?"
 
 
 def detect_decimal(samples: list[str], delimiter: str) -> str:
@@ -112,18 +72,6 @@ def detect_decimal(samples: list[str], delimiter: str) -> str:
     if any(re.search(r"\.(\d{1,2}|\d{4,})-?$", v) for v in values):
         return "."
     return "," if delimiter == ";" else "."
-
-
-def detect_date_format(samples: list[str]) -> str:
-    """The date format most sample values match; ISO when none do."""
-    best, best_hits = "iso", 0
-    for name, (pattern, _, _) in DATE_FORMATS.items():
-        if name == "mdy_slash":
-            continue
-        hits = sum(bool(re.fullmatch(pattern, v)) for v in samples if v)
-        if hits > best_hits:
-            best, best_hits = name, hits
-    return best
 
 
 def fast_number_sql(raw: str, decimal: str, target: str) -> str:
@@ -175,43 +123,6 @@ def number_sql(fast: str, raw: str, decimal: str, target: str) -> str:
     return f"(CASE WHEN {ok} THEN {fast} ELSE {slow} END)"
 
 
-UNAMBIGUOUS_DATES = ("dmy_dot", "ymd_slash")
-
-
-def fast_date_sql(raw: str) -> str:
-    return f"TRY_CAST({raw} AS DATE)"
-
-
-YEARS = (1900, 2199)  # a date outside these is a typo or a two-digit year, not data
-
-
-def date_sql(fast: str, raw: str, fmt: str) -> str:
-    """The parsed date: DuckDB's ISO cast, else ISO, the column's own format and the
-    unambiguous ones on the trimmed text; NULL outside :data:`YEARS`.
-
-    The fast cast also accepts ``epoch``, ``infinity`` and two-digit years (``24-01-05``,
-    ``1/5/24``): it counts only for a value with a four-digit year followed by ``-``.
-    Each other format must match its pattern (four-digit years) before it is parsed.
-    """
-    ok = (f"{fast} IS NOT NULL AND isfinite({fast}) AND ascii({raw}) BETWEEN 48 AND 57 "
-          f"AND substr({raw}, 5, 1) = '-'")
-    text = f"trim({raw})"
-    iso = (
-        f"CASE WHEN regexp_full_match({text}, '{_ISO_RE}') THEN TRY_CAST({text} AS DATE) END"
-    )
-    parts = [iso]
-    for name in (fmt, *UNAMBIGUOUS_DATES):
-        pattern, strptime, _ = DATE_FORMATS[name]
-        part = (
-            f"CASE WHEN regexp_full_match({text}, '{pattern}') THEN "
-            f"TRY_CAST(try_strptime(split_part({text}, ' ', 1), '{strptime}') AS DATE) END"
-        )
-        if strptime and part not in parts:
-            parts.append(part)
-    parsed = f"(CASE WHEN {ok} THEN {fast} ELSE COALESCE({', '.join(parts)}) END)"
-    return f"(CASE WHEN year({parsed}) BETWEEN {YEARS[0]} AND {YEARS[1]} THEN {parsed} END)"
-
-
 # --- checks -------------------------------------------------------------------------
 
 
@@ -223,7 +134,10 @@ class Check:
     show_value: bool = True
 
 
-def column_checks(col: Column, date_label: str | None) -> list[Check]:
+_TWO_DIGIT_YEAR = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}( .*)?"
+
+
+def column_checks(col: Column, date_format: str | None, chosen: bool = False) -> list[Check]:
     """The checks of one column, as SQL cheap enough to run on every row.
 
     Id and text columns arrive trimmed; numbers and dates do not (trimming millions of
@@ -243,13 +157,29 @@ def column_checks(col: Column, date_label: str | None) -> list[Check]:
     if col.kind in ("money", "number"):
         checks.append(Check(col.name, unreadable, "is not a number"))
     if col.kind == "date":
-        message = f"is not a valid date (expected {date_label})"
-        checks.append(Check(col.name, unreadable, message))
+        checks.extend(_date_checks(col.name, unreadable, date_format, chosen))
     if col.minimum == "zero":
         checks.append(Check(col.name, f"{t} < 0", "must not be negative"))
     if col.minimum == "positive":
         checks.append(Check(col.name, f"{t} <= 0", "must be greater than zero"))
     return checks
+
+
+def _date_checks(column: str, unreadable: str, fmt: str, chosen: bool) -> list[Check]:
+    """Why a date did not parse: the formats tried, and a hint for two-digit years."""
+    label = DATE_FORMATS[fmt][2]
+    tried = [label] + [DATE_FORMATS[n][2] for n in ("iso", *UNAMBIGUOUS_DATES) if n != fmt]
+    how = "the chosen format" if chosen else "the column's format"
+    message = f"is not a valid date (expected {label}, {how}; also tried {', '.join(tried[1:])})"
+    if fmt in TWO_DIGIT_YEARS:
+        return [Check(column, unreadable, message)]
+    two_digit = f"regexp_full_match(trim(r_{column}), '{_TWO_DIGIT_YEAR}')"
+    return [
+        Check(column, f"({unreadable}) AND {two_digit}",
+              "has a two-digit year: choose the column's date format (DD/MM/YY, MM/DD/YY, "
+              "DD.MM.YY or DD-MM-YY)"),
+        Check(column, f"({unreadable}) AND NOT {two_digit}", message),
+    ]
 
 
 # --- staging ------------------------------------------------------------------------
@@ -263,6 +193,8 @@ class StagedTable:
     present: tuple[str, ...]  # contract columns the file provided
     rows: int = 0
     line_sql: str = "rowid + 2"
+    decimal: str = "."
+    extras: dict[str, str] = field(default_factory=dict)  # file header -> staged column
 
 
 @dataclass
@@ -286,6 +218,7 @@ class Importer:
         self._serial = 0
         self._provided: set[str] = set()  # tables given a file, even one that failed
         self._displays: dict[str, str] = {}
+        self.options = LoadOptions()
 
     # -- public --
 
@@ -296,11 +229,15 @@ class Importer:
         display_names: dict[str, str] | None = None,
         *,
         require_transactions: bool = True,
+        options: LoadOptions | None = None,
     ) -> Staged:
         """Stage ``files`` (table -> path); raise DatasetError listing every problem.
 
         ``require_transactions=False`` stages part of a dataset (a rate card edit).
+        ``options`` (from a recipe or the upload page) fix date formats, take customer
+        attributes from the transactions file and count drivers from its lines.
         """
+        self.options = options or LoadOptions()
         mappings = mappings or {}
         display_names = display_names or {}
         unknown = [t for t in files if t not in TABLES]
@@ -325,6 +262,7 @@ class Importer:
             except SourceError as exc:
                 self._problem(Problem(exc.display, exc.message, line=exc.line))
         self.progress(len(ordered) / (len(ordered) + 1), "Checking the tables against each other")
+        Deriver(self).run()
         self._cross_checks()
         if self.staged.problems:
             self.drop()
@@ -374,11 +312,18 @@ class Importer:
         normalised = source.normalised
         matched: dict[str, int] = {}
         ok = True
+        found = ", ".join(h for h in source.headers if h.strip()) or "no column names"
         for name in spec.names:
             if name in mapping and mapping[name] is None:
                 continue  # the user said this column is not in the file
             key = normalise_header(mapping.get(name) or name)
             positions = [i for i, h in enumerate(normalised) if h == key]
+            if not positions and mapping.get(name):
+                self._problem(Problem(
+                    source.display, f'column "{mapping[name]}" (chosen for {name}) is not in '
+                    f"the file (found: {found})", line=1 if source.kind == "csv" else None,
+                ))
+                ok = False
             if len(positions) > 1:
                 cols = ", ".join(str(p + 1) for p in positions)
                 self._problem(Problem(source.display, f"column {name} appears more than once "
@@ -386,20 +331,63 @@ class Importer:
                 ok = False
             elif positions:
                 matched[name] = positions[0]
+        for target, inputs in DERIVED.items():
+            given = [c for c in inputs if c in matched]
+            if spec.name == "transactions" and len(given) > 1:
+                self._problem(Problem(source.display, f"{' and '.join(given)} both give "
+                                      f"{target}: map only one of them"))
+                ok = False
+        if "unit_cost" in matched and "quantity" not in matched:
+            self._problem(Problem(source.display, "unit_cost needs quantity (COGS = unit_cost "
+                                  "x quantity): map the quantity column too"))
+            ok = False
+        extras = self._extra_columns(spec, source, found)
+        if extras is None:
+            ok = False
         missing = [n for n in spec.required_names if n not in matched]
         for name in missing:
-            found = ", ".join(h for h in source.headers if h.strip()) or "no column names"
             self._problem(Problem(
                 source.display, f'required column "{name}" is missing (found: {found})',
                 line=1 if source.kind == "csv" else None,
             ))
-        used = set(matched.values())
+        used = set(matched.values()) | set((extras or {}).values())
         ignored = [h for i, h in enumerate(source.headers) if i not in used and h.strip()]
         if ignored and ok and not missing:
             self.staged.warnings.append(
                 f"{source.display}: ignored column(s) not in the contract: {', '.join(ignored)}"
             )
+        self._extras = extras or {}
         return matched if ok and not missing else None
+
+    def _extra_columns(self, spec: Table, source: Source, found: str) -> dict[str, int] | None:
+        """File header -> column index of the columns the drivers' conditions read."""
+        if spec.name != "transactions":
+            return {}
+        extras: dict[str, int] = {}
+        ok = True
+        normalised = source.normalised
+        for number, driver in enumerate(self.options.drivers, start=1):
+            for column in driver.columns:
+                key = normalise_header(column)
+                if key in normalised:
+                    extras.setdefault(column, normalised.index(key))
+                else:
+                    self._problem(Problem(
+                        self.options.origin, f'column "{column}" is not in {source.display} '
+                        f"(its columns: {found})", column=f"drivers[{number}].where",
+                    ))
+                    ok = False
+        return extras if ok else None
+
+    def _spec(self, table: str) -> Table:
+        """The columns read from a table's file: for transactions that also hold the
+        customer attributes, those attributes too."""
+        spec = TABLES[table]
+        if table != "transactions" or not self.options.customers_from_transactions:
+            return spec
+        attributes = tuple(replace(c, required=False, not_empty=False)
+                           for c in TABLES["customers"].columns if c.name != "customer_id")
+        return replace(spec, columns=spec.columns + attributes)
 
     def _samples(self, source: Source, indexes: list[int], limit: int = 2000) -> list[list[str]]:
         if not indexes:
@@ -415,19 +403,70 @@ class Importer:
         ).fetchall()
         return [[row[k] for row in rows if row[k]] for k in range(len(indexes))]
 
-    def _slash_order(self, source: Source, index: int, delimiter: str) -> tuple[str, bool]:
+    def _slash_order(
+        self, source: Source, index: int, delimiter: str, day_first: str = "dmy_slash"
+    ) -> tuple[str, bool]:
+        """Day or month first, from the column's values above 12 (True: decided)."""
+        month_first = SLASH_PAIRS[day_first]
         raw = f"trim({source.column_sql(index)})"
         first, second = self.con.execute(
             f"SELECT max(TRY_CAST(split_part({raw}, '/', 1) AS INTEGER)), "
             f"max(TRY_CAST(split_part({raw}, '/', 2) AS INTEGER)) FROM {source.from_sql} "
-            f"WHERE regexp_full_match({raw}, '{DATE_FORMATS['dmy_slash'][0]}')",
+            f"WHERE regexp_full_match({raw}, '{DATE_FORMATS[day_first][0]}')",
             source.params,
         ).fetchall()[0]
         if first is not None and first > 12:
-            return "dmy_slash", True
+            return day_first, True
         if second is not None and second > 12:
-            return "mdy_slash", True
-        return ("dmy_slash" if delimiter == ";" else "mdy_slash"), False
+            return month_first, True
+        return (day_first if delimiter == ";" else month_first), False
+
+    def _detect_dates(
+        self, source: Source, index: int, column: str, values: list[str]
+    ) -> str | None:
+        """The date format of a column from its values (None: refused, a problem said why).
+
+        Day or month first is decided from values above 12; two-digit years are read only
+        when the column decides it.
+        """
+        fmt = detect_date_format(values)
+        display = source.display
+        if fmt in SLASH_PAIRS:
+            fmt, certain = self._slash_order(source, index, source.delimiter, fmt)
+            if not certain and fmt in TWO_DIGIT_YEARS:
+                self._problem(Problem(
+                    display, "dates such as 03/04/19 have a two-digit year and no value shows "
+                    "whether the day or the month comes first: choose DD/MM/YY or MM/DD/YY as "
+                    "the column's date format", column=column,
+                ))
+                return None
+            if not certain:
+                self.staged.warnings.append(
+                    f"{display}, {column}: dates such as 03/04/2024 are ambiguous; read as "
+                    f"{DATE_FORMATS[fmt][2]}."
+                )
+        if fmt in TWO_DIGIT_YEARS:
+            self.staged.warnings.append(
+                f"{display}, {column}: two-digit years, read as {DATE_FORMATS[fmt][2]} "
+                f"({TWO_DIGIT_RULE})."
+            )
+        return fmt
+
+    def recipe_table(self, table: str) -> StagedTable:
+        """The staged ``table``, created empty when no file gave it (rows then come from
+        the load's options: drivers, their rates, inline resources)."""
+        if table in self.staged.tables:
+            return self.staged.tables[table]
+        name = self.prefix + table
+        columns = ", ".join(f"{quote_ident(c.name)} {SQL_TYPES[c.kind]}"
+                            for c in TABLES[table].stored)
+        self.con.execute(f"CREATE OR REPLACE TABLE {quote_ident(name)} ({columns})")
+        origin = self.options.origin
+        source = Source(table=table, path=Path(origin), display=origin, kind="recipe",
+                        headers=[], from_sql="")
+        staged = StagedTable(table, name, source, ())
+        self.staged.tables[table] = staged
+        return staged
 
     def _stage_file(
         self, table: str, path: Path, display: str, mapping: dict[str, str],
@@ -452,7 +491,7 @@ class Importer:
         self, table: str, path: Path, display: str, mapping: dict[str, str],
         encoding: str | None, newlines: bool,
     ) -> None:
-        spec = TABLES[table]
+        spec = self._spec(table)
         warnings_before = len(self.staged.warnings)
         source = self._open(table, path, display, encoding, newlines)
         self.staged.warnings.extend(source.notes)
@@ -467,21 +506,23 @@ class Importer:
         )
         if decimal == "," and numeric:
             self.staged.warnings.append(f"{display}: numbers read with a decimal comma.")
+        chosen = self.options.date_formats.get(table, {})
         date_formats: dict[str, str] = {}
         for col, values in zip(dates, samples[len(numeric) :], strict=True):
-            fmt = detect_date_format(values)
-            if fmt == "dmy_slash":
-                fmt, certain = self._slash_order(source, matched[col.name], source.delimiter)
-                if not certain:
-                    label = DATE_FORMATS[fmt][2]
-                    self.staged.warnings.append(
-                        f"{display}, {col.name}: dates such as 03/04/2024 are ambiguous; "
-                        f"read as {label}."
-                    )
+            if col.name in chosen:
+                date_formats[col.name] = chosen[col.name]
+                continue
+            fmt = self._detect_dates(source, matched[col.name], col.name, values)
+            if fmt is None:
+                return
             date_formats[col.name] = fmt
 
         present = [c for c in spec.columns if c.name in matched]
+        extras = {header: f"x_{index}" for header, index in self._extras.items()}
         raw_select = [
+            f"NULLIF(trim({source.column_sql(index)}), '') AS x_{index}"
+            for index in sorted(set(self._extras.values()))
+        ] + [
             f"NULLIF(trim({source.column_sql(matched[c.name])}), '') AS r_{c.name}"
             if c.kind in ("id", "text")
             else f"{source.column_sql(matched[c.name])} AS r_{c.name}"
@@ -509,10 +550,13 @@ class Importer:
             if c.kind in ("money", "number", "date")
         ]
         typed, checks = [], []
-        for col in spec.columns:
+        # Inputs that only derive a stored column come first: the stored column's
+        # expression refers to them (``t_gross_profit`` in ``t_cogs``).
+        for col in sorted(spec.columns, key=lambda c: c.stored):
             target = SQL_TYPES[col.kind]
             if col.name not in matched:
-                typed.append(self._default(table, col, matched))
+                if col.stored:
+                    typed.append(self._default(table, col, matched))
                 continue
             raw, first = f"r_{col.name}", f"f_{col.name}"
             if col.kind in ("money", "number"):
@@ -522,16 +566,18 @@ class Importer:
             else:
                 expr = raw
             typed.append(f"{expr} AS t_{col.name}")
-            label = DATE_FORMATS[date_formats[col.name]][2] if col.kind == "date" else None
-            checks.extend(column_checks(col, label))
+            checks.extend(column_checks(col, date_formats.get(col.name), col.name in chosen))
         bad = " OR ".join(f"coalesce({c.condition}, false)" for c in checks) or "false"
+        passed = [*(f"r_{c.name}" for c in present), *sorted(set(extras.values()))]
         inner = (
-            f"SELECT {', '.join(typed)}, {', '.join(f'r_{c.name}' for c in present)}"
+            f"SELECT {', '.join(typed)}, {', '.join(passed)}"
             f"{', _line' if source.kind == 'xlsx' else ''} "
             f"FROM (SELECT *{', ' if fast else ''}{', '.join(fast)} "
             f"FROM (SELECT {', '.join(raw_select)} FROM {source.from_sql}))"
         )
-        out_cols = [f"t_{c.name} AS {c.name}" for c in spec.columns]
+        out_cols = [f"t_{c.name} AS {c.name}" for c in spec.columns
+                    if c.stored or (c.name == "discount" and c.name in matched)]
+        out_cols += sorted(set(extras.values()))
         if source.kind == "xlsx":
             out_cols.append('"_line"')
         name = self.prefix + table
@@ -541,9 +587,12 @@ class Importer:
             f"FROM ({inner})",
             source.params,
         )
+        provided = {c.name for c in spec.columns if c.name in matched}
+        provided |= {target for target, inputs in DERIVED.items() if provided & set(inputs)}
         staged = StagedTable(
-            table, name, source, tuple(c.name for c in spec.columns if c.name in matched),
-            line_sql=source.line_sql,
+            table, name, source, tuple(c.name for c in spec.columns
+                                       if c.stored and c.name in provided),
+            line_sql=source.line_sql, decimal=decimal, extras=extras,
         )
         self.staged.tables[table] = staged
         if source.rejects and source.encoding == "utf-8" and self._invalid_encoding(source):
@@ -573,6 +622,10 @@ class Importer:
         if table == "transactions" and col.name == "list_revenue":
             return "t_net_revenue AS t_list_revenue"
         if table == "transactions" and col.name == "cogs":
+            if "gross_profit" in matched:
+                return "t_net_revenue - t_gross_profit AS t_cogs"
+            if "unit_cost" in matched:
+                return f"CAST(round(t_unit_cost * t_quantity, 4) AS {target}) AS t_cogs"
             return f"CAST(0 AS {target}) AS t_cogs"
         return f"CAST(NULL AS {target}) AS t_{col.name}"
 
@@ -580,19 +633,20 @@ class Importer:
         if table != "transactions":
             return
         display = staged.source.display
-        if "cogs" not in matched:
+        cogs_from = next((c for c in DERIVED["cogs"] if c in matched), None)
+        if cogs_from is None:
             self.staged.warnings.append(
                 f"{display}: no cogs column, so COGS is taken as 0 and net margin equals net "
                 "revenue."
             )
-        if "list_revenue" not in matched:
+        if not set(DERIVED["list_revenue"]) & set(matched):
             self.staged.warnings.append(
                 f"{display}: no list_revenue column, so list revenue equals net revenue "
                 "(no discounts)."
             )
         name = quote_ident(staged.name)
         for column, default in (("cogs", "0"), ("list_revenue", "net_revenue")):
-            if column in matched:
+            if column in matched or (column == "cogs" and cogs_from):
                 empty = self.con.execute(
                     f"SELECT count(*) FROM {name} WHERE {column} IS NULL"
                 ).fetchall()[0][0]
@@ -600,10 +654,36 @@ class Importer:
                     self.con.execute(
                         f"UPDATE {name} SET {column} = {default} WHERE {column} IS NULL"
                     )
+                    given = cogs_from if column == "cogs" else column
+                    what = f"{given}," if given == column else f"{given}: {column}"
                     self.staged.warnings.append(
-                        f"{display}: {empty:,} row(s) with an empty {column}, taken as "
+                        f"{display}: {empty:,} row(s) with an empty {what} taken as "
                         f"{'0' if default == '0' else 'net_revenue'}."
                     )
+        if cogs_from:
+            self._check_cogs_sign(staged, cogs_from)
+
+    def _check_cogs_sign(self, staged: StagedTable, cogs_from: str) -> None:
+        """A COGS column that looks like profit (or the reverse), flagged before loading."""
+        negative, lines = self.con.execute(
+            f"SELECT count(*) FILTER (WHERE cogs < 0), count(*) "
+            f"FROM {quote_ident(staged.name)} WHERE net_revenue > 0"
+        ).fetchall()[0]
+        if not lines or negative < max(1, lines // 100):
+            return
+        display = staged.source.display
+        if cogs_from == "gross_profit":
+            hint = ("gross profit exceeds net revenue there: is this a cost column? Map it as "
+                    "cogs")
+            what = "cogs (net revenue - gross_profit)"
+        else:
+            hint = ("is this a profit column? Map it as gross_profit" if cogs_from == "cogs"
+                    else "check the unit_cost and quantity columns")
+            what = cogs_from if cogs_from == "cogs" else "cogs (unit_cost x quantity)"
+        self.staged.warnings.append(
+            f"{display}: {what} is negative on {negative:,} of {lines:,} lines with positive "
+            f"net revenue: {hint}."
+        )
 
     def _invalid_encoding(self, source: Source) -> bool:
         found = self.con.execute(

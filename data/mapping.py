@@ -58,6 +58,11 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "list_revenue": ("gross_amount", "list_amount", "list_value", "gross_sales",
                          "gross_revenue", "list_price_amount", "bruttoumsatz",
                          "listenumsatz"),
+        "gross_profit": ("profit", "gross_margin", "margin", "gross_profit_amount",
+                         "contribution", "rohertrag", "deckungsbeitrag"),
+        "unit_cost": ("cost_per_unit", "unit_cost_price", "standard_unit_cost",
+                      "einstandspreis"),
+        "discount": ("discount_rate", "discount_pct", "discount_percent", "rabatt"),
         "cogs": ("cost", "cost_of_sales", "cost_of_goods_sold", "cost_amount",
                  "standard_cost", "cost_of_goods", "wareneinsatz", "einstandswert",
                  "herstellkosten"),
@@ -310,12 +315,12 @@ def template_csv(table: str) -> bytes:
     >>> template_csv("resources").decode().splitlines()[0]
     'resource,cost,capacity'
     """
-    spec = TABLES[table]
+    names = [c.name for c in TABLES[table].stored]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(spec.names)
+    writer.writerow(names)
     for row in TEMPLATE_ROWS[table]:
-        writer.writerow([row.get(name, "") for name in spec.names])
+        writer.writerow([row.get(name, "") for name in names])
     return buffer.getvalue().encode("utf-8")
 
 

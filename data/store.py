@@ -29,6 +29,7 @@ import pandas as pd
 
 from data.contract import SQL_TYPES, TABLE_ORDER, TABLES
 from data.importer import DatasetError, Importer, Problem, Progress, quote_ident
+from data.recipe import LoadOptions, Recipe
 from data.sources import table_files
 
 DATA_DIR = Path(__file__).resolve().parent
@@ -110,7 +111,7 @@ class CustomerBase:
 
 def _empty_table_sql(table: str, name: str) -> str:
     columns = ", ".join(
-        f"{quote_ident(c.name)} {SQL_TYPES[c.kind]}" for c in TABLES[table].columns
+        f"{quote_ident(c.name)} {SQL_TYPES[c.kind]}" for c in TABLES[table].stored
     )
     return f"CREATE TABLE {quote_ident(name)} ({columns})"
 
@@ -242,6 +243,7 @@ class Store:
         display_names: dict[str, str] | None = None,
         source: str = "upload",
         progress: Progress | None = None,
+        options: LoadOptions | None = None,
     ) -> LoadResult:
         """Validate ``files`` (table -> path) and replace the dataset in one transaction.
 
@@ -250,9 +252,16 @@ class Store:
         """
         pending = self.stage_files(
             files, mappings=mappings, display_names=display_names, source=source,
-            progress=progress,
+            progress=progress, options=options,
         )
         return self.commit(pending, progress=progress)
+
+    def load_recipe(self, recipe: Recipe, progress: Progress | None = None) -> LoadResult:
+        """Validate and load the files a recipe names, as it says (atomically)."""
+        return self.load_files(
+            recipe.files(), mappings=recipe.mappings(), options=recipe.options(),
+            source=f"Recipe: {recipe.name}", progress=progress,
+        )
 
     def stage_files(
         self,
@@ -263,6 +272,7 @@ class Store:
         source: str = "upload",
         progress: Progress | None = None,
         sample_rows: int = 0,
+        options: LoadOptions | None = None,
     ) -> PendingLoad:
         """Validate and stage a dataset without touching the live one.
 
@@ -279,7 +289,7 @@ class Store:
             self._staged_at[token] = time.monotonic()
             importer = Importer(cur, Path(workdir), f"{STAGE_PREFIX}{token}_", progress)
             try:
-                staged = importer.stage(files, mappings, display_names)
+                staged = importer.stage(files, mappings, display_names, options=options)
             except DatasetError:
                 raise
             except Exception:
@@ -292,10 +302,14 @@ class Store:
                 for table, s in staged.tables.items()
             } if sample_rows else {}
         names = display_names or {}
+        shown = {t: names.get(t, Path(p).name) for t, p in files.items()}
+        for table, s in staged.tables.items():  # tables a load derived, not read
+            shown.setdefault(table, f"from {s.source.display}" if s.source.kind != "recipe"
+                             else f"from {s.source.display} (drivers)")
         return PendingLoad(
             token=token,
             source=source,
-            files={t: names.get(t, Path(p).name) for t, p in files.items()},
+            files=shown,
             stages={t: s.name for t, s in staged.tables.items()},
             xlsx=tuple(t for t, s in staged.tables.items() if s.source.kind == "xlsx"),
             rows={t: s.rows for t, s in staged.tables.items()},
@@ -383,6 +397,15 @@ class Store:
             "starts_with(table_name, ?)", [prefix]
         ).fetchall():
             cur.execute(f"DROP TABLE IF EXISTS {quote_ident(name)}")
+
+    def customer_count(self) -> int:
+        """Customers with invoice lines or activity: the number every page analyses,
+        whether or not the dataset has customer master data."""
+        with self.cursor() as cur:
+            return cur.execute(
+                "SELECT count(*) FROM (SELECT customer_id FROM transactions UNION "
+                "SELECT customer_id FROM activities)"
+            ).fetchall()[0][0]
 
     # -- rate card --
 

@@ -29,6 +29,8 @@ ACT = b"customer_id,activity,quantity\nC1,order,3\nC2,complaint,1\n"
 RATES = b"activity,resource,unit_time\norder,cs,40\ncomplaint,cs,220\n"
 RESOURCES = b"resource,cost,capacity\ncs,560000,700000\n"
 
+ISO_TRIED = "(expected YYYY-MM-DD, the column's format; also tried DD.MM.YYYY, YYYY/MM/DD)"
+
 
 def xlsx_bytes(rows: list[list]) -> bytes:
     book = openpyxl.Workbook()
@@ -94,7 +96,8 @@ CASES = {
     ),
     "impossible_date": (
         {"transactions.csv": b"customer_id,date,net_revenue\nC1,2024-01-05,1\nC1,2023-02-30,2\n"},
-        ['transactions.csv line 3, date: "2023-02-30" is not a valid date (expected YYYY-MM-DD)'],
+        ['transactions.csv line 3, date: "2023-02-30" is not a valid date '
+        + ISO_TRIED],
     ),
     "not_a_number": (
         {"transactions.csv": b"customer_id,date,net_revenue\nC1,2024-01-05,1.00\n"
@@ -280,7 +283,8 @@ def test_xlsx_problems_name_the_worksheet_row(tmp_path, capsys):
     assert status == 2
     assert lines == [
         "transactions.xlsx row 4, customer_id: is empty",
-        'transactions.xlsx row 2, date: "2023-02-30" is not a valid date (expected YYYY-MM-DD)',
+        'transactions.xlsx row 2, date: "2023-02-30" is not a valid date '
+        + ISO_TRIED,
         'transactions.xlsx row 4, net_revenue: "12O.00" is not a number',
     ]
 
@@ -296,7 +300,8 @@ def test_parquet_problems_name_the_data_row(tmp_path, capsys):
     status = main(["load", str(folder), "--db", str(tmp_path / "store.duckdb")])
     assert status == 2
     assert capsys.readouterr().err.splitlines() == [
-        'transactions.parquet row 2, date: "2024-13-01" is not a valid date (expected YYYY-MM-DD)',
+        'transactions.parquet row 2, date: "2024-13-01" is not a valid date '
+        + ISO_TRIED,
         'transactions.parquet row 3, net_revenue: "n/a" is not a number',
     ]
 
@@ -317,7 +322,8 @@ def test_every_problem_in_a_dataset_is_reported_one_line_each(tmp_path, capsys):
     assert status == 2
     assert lines == [
         "transactions.csv line 3, customer_id: is empty",
-        'transactions.csv line 4, date: "2023-02-30" is not a valid date (expected YYYY-MM-DD)',
+        'transactions.csv line 4, date: "2023-02-30" is not a valid date '
+        + ISO_TRIED,
         'transactions.csv line 5, net_revenue: "12O.00" is not a number',
         'rates.csv line 2, cost_per_unit: "-5" must not be negative',
         'resources.csv line 2, capacity: "0" must be greater than zero',

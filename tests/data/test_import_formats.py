@@ -274,7 +274,9 @@ def test_day_first_file_with_a_date_impossible_month_first_is_refused(tmp_path, 
                                 b"C1,03/31/2024,1\n"})
     assert main(["load", str(folder), "--db", str(tmp_path / "s.duckdb")]) == 2
     assert capsys.readouterr().err.splitlines() == [
-        'transactions.csv line 3, date: "03/31/2024" is not a valid date (expected DD/MM/YYYY)'
+        'transactions.csv line 3, date: "03/31/2024" is not a valid date '
+        "(expected DD/MM/YYYY, the column's format; also tried YYYY-MM-DD, DD.MM.YYYY, "
+        "YYYY/MM/DD)"
     ]
 
 

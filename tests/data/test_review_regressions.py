@@ -22,12 +22,29 @@ def folder(tmp_path, files, name="ds"):
     return path
 
 
-@pytest.mark.parametrize("value", ["1/5/24", "05.01.24", "05-01-24", "24-01-05", "31/01/24",
-                                   "1899-12-31"])
-def test_two_digit_and_implausible_years_are_refused(tmp_path, capsys, value):
+@pytest.mark.parametrize(("value", "message"), [
+    ("1/5/24", "no value shows whether the day or the month comes first: choose DD/MM/YY "
+     "or MM/DD/YY"),
+    ("05-01-24", '"05-01-24" has a two-digit year: choose'),
+    ("24-01-05", '"24-01-05" has a two-digit year: choose'),
+    ("1899-12-31", '"1899-12-31" is not a valid date'),
+])
+def test_undecidable_two_digit_and_implausible_years_are_refused(tmp_path, capsys, value,
+                                                                 message):
     path = folder(tmp_path, {"transactions.csv": f"{HEADER}A,{value},10\n"})
     assert main(["load", str(path), "--db", str(tmp_path / "x.duckdb")]) == 2
-    assert f'date: "{value}" is not a valid date' in capsys.readouterr().err
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("value", "expected"), [("31/01/24", "2024-01-31"),
+                                                 ("05.01.24", "2024-01-05")])
+def test_two_digit_years_the_column_decides_are_read(tmp_path, value, expected):
+    path = folder(tmp_path, {"transactions.csv": f"{HEADER}A,{value},10\n"})
+    store = Store(":memory:")
+    result = store.load_folder(path)
+    assert str(store.query_df("SELECT date FROM transactions")["date"][0].date()) == expected
+    assert any("two-digit years" in w for w in result.warnings)
+    store.close()
 
 
 def test_typed_excel_numbers_are_not_reread_with_a_decimal_comma(tmp_path):
