@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import METRICS, Analysis, format_money, format_pct
-from analytics.export import neutralise, round_for_export, to_excel_bytes
+from analytics.export import csv_bytes, to_excel_bytes
 from analytics.metrics import format_money_short
 from pages.ui.state import CURRENCY
 
@@ -67,7 +67,9 @@ def _share(part: float, whole: float) -> str | None:
 
 def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
                      key: str) -> None:
-    """CSV and Excel downloads of a table (cells cannot run as spreadsheet formulas).
+    """CSV and Excel downloads of a table (cells cannot run as spreadsheet formulas; the
+    CSV is :func:`analytics.export.csv_bytes`, the CLI's writer, so a line break in a name
+    stays inside its quoted cell).
 
     Each file is built only when its button is clicked: building an Excel file of
     thousands of rows on every rerun (a search box, a fragment) would cost far more than
@@ -79,7 +81,7 @@ def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str
         return frame() if callable(frame) else frame
 
     def csv() -> bytes:
-        return neutralise(round_for_export(table())).to_csv(index=False).encode("utf-8-sig")
+        return csv_bytes(table(), bom=True)  # the CLI's writer; the BOM is for Excel
 
     def xlsx() -> bytes:
         return to_excel_bytes(table(), name)
