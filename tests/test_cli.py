@@ -82,7 +82,7 @@ def test_period_filter(small_sample, tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["report", "--out", "x"], "a dataset folder or --db"),
+        (["report", "--out", "x"], "a dataset folder, --recipe RECIPE or --db"),
         (["report", "--db", "nowhere.duckdb", "--out", "x"], "no such database"),
         (["report", ".", "--out", "x", "--start", "2024-02-30"], "is not a date"),
         (["report", ".", "--out", "x", "--start", "2024-03-01", "--end", "2024-01-01"],

@@ -178,4 +178,4 @@ def test_missing_menu_and_dataset(sample, tmp_path, capsys):
                  "--out", str(tmp_path / "o")]) == 2
     assert "no such menu file" in capsys.readouterr().err
     assert main(["scenario", "--menu", "m.csv", "--out", str(tmp_path / "o")]) == 2
-    assert "a dataset folder or --db" in capsys.readouterr().err
+    assert "a dataset folder, --recipe RECIPE or --db" in capsys.readouterr().err
