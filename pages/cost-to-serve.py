@@ -15,21 +15,25 @@ from analytics.charts import (  # noqa: E402
     capacity_figure,
 )
 from analytics.metrics import format_money, format_money_short, format_pct  # noqa: E402
+from analytics.thin_data import unused_activities, unused_activities_hint  # noqa: E402
 from data import DatasetError  # noqa: E402
 from pages.ui.chart import show_chart  # noqa: E402
-from pages.ui.frame import current_filters  # noqa: E402
+from pages.ui.frame import Filters, current_filters  # noqa: E402
 from pages.ui.state import (  # noqa: E402
     CURRENCY,
     dataset_info,
     filtered_analysis,
     filtered_base,
     get_store,
+    memo,
 )
 from pages.ui.widgets import (  # noqa: E402
+    data_notice_ui,
     download_buttons,
     md_escape,
     money_column,
     pct_column,
+    thin_data_ui,
 )
 
 info = dataset_info()
@@ -40,13 +44,8 @@ st.caption(
     "capacity, times the minutes each activity takes, times each customer's volume. "
     f"Selection: {md_escape(filters.describe())}."
 )
+thin_data_ui(info)
 result = filtered_analysis(filters)
-
-if result.rate_table.empty:
-    st.info(
-        "This dataset has no activities or rate card, so cost to serve is zero. Add "
-        "activities.csv, rates.csv and resources.csv on the Data page, or add rates below."
-    )
 
 totals = result.totals()
 costs = activity_costs(result.pnl, result.rate_table)
@@ -191,6 +190,13 @@ with st.container(border=True):
     if st.session_state.pop("rate_card_saved", False):
         st.success("Rate card saved: every page now uses the new costs.",
                    icon=":material/check_circle:")
+    # Checked on every run, not only after a save: the hint stays while it is true. Over
+    # the whole dataset (no filters): an activity outside the selection is still used.
+    unused = memo("unused_activities", info.version,
+                  lambda: unused_activities(filtered_base(Filters()).volumes))
+    hint = unused_activities_hint(unused)
+    if hint:
+        data_notice_ui(hint, "Count cost drivers", "info")
     if not result.rate_table.empty:
         st.markdown("**Rates in use**")
         st.dataframe(

@@ -41,6 +41,7 @@ from pages.ui.widgets import (  # noqa: E402
     download_buttons,
     md_escape,
     money_column,
+    thin_data_ui,
 )
 
 # Session-state keys: the page's own values survive page switches; widget keys do not.
@@ -563,6 +564,7 @@ filters = current_filters()
 restore_from_url()
 st.title("Customers")
 st.caption(f"{md_escape(info.source)} · {md_escape(filters.describe())}")
+thin_data_ui(info)
 if filtered_analysis(filters).pnl.empty:
     st.info("No customer has invoice lines or activity in this selection. Widen the period "
             "or clear the segment and region filters in the sidebar.")

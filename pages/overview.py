@@ -18,6 +18,7 @@ from pages.ui.widgets import (  # noqa: E402
     md_escape,
     money_column,
     pct_column,
+    thin_data_ui,
 )
 
 info = dataset_info()
@@ -27,6 +28,7 @@ st.caption(
     f"{md_escape(info.source)} · {md_escape(filters.describe())} · loaded "
     f"{info.loaded_at:%Y-%m-%d %H:%M}"
 )
+thin_data_ui(info)
 result = filtered_analysis(filters)
 if result.pnl.empty:
     st.info("No customer has invoice lines or activity in this selection. Widen the period "

@@ -52,6 +52,7 @@ from pages.ui.widgets import (  # noqa: E402
     md_escape,
     money_column,
     pct_column,
+    thin_data_ui,
 )
 
 SCOPE_LABELS = {"all": "All customers", "quadrant": "A quadrant", "segment": "A segment",
@@ -746,6 +747,7 @@ st.caption(
     "minimum order, or cheaper activities, and see each customer's P&L change. "
     f"Selection: {md_escape(filters.describe())}."
 )
+thin_data_ui(dataset_info())
 if filtered_base(filters).customers.empty:
     st.info("No customer has invoice lines or activity in this selection. Widen the period "
             "or clear the segment and region filters in the sidebar.")

@@ -46,6 +46,35 @@ def private_app(sample_db, tmp_path, monkeypatch):
         yield path
 
 
+THIN = "customer_id,date,net_revenue\nC1,2024-01-10,1000.00\nC1,2024-02-10,500.00\n" \
+       "C2,2024-03-01,200.00\n"
+
+
+def store_with(path: Path, tables: dict[str, str], source: str = "Thin test data") -> Path:
+    """A store file at ``path`` loaded through ``Store.load_files`` from CSV texts
+    (table -> text)."""
+    from data import Store
+
+    folder = path.parent / f"{path.stem}-files"
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for table, text in tables.items():
+        files[table] = folder / f"{table}.csv"
+        files[table].write_text(text, encoding="utf-8")
+    store = Store(path)
+    store.load_files(files, source=source)
+    store.close()
+    return path
+
+
+@pytest.fixture
+def thin_env(tmp_path, monkeypatch):
+    """The app on a private store of invoice lines alone (customer, date, net revenue):
+    no activities, no rate card, no COGS."""
+    with app_on(store_with(tmp_path / "thin.duckdb", {"transactions": THIN}), monkeypatch):
+        yield tmp_path / "thin.duckdb"
+
+
 @pytest.fixture
 def app_env(sample_db, monkeypatch):
     """The app on the sample store."""

@@ -4,8 +4,11 @@ import datetime as dt
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import charts
+from analytics.thin_data import NO_COGS, NO_COST_TO_SERVE
+from tests.conftest import app_on, charts, store_with
 
+ANALYSIS_PAGES = ["pages/overview.py", "pages/customers.py", "pages/cost-to-serve.py",
+                  "pages/pricing.py"]
 KPI_LABELS = ["Customers", "Net revenue", "Net margin", "Cost to serve", "Operating profit",
               "Unused capacity"]
 
@@ -66,3 +69,66 @@ def test_period_from_the_url(app_env):
     assert app.sidebar.date_input(key="f_period").value == (
         dt.date(2024, 1, 1), dt.date(2024, 6, 30))
     assert "2024-01-01 to 2024-06-30" in app.caption[0].value.replace("\\", "")
+
+
+def shown(elements) -> list[str]:
+    """Texts as a person reads them: without md_escape's backslashes and word joiners."""
+    return [e.value.replace("\\", "").replace("\u2060", "") for e in elements]
+
+
+def data_links(app: AppTest) -> list[str]:
+    return [link.proto.label for link in app.get("page_link") if link.proto.page == "data"]
+
+
+def element_types(node) -> list[str]:
+    """The page's elements in the order drawn (depth first through columns and
+    containers)."""
+    children = getattr(node, "children", None)
+    if children is None:
+        return [node.type]
+    return [t for key in sorted(children) for t in element_types(children[key])]
+
+
+def test_thin_data_is_named_on_every_analysis_page(thin_env):
+    """Invoice lines alone: every analysis page says, above its figures, that there is no
+    cost to serve and no COGS, each with a link to the Data page."""
+    app = run_app()
+    for page in ANALYSIS_PAGES:
+        if page != "pages/overview.py":
+            app.switch_page(page).run()
+        assert not app.exception, page
+        assert shown(app.warning)[:2] == [NO_COST_TO_SERVE.message, NO_COGS.message], page
+        assert data_links(app) == ["Count cost drivers", "Map a COGS column"], page
+        assert not any("carry one date" in t for t in shown(app.info)), page
+        drawn = element_types(app.main)
+        assert drawn[:2] == ["title", "caption"], page
+        assert drawn[2:6] == ["warning", "page_link", "warning", "page_link"], (page, drawn[:8])
+
+
+def test_one_date_is_named(tmp_path, monkeypatch):
+    lines = ("customer_id,date,net_revenue,cogs\nC1,2024-05-02,100.00,60.00\n"
+             "C2,2024-05-02,50.00,20.00\n")
+    activities = "customer_id,activity,quantity\nC1,Order,2\n"
+    rates = "activity,cost_per_unit\nOrder,5\n"
+    db = store_with(tmp_path / "one-date.duckdb",
+                    {"transactions": lines, "activities": activities, "rates": rates})
+    with app_on(db, monkeypatch):
+        app = run_app()
+        assert not app.exception
+        assert not app.warning
+        assert shown(app.info)[0] == (
+            "All invoice lines carry one date (2024-05-02), so period filters and trends "
+            "say nothing.")
+        assert data_links(app) == ["Load dated invoice lines"]
+
+
+def test_the_sample_has_no_thin_data_notices(app_env):
+    app = run_app()
+    for page in ANALYSIS_PAGES:
+        if page != "pages/overview.py":
+            app.switch_page(page).run()
+        assert not app.exception, page
+        assert not data_links(app), page
+        notices = shown(app.warning) + shown(app.info)
+        assert not any(n.startswith(("No cost to serve", "No cost of goods", "All invoice lines",
+                                     "No customer uses")) for n in notices), page

@@ -46,3 +46,37 @@ def test_saved_rate_card_changes_every_page(app_env):
         store.close()
     assert before[0] == before[1]
     assert after[0] == after[1] != before[0]
+
+
+def test_a_rate_nobody_uses_is_named_after_saving_and_stays(thin_env):
+    """A rate card with 'Freight' on invoice lines alone: the page says nobody uses it,
+    right after a save and on every later run while that is true."""
+    import pandas as pd
+
+    from data import Store
+
+    store = Store(thin_env)
+    store.replace_rate_card(
+        pd.DataFrame({"activity": ["Freight"], "cost_per_unit": [12.5], "resource": [None],
+                      "unit_time": [None]}),
+        pd.DataFrame(columns=["resource", "cost", "capacity"]),
+    )
+    store.close()
+    hint = ("No customer uses 'Freight' yet: add it in an activities file, or count it "
+            "from your invoice lines as a cost driver on the Data page.")
+
+    def hints(app: AppTest) -> list[str]:
+        return [i.value.replace("\\", "").replace("\u2060", "") for i in app.info
+                if "No customer uses" in i.value]
+
+    app = open_page("pages/cost-to-serve.py")
+    assert not app.exception
+    assert hints(app) == [hint]
+    next(b for b in app.button if b.label == "Save rate card").click().run()  # unchanged
+    assert not app.exception
+    assert [s.value for s in app.success] == [
+        "Rate card saved: every page now uses the new costs."]
+    assert hints(app) == [hint]
+    app.run()
+    assert not app.success
+    assert hints(app) == [hint]

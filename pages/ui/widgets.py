@@ -11,6 +11,7 @@ import streamlit as st
 from analytics import METRICS, Analysis, format_money, format_pct
 from analytics.export import csv_bytes, to_excel_bytes
 from analytics.metrics import format_money_short
+from analytics.thin_data import DataGap, data_gaps
 from pages.ui.state import CURRENCY
 
 KPI_KEYS = ("customers", "net_revenue", "net_margin", "cost_to_serve", "profit",
@@ -23,6 +24,7 @@ KPI_LABELS = {
     "profit": "Operating profit",
     "unused_capacity_cost": "Unused capacity",
 }
+DATA_PAGE = "pages/data.py"
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
 _AUTOLINK_STARTS = re.compile(r"\\:|@|(?i:www)")
 
@@ -38,6 +40,34 @@ def md_escape(text: object) -> str:
     """
     escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", "" if text is None else str(text))
     return _AUTOLINK_STARTS.sub(lambda m: m.group(0) + "\u2060", escaped)
+
+
+def data_notice_ui(message: str, fix: str, severity: str = "warning") -> None:
+    """A sentence about the data, shown literally, and a link to the Data page labelled
+    ``fix``. A page link stays in this session (with the sidebar's filters); a Markdown
+    link would open a new tab and a new session."""
+    # A wrapping row rather than columns: a column cut the link's label off on narrow
+    # screens.
+    row = st.container(horizontal=True, vertical_alignment="center")
+    if severity == "warning":
+        row.warning(md_escape(message), icon=":material/warning:")
+    else:
+        row.info(md_escape(message), icon=":material/info:")
+    row.page_link(DATA_PAGE, label=fix, icon=":material/upload_file:")
+
+
+def thin_data_ui(info) -> list[DataGap]:
+    """At the top of an analysis page: what the active dataset (a ``DatasetInfo``) lacks,
+    one sentence each with the step that fixes it. Returns the gaps shown."""
+    gaps = data_gaps(
+        activity_rows=info.rows.get("activities", 0),
+        has_cogs=info.has_column("transactions", "cogs"),
+        first_date=info.first_date,
+        last_date=info.last_date,
+    )
+    for gap in gaps:
+        data_notice_ui(gap.message, gap.fix, gap.severity)
+    return gaps
 
 
 def kpi_row(result: Analysis) -> None:
