@@ -121,3 +121,20 @@ def date_sql(fast: str, raw: str, fmt: str) -> str:
             parts.append(part)
     parsed = f"(CASE WHEN {ok} THEN {fast} ELSE COALESCE({', '.join(parts)}) END)"
     return f"(CASE WHEN year({parsed}) BETWEEN {YEARS[0]} AND {YEARS[1]} THEN {parsed} END)"
+
+
+def guess_date_format(values: list[str]) -> tuple[str, bool]:
+    """(format, decided) from a few values, as the importer decides from the whole column:
+    day or month first from values above 12; ``decided`` is False when nothing in the
+    values decides between them (two-digit years are then refused unless chosen)."""
+    values = [str(v).strip() for v in values if v is not None and str(v).strip()]
+    fmt = detect_date_format(values)
+    if fmt not in SLASH_PAIRS:
+        return fmt, True
+    pattern = DATE_FORMATS[fmt][0]
+    parts = [v.split(" ")[0].split("/") for v in values if re.fullmatch(pattern, v)]
+    if any(int(p[0]) > 12 for p in parts):
+        return fmt, True
+    if any(int(p[1]) > 12 for p in parts):
+        return SLASH_PAIRS[fmt], True
+    return fmt, False

@@ -58,7 +58,7 @@ class Deriver:
         if self.options.resources:
             self._resources()
         extra = [c for c in columns if c == "discount" or c in ATTRIBUTES
-                 or c.startswith("x_")]
+                 or (c.startswith("x_") and not self.options.keep_all_columns)]
         for column in extra:
             self.con.execute(f"ALTER TABLE {quote_ident(lines.name)} DROP COLUMN "
                              f"{quote_ident(column)}")

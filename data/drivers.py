@@ -126,10 +126,15 @@ class Driver:
                 found.append((key, f"{value!r} must be a number of 0 or more"))
         return found
 
-    def describe(self) -> str:
+    def counted(self) -> str:
+        """What the driver counts, in words: ``orders where Priority is 1-URGENT``."""
         text = PER_LABELS.get(self.per, self.per)
         if self.where:
             text += " where " + " and ".join(c.describe() for c in self.where)
+        return text
+
+    def describe(self) -> str:
+        text = self.counted()
         if self.cost_per_unit is not None:
             return f"{text}, at {self.cost_per_unit:,.2f} each"
         return f"{text}, {_number_text(self.unit_time)} of {self.resource}'s time each"

@@ -366,6 +366,8 @@ class Importer:
         extras: dict[str, int] = {}
         ok = True
         normalised = source.normalised
+        if self.options.keep_all_columns:
+            extras = {h: i for i, h in enumerate(source.headers) if h.strip()}
         for number, driver in enumerate(self.options.drivers, start=1):
             for column in driver.columns:
                 key = normalise_header(column)

@@ -45,7 +45,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "transactions": {
         "customer_id": _CUSTOMER_ID,
         "date": ("invoice_date", "posting_date", "billing_date", "document_date",
-                 "rechnungsdatum", "buchungsdatum", *_DATE),
+                 "rechnungsdatum", "buchungsdatum", "order_date", "ship_date", *_DATE),
         "net_revenue": ("net_amount", "net_sales", "net_value", "net_revenue_amount",
                         "amount", "revenue", "sales", "sales_amount", "line_amount",
                         "invoice_amount", "umsatz", "nettoumsatz", "nettobetrag",
@@ -161,6 +161,50 @@ def read_headers(path: str | Path, display: str | None = None) -> list[str]:
     if not any(h.strip() for h in headers):
         raise SourceError(display, "the header row is empty")
     return headers
+
+
+def read_sample_rows(path: str | Path, display: str | None = None, rows: int = 200
+                     ) -> pd.DataFrame:
+    """The first ``rows`` records of a file as text, under its headers (for previews such
+    as dates as they will be read). Reads only the start of a CSV or worksheet."""
+    path = Path(path)
+    display = display or path.name
+    suffix = path.suffix.lower()
+    headers = read_headers(path, display)
+    if suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            records = [[_cell_text(c) for c in row] for row in
+                       book.worksheets[0].iter_rows(min_row=2, max_row=rows + 1,
+                                                    values_only=True)]
+        finally:
+            book.close()
+    elif suffix == ".parquet":
+        import duckdb
+
+        con = duckdb.connect(":memory:")
+        try:
+            frame = con.execute("SELECT * FROM read_parquet(?) LIMIT ?",
+                                [str(path), int(rows)]).df()
+        finally:
+            con.close()
+        records = [[None if pd.isna(v) else str(v) for v in row]
+                   for row in frame.itertuples(index=False)]
+    else:
+        encoding, head = _check_text(path, display)
+        codec = {"utf-16": "utf-16", "windows-1252": "cp1252"}.get(encoding, "utf-8")
+        text = head.decode(codec, errors="ignore").lstrip("\ufeff")
+        delimiter, _ = csv_header(text, display)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        next(reader, None)
+        records = [row for _, row in zip(range(rows), reader, strict=False) if any(row)]
+    width = len(headers)
+    names = [h if h.strip() else f"column {i + 1}" for i, h in enumerate(headers)]
+    names = [n if names.index(n) == i else f"{n} ({i + 1})" for i, n in enumerate(names)]
+    cells = [list(r[:width]) + [None] * (width - len(r)) for r in records]
+    return pd.DataFrame(cells, columns=names, dtype=object)
 
 
 def _csv_headers(path: Path, display: str) -> list[str]:
@@ -331,6 +375,7 @@ __all__ = [
     "mapping_problems",
     "problem_table",
     "read_headers",
+    "read_sample_rows",
     "restore_mapping",
     "suggest_mapping",
     "template_csv",

@@ -57,6 +57,8 @@ class LoadOptions:
     drivers: tuple[Driver, ...] = ()
     resources: tuple[ResourceSpec, ...] = ()
     origin: str = "recipe"  # named in problems with drivers and resources
+    # Keep every column of the transactions file (as text) for a driver preview.
+    keep_all_columns: bool = False
 
 
 @dataclass(frozen=True)

@@ -167,6 +167,10 @@ class Store:
                 "layout VARCHAR, mapping VARCHAR, saved_at TIMESTAMP, "
                 "PRIMARY KEY (table_name, layout))"
             )
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS recipes (layout VARCHAR PRIMARY KEY, "
+                "recipe VARCHAR, saved_at TIMESTAMP)"
+            )
             # Saved pricing scenarios belong to the user, not the dataset: loads keep them.
             cur.execute(
                 "CREATE TABLE IF NOT EXISTS scenarios (name VARCHAR PRIMARY KEY, "
@@ -500,6 +504,25 @@ class Store:
                 [table, self.layout_key(headers), json.dumps(mapping),
                  dt.datetime.now().replace(microsecond=0)],
             )
+
+    # -- recipes remembered per transactions file layout --
+
+    def remember_recipe(self, headers: list[str], recipe_toml: str) -> None:
+        """Keep the recipe a transactions file of this layout was loaded with."""
+        with self._lock, self.cursor() as cur:
+            cur.execute(
+                "INSERT OR REPLACE INTO recipes VALUES (?, ?, ?)",
+                [self.layout_key(headers), recipe_toml, dt.datetime.now().replace(microsecond=0)],
+            )
+
+    def remembered_recipe(self, headers: list[str]) -> tuple[str, dt.datetime] | None:
+        """(recipe TOML, when it was saved) for a transactions file of this layout."""
+        with self.cursor() as cur:
+            rows = cur.execute(
+                "SELECT recipe, saved_at FROM recipes WHERE layout = ?",
+                [self.layout_key(headers)],
+            ).fetchall()
+        return (rows[0][0], rows[0][1]) if rows else None
 
     # -- reading --
 

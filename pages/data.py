@@ -20,17 +20,28 @@ import pandas as pd  # noqa: E402
 
 from data import TABLE_ORDER, TABLES, DatasetError  # noqa: E402
 from data.contract import EXTENSIONS  # noqa: E402
+from data.dates import DATE_FORMATS, guess_date_format, read_date  # noqa: E402
 from data.mapping import (  # noqa: E402
     contract_frame,
     importer_mapping,
     mapping_problems,
     problem_table,
     read_headers,
+    read_sample_rows,
     restore_mapping,
     suggest_mapping,
     template_csv,
 )
+from data.recipe import LoadOptions, Recipe, TableEntry, parse_recipe  # noqa: E402
 from data.sources import SourceError  # noqa: E402
+from pages.ui.drivers import (  # noqa: E402
+    driver_preview_ui,
+    drivers,
+    drivers_ui,
+    resources,
+    resources_ui,
+    set_recipe_drivers,
+)
 from pages.ui.state import clear_caches, dataset_info, get_store  # noqa: E402
 from pages.ui.widgets import download_buttons, md_escape  # noqa: E402
 
@@ -57,6 +68,8 @@ TABLE_PURPOSE = {
 }
 SAMPLE_ROWS = 20
 NOT_IN_FILE = -1  # the selectbox option meaning "this optional column is not in the file"
+AUTO = "detect"  # the date format option meaning "decide from the column's values"
+ATTRIBUTES = tuple(c for c in TABLES["customers"].columns if c.name != "customer_id")
 state = st.session_state
 store = get_store()
 max_mb = int(st.get_option("server.maxUploadSize"))
@@ -98,6 +111,19 @@ def _headers(table: str, upload) -> tuple[list[str], str | None]:
                 except SourceError as exc:
                     result = ([], str(exc))
         cache[upload.file_id] = result
+    return cache[upload.file_id]
+
+
+def _sample_rows(table: str, upload) -> pd.DataFrame:
+    """The file's first rows as text (for date previews), read once per uploaded file."""
+    cache = state.setdefault("data_sample_rows", {})
+    if upload.file_id not in cache:
+        with tempfile.TemporaryDirectory(prefix="profitlens-upload-") as folder:
+            try:
+                cache[upload.file_id] = read_sample_rows(_write_upload(folder, table, upload),
+                                                         upload.name)
+            except (SourceError, ValueError, OSError):
+                cache[upload.file_id] = pd.DataFrame()
     return cache[upload.file_id]
 
 
@@ -182,6 +208,7 @@ def upload_ui(generation: int) -> dict:
                     f"**{TABLE_LABELS[table]}**", key=f"upload_{table}_{generation}",
                     help=f"{TABLE_PURPOSE[table]} {help_text}",
                 )
+        recipe_ui(generation)
         uploads = {t: u for t, u in uploads.items() if u is not None}
         if not uploads:
             st.info(
@@ -194,8 +221,124 @@ def upload_ui(generation: int) -> dict:
         return uploads
 
 
-def mapping_ui(table: str, upload, headers: list[str], generation: int) -> dict[str, str | None]:
-    """The column choices for one file: contract column -> header (None: not in file)."""
+def recipe_ui(generation: int) -> None:
+    """Load with a recipe: its column choices, date formats and drivers become the
+    defaults of the steps below (files are matched to its tables by name)."""
+    upload = st.file_uploader(
+        "**Load with a recipe** (optional): a ProfitLens recipe (.toml) from an earlier load",
+        type=["toml"], key=f"upload_recipe_{generation}",
+        help="A recipe says which file feeds which table, how its columns and dates are read, "
+        "and which cost drivers are counted from the invoice lines. Download one in the last "
+        "step after a load.",
+    )
+    applied = state.get("data_recipe")
+    if upload is None:
+        if applied is not None and applied[2] == "upload":
+            state.pop("data_recipe")
+        return
+    if applied is not None and applied[1] == upload.file_id:
+        st.caption(f"Recipe {md_escape(upload.name)} applied to the steps below.")
+        return
+    try:
+        recipe = parse_recipe(upload.getvalue().decode("utf-8-sig"), Path("."), upload.name)
+    except (DatasetError, UnicodeDecodeError) as exc:
+        problems = exc.problems if isinstance(exc, DatasetError) else [exc]
+        st.error("The recipe cannot be used:  \n" + "  \n".join(md_escape(p) for p in problems),
+                 icon=":material/error:")
+        return
+    _apply_recipe(recipe, upload.file_id, "upload")
+    st.caption(f"Recipe {md_escape(upload.name)} applied to the steps below.")
+
+
+def _apply_recipe(recipe: Recipe, key: str, origin: str) -> None:
+    state["data_recipe"] = (recipe, key, origin)
+    state["data_defaults"] = {}
+    set_recipe_drivers(recipe.drivers, recipe.resources)
+
+
+def _recipe_defaults(table: str, upload, headers: list[str]) -> tuple[dict, dict, str] | None:
+    """(mapping, date formats, origin) a recipe gives this file, if any."""
+    applied = state.get("data_recipe")
+    if applied is None:
+        return None
+    recipe, _, origin = applied
+    entry = recipe.tables.get(table)
+    by_name = entry is not None and entry.file.name.lower() == upload.name.lower()
+    if entry is None or (origin == "upload" and not by_name and table != "transactions"):
+        return None
+    mapping = restore_mapping(table, headers, {k: v for k, v in entry.columns.items() if v})
+    formats = dict(entry.date_formats)
+    if table == "transactions" and recipe.customers_from_transactions:
+        customers = recipe.tables["customers"]
+        mapping.update(restore_mapping("customers", headers, {
+            k: v for k, v in customers.columns.items() if v and k != "customer_id"}))
+        formats.update(customers.date_formats)
+    where = "from the recipe" if origin == "upload" else "from the recipe remembered for " \
+        "this layout"
+    return mapping, formats, where
+
+
+def _attributes_ui(upload, headers: list[str], default: dict, generation: int,
+                   options: list[str], customers_file: bool) -> dict[str, str | None]:
+    """Customer attributes (name, segment, region…) taken from the transactions file."""
+    suggested = {k: v for k, v in suggest_mapping("customers", headers).items()
+                 if k != "customer_id"}
+    chosen = {a.name: default.get(a.name) for a in ATTRIBUTES if default.get(a.name)}
+    on = st.toggle(
+        "This file also holds customer attributes (name, segment, region…)",
+        value=bool(chosen or (suggested and not customers_file)),
+        key=f"attrs_{generation}_{upload.file_id}",
+        help="Each customer gets its most frequent value (ties: the latest line); a warning "
+        "counts customers with several values. A customers file uploaded in step 1 is then "
+        "not needed.",
+    )
+    if not on:
+        return {}
+    chosen = chosen or suggested
+    mapping: dict[str, str | None] = {}
+    grid = st.columns(len(ATTRIBUTES))
+    for column, col in zip(grid, ATTRIBUTES, strict=True):
+        picked = column.selectbox(
+            f"customer {col.name}", [NOT_IN_FILE, *range(len(options))],
+            index=options.index(chosen[col.name]) + 1 if chosen.get(col.name) in options else 0,
+            format_func=lambda i: "(not in file)" if i == NOT_IN_FILE else options[i],
+            key=f"attr_{generation}_{upload.file_id}_{col.name}", help=col.description,
+        )
+        mapping[col.name] = None if picked == NOT_IN_FILE else options[picked]
+    return mapping
+
+
+def _date_format_ui(table: str, upload, column: str, header: str | None, default: str | None,
+                    generation: int) -> str | None:
+    """The date format of one date column, and its first dates as they will be read."""
+    labels = [AUTO, *DATE_FORMATS]
+    picked = st.selectbox(
+        f"Date format of {header or column}", labels,
+        index=labels.index(default) if default in labels else 0,
+        format_func=lambda f: "Detect from the values" if f == AUTO else DATE_FORMATS[f][2],
+        key=f"datefmt_{generation}_{table}_{upload.file_id}_{column}",
+        help="Two-digit years: 00-68 are 2000-2068, 69-99 are 1969-1999.",
+    )
+    sample = _sample_rows(table, upload)
+    if header is None or header not in sample.columns:
+        return None if picked == AUTO else picked
+    values = [v for v in sample[header].dropna().astype(str).str.strip().unique() if v][:200]
+    fmt, decided = (picked, True) if picked != AUTO else guess_date_format(values)
+    shown = []
+    for value in values[:3]:
+        read = read_date(value, fmt)
+        shown.append(f"{value} → {read:%-d %b %Y}" if read else f"{value} → not a date")
+    note = "" if decided else (" · the first rows do not show whether the day or the month "
+                               "comes first: choose the format if this is wrong")
+    st.caption(md_escape(" · ".join(shown)) + note)
+    return None if picked == AUTO else picked
+
+
+def mapping_ui(table: str, upload, headers: list[str], generation: int,
+               customers_file: bool = False
+               ) -> tuple[dict[str, str | None], dict[str, str], bool]:
+    """The column choices for one file: contract column -> header (None: not in file), the
+    date formats chosen (column -> format), and whether customer attributes come along."""
     spec = TABLES[table]
     # Choices made in this session for the same layout (a corrected file uploaded again)
     # come first, then those remembered from the last load of it, then the suggestion.
@@ -204,15 +347,19 @@ def mapping_ui(table: str, upload, headers: list[str], generation: int) -> dict[
     defaults = state.setdefault("data_defaults", {})
     if upload.file_id not in defaults:
         saved = store.remembered_mapping(table, headers)
-        if layout in kept:
+        from_recipe = _recipe_defaults(table, upload, headers)
+        if from_recipe is not None:
+            defaults[upload.file_id] = (from_recipe[0], from_recipe[2], from_recipe[1])
+        elif layout in kept:
             defaults[upload.file_id] = (restore_mapping(table, headers, kept[layout]),
-                                        "kept from your previous file")
+                                        "kept from your previous file", {})
         elif saved is not None:
             defaults[upload.file_id] = (restore_mapping(table, headers, saved),
-                                        "remembered from your last load of this layout")
+                                        "remembered from your last load of this layout", {})
         else:
-            defaults[upload.file_id] = (suggest_mapping(table, headers), "matched automatically")
-    default, origin = defaults[upload.file_id]
+            defaults[upload.file_id] = (suggest_mapping(table, headers), "matched automatically",
+                                        {})
+    default, origin, default_formats = defaults[upload.file_id]
     options = list(dict.fromkeys(headers))  # a header written twice is one choice
     st.markdown(f"**{TABLE_LABELS[table]}** · {md_escape(upload.name)}")
     st.caption(f"{len(headers)} columns in the file; choices {origin}.")
@@ -236,26 +383,61 @@ def mapping_ui(table: str, upload, headers: list[str], generation: int) -> dict[
                 placeholder="Choose a column…", help=col.description,
             )
         mapping[col.name] = None if picked is None or picked == NOT_IN_FILE else options[picked]
+    attributes: dict[str, str | None] = {}
+    if table == "transactions":
+        attributes = _attributes_ui(upload, headers, default, generation, options,
+                                    customers_file)
+    formats: dict[str, str] = {}
+    dated = [c for c in (*spec.columns, *(a for a in ATTRIBUTES if a.name in attributes))
+             if c.kind == "date" and (mapping.get(c.name) or attributes.get(c.name))]
+    for col in dated:
+        fmt = _date_format_ui(table, upload, col.name,
+                              mapping.get(col.name) or attributes.get(col.name),
+                              default_formats.get(col.name), generation)
+        if fmt:
+            formats[col.name] = fmt
+    mapping.update(attributes)
     kept[layout] = {k: v for k, v in mapping.items() if v}
     used = {h for h in mapping.values() if h}
     ignored = [h for h in options if h not in used and h.strip()]
     if ignored:
         st.caption("Not used: " + md_escape(", ".join(ignored)))
-    for problem in mapping_problems(table, mapping):
+    for problem in _mapping_problems(table, mapping):
         st.warning(md_escape(problem[:1].upper() + problem[1:]) + ".", icon=":material/warning:")
-    return mapping
+    return mapping, formats, bool(attributes)
 
 
-def columns_ui(uploads: dict, generation: int) -> tuple[dict, dict, bool]:
-    """Step 2: headers and column choices per file; returns (headers, mappings, ready)."""
+def _mapping_problems(table: str, mapping: dict[str, str | None]) -> list[str]:
+    base = {k: v for k, v in mapping.items() if k in TABLES[table].names}
+    problems = mapping_problems(table, base)
+    used = {}
+    for name, header in mapping.items():
+        if header:
+            used.setdefault(header, []).append(name)
+    problems += [f'the column "{h}" is chosen for {" and ".join(n)}: each column of the file '
+                 "can feed one field only" for h, n in used.items()
+                 if len(n) > 1 and not set(n) <= set(base)]
+    for target, inputs in (("cogs", ("cogs", "gross_profit", "unit_cost")),
+                           ("list revenue", ("list_revenue", "discount"))):
+        given = [c for c in inputs if mapping.get(c)]
+        if table == "transactions" and len(given) > 1:
+            problems.append(f"{' and '.join(given)} both give {target}: keep one of them")
+    return problems
+
+
+def columns_ui(uploads: dict, generation: int) -> tuple[dict, dict, dict, bool, bool]:
+    """Step 2: headers and column choices per file; returns (headers, mappings, date
+    formats, attributes from the transactions file, ready)."""
     all_headers: dict[str, list[str]] = {}
     mappings: dict[str, dict[str, str | None]] = {}
+    formats: dict[str, dict[str, str]] = {}
+    attributes = False
     ready = bool(uploads)
     with st.container(border=True):
         st.subheader("Step 2 · Check the columns")
         if not uploads:
             st.caption("The columns of each file appear here once it is uploaded.")
-            return all_headers, mappings, False
+            return all_headers, mappings, formats, False, False
         st.caption(
             "Each field ProfitLens needs is matched to a column of your file. Change a choice "
             "if it is wrong; the choices are remembered for the next file with the same "
@@ -271,13 +453,39 @@ def columns_ui(uploads: dict, generation: int) -> tuple[dict, dict, bool]:
                     ready = False
                     continue
                 all_headers[table] = headers
-                mappings[table] = mapping_ui(table, upload, headers, generation)
-                ready = ready and not mapping_problems(table, mappings[table])
+                if table == "transactions":
+                    _remembered_recipe(upload, headers)
+                mappings[table], chosen, attrs = mapping_ui(table, upload, headers, generation,
+                                                            "customers" in uploads)
+                if chosen:
+                    formats[table] = chosen
+                attributes = attributes or attrs
+                ready = ready and not _mapping_problems(table, mappings[table])
         if "transactions" not in uploads:
             st.warning("A transactions file is required: upload it in step 1.",
                        icon=":material/warning:")
             ready = False
-    return all_headers, mappings, ready
+        if attributes and "customers" in uploads:
+            st.warning("Customer attributes come from the transactions file: remove the "
+                       "customers file, or turn the attributes off.", icon=":material/warning:")
+            ready = False
+    return all_headers, mappings, formats, attributes, ready
+
+
+def _remembered_recipe(upload, headers: list[str]) -> None:
+    """A recipe remembered for this transactions layout becomes the defaults, once."""
+    if state.get("data_recipe") is not None:
+        return
+    found = store.remembered_recipe(headers)
+    if found is None:
+        return
+    try:
+        recipe = parse_recipe(found[0], Path("."), "remembered recipe")
+    except DatasetError:
+        return
+    _apply_recipe(recipe, upload.file_id, "remembered")
+    st.toast(f"Using the recipe remembered for this layout (saved {found[1]:%Y-%m-%d}).",
+             icon=":material/history:")
 
 
 def _preview_columns(table: str) -> dict:
@@ -291,15 +499,101 @@ def _preview_columns(table: str) -> dict:
     return config
 
 
-def _signature(uploads: dict, mappings: dict) -> tuple:
-    """What a validation was made of: the files and the column choices."""
-    return tuple(
+def _signature(uploads: dict, mappings: dict, options: LoadOptions) -> tuple:
+    """What a validation was made of: the files, the column choices and the options."""
+    return (*(
         (t, uploads[t].file_id, tuple(sorted((k, v or "") for k, v in mappings.get(t, {}).items())))
         for t in sorted(uploads)
-    )
+    ), repr(options))
 
 
-def validate(uploads: dict, headers: dict, mappings: dict, signature: tuple) -> None:
+def _options(formats: dict, attributes: bool) -> LoadOptions:
+    return LoadOptions(date_formats=formats, customers_from_transactions=attributes,
+                       drivers=drivers(), resources=resources(), origin="Cost drivers")
+
+
+def _recipe(uploads: dict, mappings: dict, options: LoadOptions) -> Recipe:
+    """The choices made on this page as a recipe (files named as uploaded)."""
+    tables = {}
+    for table, upload in uploads.items():
+        names = TABLES[table].names
+        columns = {k: v for k, v in mappings.get(table, {}).items() if k in names}
+        formats = {k: v for k, v in options.date_formats.get(table, {}).items() if k in names}
+        tables[table] = TableEntry(Path(upload.name), columns, formats)
+    lines = mappings.get("transactions", {})
+    if options.customers_from_transactions and "transactions" in uploads:
+        attributes = {a.name: lines.get(a.name) for a in ATTRIBUTES}
+        tables["customers"] = TableEntry(
+            Path(uploads["transactions"].name),
+            {"customer_id": lines.get("customer_id"), **attributes},
+            {k: v for k, v in options.date_formats.get("transactions", {}).items()
+             if k == "since"},
+        )
+    return Recipe(tables, options.drivers, options.resources, name="profitlens-recipe.toml")
+
+
+def drivers_step_ui(uploads: dict, mappings: dict, formats: dict, ready: bool) -> None:
+    """Step 3: cost drivers counted from the invoice lines, with a live preview."""
+    with st.container(border=True):
+        st.subheader("Step 3 · Cost drivers (optional)")
+        st.caption(
+            "No activities file? Count the cost to serve from what your invoice lines already "
+            "record: orders, lines, expedites, ship modes, returns. Each driver gets a cost "
+            "per unit, or a unit time on a resource (several drivers on one resource form a "
+            "time equation, e.g. 5 minutes per order + 1 per line + 10 per expedited order)."
+        )
+        upload = uploads.get("transactions")
+        lines = mappings.get("transactions", {})
+        if upload is None or not ready:
+            st.caption("Upload the transactions file and choose its columns first.")
+            return
+        preview = _lines_preview(upload, lines, formats.get("transactions", {}))
+        if preview is None:
+            return
+        given = resources_ui()
+        found = drivers_ui(preview, given, lines.get("quantity"), lines.get("order_id"))
+        driver_preview_ui(preview, found, given)
+
+
+def _lines_preview(upload, mapping: dict, formats: dict):
+    """The transactions file read for driver previews, once per file and column choice."""
+    from data.preview import LinesPreview
+
+    key = (upload.file_id, tuple(sorted((k, v or "") for k, v in mapping.items())),
+           tuple(sorted(formats.items())))
+    held = state.get("data_lines_preview")
+    if held is not None and held[0] == key:
+        return held[1]
+    if held is not None and held[1] is not None:
+        held[1].close()
+    state.pop("data_lines_preview", None)
+    bar, report = _progress_bar("Reading the invoice lines for the preview…")
+    names = TABLES["transactions"].names
+    try:
+        with tempfile.TemporaryDirectory(prefix="profitlens-upload-") as folder:
+            preview = LinesPreview(
+                _write_upload(folder, "transactions", upload), upload.name,
+                {k: mapping.get(k) or None for k in names},
+                LoadOptions(date_formats={"transactions": formats}), progress=report,
+            )
+    except DatasetError as exc:
+        bar.empty()
+        st.error("The invoice lines cannot be read yet, so drivers cannot be previewed. "
+                 "Validate in step 4 to see every problem; the first:  \n"
+                 + md_escape(exc.problems[0]), icon=":material/error:")
+        return None
+    except Exception as exc:  # never a traceback
+        bar.empty()
+        st.error(f"The invoice lines could not be read for the preview: {md_escape(exc)}",
+                 icon=":material/error:")
+        return None
+    bar.empty()
+    state["data_lines_preview"] = (key, preview)
+    return preview
+
+
+def validate(uploads: dict, headers: dict, mappings: dict, signature: tuple,
+             options: LoadOptions) -> None:
     _discard_pending()
     state.pop("data_problems", None)
     bar, report = _progress_bar("Validating…")
@@ -309,8 +603,10 @@ def validate(uploads: dict, headers: dict, mappings: dict, signature: tuple) -> 
             files = {t: _write_upload(folder, t, u) for t, u in uploads.items()}
             pending = store.stage_files(
                 files,
-                mappings={t: importer_mapping(t, headers[t], m) for t, m in mappings.items()},
+                mappings={t: {**importer_mapping(t, headers[t], m), **m}
+                          for t, m in mappings.items()},
                 display_names=names,
+                options=options,
                 source="Upload: " + ", ".join(names[t] for t in TABLE_ORDER if t in names),
                 progress=report,
                 sample_rows=SAMPLE_ROWS,
@@ -329,20 +625,22 @@ def validate(uploads: dict, headers: dict, mappings: dict, signature: tuple) -> 
         state["data_pending"] = pending
         state["data_pending_for"] = signature
         state["data_mappings"] = {t: (headers[t], mappings[t]) for t in mappings}
+        state["data_recipe_toml"] = _recipe(uploads, mappings, options).to_toml()
     finally:
         bar.empty()
 
 
-def validate_ui(uploads: dict, headers: dict, mappings: dict, ready: bool, signature: tuple):
-    """Step 3: validate and show the report; returns the pending load, if any."""
+def validate_ui(uploads: dict, headers: dict, mappings: dict, ready: bool, signature: tuple,
+                options: LoadOptions):
+    """Step 4: validate and show the report; returns the pending load, if any."""
     with st.container(border=True):
-        st.subheader("Step 3 · Validate")
+        st.subheader("Step 4 · Validate")
         st.caption(
             "Reads every file and checks every value against the import contract. Nothing "
-            "is saved: the current dataset stays as it is until step 4."
+            "is saved: the current dataset stays as it is until step 5."
         )
         if st.button("Validate", type="primary", disabled=not ready, icon=":material/rule:"):
-            validate(uploads, headers, mappings, signature)
+            validate(uploads, headers, mappings, signature, options)
         pending = state.get("data_pending")
         problems = state.get("data_problems")
         if problems is not None and problems[0] == signature:
@@ -363,7 +661,7 @@ def validate_ui(uploads: dict, headers: dict, mappings: dict, ready: bool, signa
         if pending is not None:
             st.success(
                 "The files are valid. Check the figures and the first rows below, then load "
-                "them in step 4.", icon=":material/check_circle:",
+                "them in step 5.", icon=":material/check_circle:",
             )
             loaded = [t for t in TABLE_ORDER if t in pending.rows]
             for column, table in zip(st.columns(len(TABLE_ORDER)), loaded, strict=False):
@@ -387,9 +685,9 @@ def validate_ui(uploads: dict, headers: dict, mappings: dict, ready: bool, signa
 
 
 def load_ui(pending, generation: int) -> None:
-    """Step 4: swap the validated dataset in."""
+    """Step 5: swap the validated dataset in."""
     with st.container(border=True):
-        st.subheader("Step 4 · Load")
+        st.subheader("Step 5 · Load")
         st.caption(
             "Replaces the whole dataset at once: every page then shows the new data. If "
             "anything fails, the current dataset stays exactly as it was."
@@ -397,7 +695,15 @@ def load_ui(pending, generation: int) -> None:
         clicked = st.button("Replace the dataset", type="primary", disabled=pending is None,
                             icon=":material/published_with_changes:")
         if pending is None:
-            st.caption("Validate the files in step 3 first.")
+            st.caption("Validate the files in step 4 first.")
+        else:
+            st.download_button(
+                "Download recipe", state.get("data_recipe_toml", ""),
+                "profitlens-recipe.toml", "application/toml", icon=":material/receipt_long:",
+                on_click="ignore", key="download_recipe",
+                help="These choices as a recipe: load next month's export of the same layout "
+                "with it here, or on the command line (python -m analytics load --recipe).",
+            )
         if not clicked or pending is None:
             return
         bar, report = _progress_bar("Loading…")
@@ -415,8 +721,14 @@ def load_ui(pending, generation: int) -> None:
                      f"{md_escape(exc)}", icon=":material/error:")
             return
         state.pop("data_pending", None)
-        for table, (headers, mapping) in state.pop("data_mappings", {}).items():
-            store.remember_mapping(table, headers, {k: v for k, v in mapping.items() if v})
+        mappings = state.pop("data_mappings", {})
+        for table, (headers, mapping) in mappings.items():
+            names = TABLES[table].names
+            store.remember_mapping(table, headers,
+                                   {k: v for k, v in mapping.items() if v and k in names})
+        if "transactions" in mappings and state.get("data_recipe_toml"):
+            store.remember_recipe(mappings["transactions"][0], state["data_recipe_toml"])
+        state.pop("data_recipe", None)
         clear_caches()
         _flash(f"The dataset was replaced: {_rows_sentence(result.rows)}. Every page now "
                "shows the new data.")
@@ -495,20 +807,22 @@ active_dataset_ui()
 
 st.header("Load your own data")
 uploads = upload_ui(generation)
-headers, mappings, ready = columns_ui(uploads, generation)
-signature = _signature(uploads, mappings)
+headers, mappings, formats, attributes, ready = columns_ui(uploads, generation)
+drivers_step_ui(uploads, mappings, formats, ready)
+options = _options(formats, attributes)
+signature = _signature(uploads, mappings, options)
 if state.get("data_pending") is not None and state.get("data_pending_for") != signature:
     _discard_pending()
     st.toast("The files or column choices changed: validate again.", icon=":material/info:")
 if state.get("data_problems") is not None and state["data_problems"][0] != signature:
     state.pop("data_problems")
 # Keep per-file caches to the files still uploaded.
-for cache in ("data_headers", "data_defaults"):
+for cache in ("data_headers", "data_defaults", "data_sample_rows"):
     state[cache] = {
         k: v for k, v in state.get(cache, {}).items()
         if k in {u.file_id for u in uploads.values()}
     }
-pending = validate_ui(uploads, headers, mappings, ready, signature)
+pending = validate_ui(uploads, headers, mappings, ready, signature, options)
 load_ui(pending, generation)
 
 st.header("Templates and reset")

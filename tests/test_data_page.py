@@ -22,7 +22,8 @@ def test_the_page_shows_the_active_dataset_steps_and_templates(app_env):
     subheaders = [s.value for s in app.subheader]
     assert subheaders == [
         "Active dataset", "Step 1 · Upload your files", "Step 2 · Check the columns",
-        "Step 3 · Validate", "Step 4 · Load", "Templates and the import contract",
+        "Step 3 · Cost drivers (optional)", "Step 4 · Validate", "Step 5 · Load",
+        "Templates and the import contract",
         "Reset to the sample data",
     ]
     metrics = {m.label: m.value for m in app.metric}
