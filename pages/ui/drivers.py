@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from data.drivers import PER, PER_LABELS, Condition, Driver, ResourceSpec
-from pages.ui.widgets import md_escape
+from pages.ui.widgets import md_escape, money_column
 
 DRIVERS_KEY = "data_drivers"
 RESOURCES_KEY = "data_resources"
@@ -227,8 +227,8 @@ def driver_preview_ui(preview, found: tuple[Driver, ...], given: tuple[ResourceS
             "activity": "Activity", "counted": st.column_config.TextColumn("Counts",
                                                                           width="large"),
             "count": st.column_config.NumberColumn("Count", format="localized"),
-            "rate": st.column_config.NumberColumn("Rate", format="%.2f"),
-            "cost": st.column_config.NumberColumn("Cost", format="%.2f"),
+            "rate": money_column("Rate"),
+            "cost": money_column("Cost"),
         },
     )
     if unknown:
@@ -236,8 +236,7 @@ def driver_preview_ui(preview, found: tuple[Driver, ...], given: tuple[ResourceS
                    + ": add it above, or the load is refused.", icon=":material/warning:")
     st.caption("Largest cost to serve from these drivers")
     st.dataframe(customers, hide_index=True, width="stretch", column_config={
-        "customer_id": "Customer", "cost_to_serve": st.column_config.NumberColumn(
-            "Cost to serve", format="%.2f")})
+        "customer_id": "Customer", "cost_to_serve": money_column("Cost to serve")})
     remove = st.multiselect("Remove drivers", [d.activity for d in found],
                             key="driver_remove", placeholder="Choose drivers to remove…")
     if st.button("Remove", disabled=not remove, icon=":material/delete:"):
