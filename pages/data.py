@@ -42,7 +42,7 @@ from pages.ui.drivers import (  # noqa: E402
     resources_ui,
     set_recipe_drivers,
 )
-from pages.ui.state import clear_caches, dataset_info, get_store  # noqa: E402
+from pages.ui.state import clear_caches, customer_count, dataset_info, get_store  # noqa: E402
 from pages.ui.widgets import download_buttons, md_escape  # noqa: E402
 
 TABLE_LABELS = {
@@ -158,6 +158,13 @@ def active_dataset_ui() -> None:
         )
         columns = st.columns(len(TABLE_ORDER))
         for column, table in zip(columns, TABLE_ORDER, strict=True):
+            if table == "customers":
+                # The customers the analysis pages count, master data or not.
+                masters = info.rows.get(table, 0)
+                column.metric("Customers", f"{customer_count(info.version):,}", border=True,
+                              help=f"Customers with invoice lines or activity; {masters:,} "
+                              "with a row of customer master data.")
+                continue
             column.metric(ROW_LABELS[table], f"{info.rows.get(table, 0):,}", border=True)
         files = pd.DataFrame(
             {

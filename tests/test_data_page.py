@@ -86,3 +86,14 @@ def test_uploaded_strings_are_shown_literally(private_app, tmp_path):
     assert r"\<b\>Acme\</b\>" in source
     files = next(d.value for d in app.dataframe if "file" in d.value.columns)
     assert files.loc[files["table"] == "transactions", "file"].item() == "<b>Acme</b>.csv"
+
+
+def test_without_master_data_the_page_counts_the_customers_the_analysis_counts(thin_env):
+    app = AppTest.from_file("../app.py", default_timeout=120)
+    app.run()
+    overview = {m.label: m.value for m in app.metric}
+    app.switch_page("pages/data.py")
+    app.run()
+    assert not app.exception
+    data = {m.label: m.value for m in app.metric}
+    assert overview["Customers"] == data["Customers"] == "2"

@@ -54,6 +54,12 @@ def dimensions(version: str) -> tuple[list[str], list[str]]:
     return get_store().dimensions()
 
 
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def customer_count(version: str) -> int:
+    """Customers with invoice lines or activity: what the analysis pages count."""
+    return get_store().customer_count()
+
+
 # Resources, not data: one object per key shared by every session and never copied
 # (st.cache_data would unpickle a fresh 100,000-row copy on every read, 15 ms each, which
 # a control change in a fragment cannot afford). Pages only read them; pandas'
