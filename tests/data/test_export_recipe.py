@@ -342,3 +342,41 @@ def test_per_order_drivers_need_order_ids_and_names_must_not_clash(wide, tmp_pat
                          options=LoadOptions(drivers=DRIVERS[4:5], origin="r.toml"))
     assert 'r.toml, activity: "Return" is both a driver of the recipe and a activity in ' \
         "rates.csv" in str(error.value)
+
+
+def test_a_recipe_is_remembered_per_layout(wide, tmp_path):
+    recipe_path = wide.parent / "month.toml"
+    recipe_path.write_text(RECIPE, encoding="utf-8")
+    store = Store(tmp_path / "store.duckdb")
+    headers = WIDE.splitlines()[0].split(",")
+    assert store.remembered_recipe(headers) is None
+    store.remember_recipe(headers, read_recipe(recipe_path).to_toml())
+    store.close()
+    store = Store(tmp_path / "store.duckdb")  # kept across restarts and loads
+    store.load_recipe(read_recipe(recipe_path))
+    text, _ = store.remembered_recipe([h.upper() for h in headers])
+    assert parse_recipe(text, wide.parent, "month.toml") == read_recipe(recipe_path)
+    assert store.remembered_recipe(headers[:-1]) is None
+    store.close()
+
+
+def test_the_driver_preview_counts_as_the_load_does(wide):
+    from data.preview import LinesPreview
+
+    preview = LinesPreview(wide, "order_lines.csv", LINES)
+    try:
+        assert preview.rows == 6
+        values = preview.values("Ship Mode")
+        assert values.to_dict("records") == [
+            {"value": "First Class", "lines": 2}, {"value": "Standard Class", "lines": 2},
+            {"value": "Same Day", "lines": 1}, {"value": "standard class", "lines": 1}]
+        table, top = preview.preview(DRIVERS, RESOURCES, top=2)
+        counts = dict(zip(table["activity"], table["count"], strict=True))
+        assert counts == {"Order handling": 5, "Order lines": 6, "Units picked": 16,
+                          "Expedited order": 2, "Return": 1, "Standard shipment": 3,
+                          "Deep discount line": 1}
+        assert table.set_index("activity").loc["Order handling", "cost"] == pytest.approx(15.0)
+        assert top["customer_id"].tolist() == ["A", "B"]
+        assert top["cost_to_serve"].tolist() == [77.8, 66.2]
+    finally:
+        preview.close()
