@@ -147,6 +147,9 @@ def _add_per_value(column: str, values: list[str], given: tuple[ResourceSpec, ..
 def drivers_ui(preview, given: tuple[ResourceSpec, ...], quantity_header: str | None,
                order_header: str | None) -> tuple[Driver, ...]:
     """The add-a-driver controls and the current drivers; returns the drivers."""
+    # Defaults through the session state only: the quick buttons set the same keys.
+    for key, value in (("number", 0.0), ("cost", 0.0), ("unit_time", 1.0)):
+        state.setdefault(FORM + key, value)
     st.markdown("**Add a driver**")
     st.caption("Common drivers in one click (they fill in the form below), or build your own: "
                "what to count, on which lines, and its rate.")
@@ -188,18 +191,17 @@ def drivers_ui(preview, given: tuple[ResourceSpec, ...], quantity_header: str | 
         else:
             ops = st.columns([1, 2])
             ops[0].selectbox("Comparison", OPERATORS, key=FORM + "op")
-            ops[1].number_input("Number", key=FORM + "number", value=0.0)
+            ops[1].number_input("Number", key=FORM + "number")
     rate_cols = st.columns([2, 2, 2])
     kind = rate_cols[0].radio("Rate", ("Cost per unit", "Time on a resource"),
                               key=FORM + "rate_kind")
     if kind == "Cost per unit":
-        rate_cols[1].number_input("Cost per unit", min_value=0.0, value=0.0, step=1.0,
-                                  format="%.2f", key=FORM + "cost")
+        rate_cols[1].number_input("Cost per unit", min_value=0.0, step=1.0, format="%.2f",
+                                  key=FORM + "cost")
     else:
         rate_cols[1].selectbox("Resource", [r.resource for r in given], key=FORM + "resource",
                                placeholder="Add a resource above")
-        rate_cols[2].number_input("Unit time", min_value=0.0, value=1.0, step=1.0,
-                                  key=FORM + "unit_time",
+        rate_cols[2].number_input("Unit time", min_value=0.0, step=1.0, key=FORM + "unit_time",
                                   help="Minutes (or the resource's capacity unit) per unit.")
     st.button("Add driver", type="primary", icon=":material/add:", on_click=_add_from_form,
               args=(given,))

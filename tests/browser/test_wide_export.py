@@ -38,6 +38,19 @@ def export(tmp_path_factory):
     return folder, facts
 
 
+def wait_text(page, *texts: str, timeout: float = 120) -> None:
+    """Wait for any of ``texts``; on a time-out, keep a screenshot and the page's text."""
+    locator = page.get_by_text(texts[0])
+    for text in texts[1:]:
+        locator = locator.or_(page.get_by_text(text))
+    try:
+        locator.first.wait_for(timeout=timeout * 1000)
+    except Exception:
+        shot(page, "wide-timeout")
+        (shot(page, "wide-timeout").with_suffix(".txt")).write_text(visible_text(page))
+        raise
+
+
 def add_driver(page, quick: str, cost: str) -> None:
     page.get_by_role("button", name=quick, exact=True).click()
     idle(page)
@@ -64,9 +77,8 @@ def test_a_wide_export_becomes_a_whale_curve_in_the_browser(wide_server, page, e
             break
         except Exception:
             idle(page)
-    page.get_by_text("01/01/19 → 1 Jan 2019").wait_for(timeout=20_000)
-    page.get_by_text("Largest cost to serve", exact=False).or_(
-        page.get_by_text("No cost drivers yet", exact=False)).wait_for(timeout=60_000)
+    wait_text(page, "01/01/19 → 1 Jan 2019")
+    wait_text(page, "Largest cost to serve", "No cost drivers yet")
     idle(page)
     text = visible_text(page)
     # Every column matched automatically; dates shown as they will be read.
