@@ -841,6 +841,13 @@ class Importer:
             ).fetchall()[0][0]
             self._problem(Problem(staged.source.display,
                                   f"{total - limit:,} more duplicate row(s)", column=key))
+        if len(rows) > limit and staged.table == "customers":
+            self._problem(Problem(
+                staged.source.display, "if this file repeats each customer on every line (an "
+                "export of order lines), load it as the transactions file and take the "
+                "customer attributes from it (the Data page's switch \"This file also holds "
+                "customer attributes\", or a recipe's [customers] with the transactions file)",
+            ))
 
     def _rate_rows(
         self, rates: StagedTable, resources: StagedTable | None, have_resources: bool

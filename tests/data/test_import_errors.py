@@ -355,9 +355,11 @@ def test_thousands_of_duplicate_keys_print_a_bounded_summary(tmp_path, capsys):
     status, lines, _ = load(tmp_path, {"transactions.csv": TX, "customers.csv": customers},
                             capsys)
     assert status == 2
-    assert len(lines) == 21
+    assert len(lines) == 22
     assert lines[0] == 'customers.csv line 3, customer_id: "C1" is a duplicate of line 2'
-    assert lines[-1] == "customers.csv, customer_id: 2,979 more duplicate row(s)"
+    assert lines[-2] == "customers.csv, customer_id: 2,979 more duplicate row(s)"
+    assert lines[-1].startswith("customers.csv: if this file repeats each customer on every "
+                                "line (an export of order lines), load it as the transactions")
 
 
 def test_many_activities_without_rates_print_a_bounded_summary(tmp_path, capsys):
