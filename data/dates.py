@@ -123,10 +123,11 @@ def date_sql(fast: str, raw: str, fmt: str) -> str:
     return f"(CASE WHEN year({parsed}) BETWEEN {YEARS[0]} AND {YEARS[1]} THEN {parsed} END)"
 
 
-def guess_date_format(values: list[str]) -> tuple[str, bool]:
+def guess_date_format(values: list[str], delimiter: str = ",") -> tuple[str, bool]:
     """(format, decided) from a few values, as the importer decides from the whole column:
-    day or month first from values above 12; ``decided`` is False when nothing in the
-    values decides between them (two-digit years are then refused unless chosen)."""
+    day or month first from values above 12, else as the importer falls back (day first in
+    semicolon files, month first otherwise); ``decided`` is False when nothing in the
+    values decides (two-digit years are then refused unless chosen)."""
     values = [str(v).strip() for v in values if v is not None and str(v).strip()]
     fmt = detect_date_format(values)
     if fmt not in SLASH_PAIRS:
@@ -137,4 +138,5 @@ def guess_date_format(values: list[str]) -> tuple[str, bool]:
         return fmt, True
     if any(int(p[1]) > 12 for p in parts):
         return SLASH_PAIRS[fmt], True
-    return fmt, False
+    # Undecided: as the importer reads it, day first in semicolon files only.
+    return (fmt if delimiter == ";" else SLASH_PAIRS[fmt]), False

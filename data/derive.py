@@ -81,8 +81,10 @@ class Deriver:
         ).fetchall()
         for line, value in bad[:MAX_SHOWN]:
             self._problem(Problem(
-                display, f"is a discount of 100 % or more (read as a {scale}): list revenue "
-                "cannot be derived", line=int(line), column="discount", value=f"{value:g}",
+                display, f"is a discount of 100 % or more (read as a {scale}; the discount "
+                "scale can be chosen on the Data page or in a recipe's discount_scale): list "
+                "revenue cannot be derived", line=int(line), column="discount",
+                value=f"{value:g}",
                 line_word=word,
             ))
         if bad:
@@ -219,9 +221,10 @@ class Deriver:
             f"{key}) ORDER BY 1", [names],
         ).fetchall()
         for (value,) in clashes:
-            what = "driver" if table in ("activities", "rates") else "resource"
+            what = "a driver" if table in ("activities", "rates") else "a resource"
+            article = "an" if key[0] in "aeiou" else "a"
             self._problem(Problem(
-                self.options.origin, f"is both a {what} of the recipe and a {key} in "
+                self.options.origin, f"is both {what} of the recipe and {article} {key} in "
                 f"{staged.source.display}: rename one of them", column=key, value=value,
             ))
         return not clashes

@@ -882,6 +882,10 @@ class Importer:
                     column=column,
                 ))
         named = "resource IS NOT NULL AND cost_per_unit IS NULL"
+
+        def at(line) -> int | None:  # rows a recipe gave have no line in a file
+            return None if rates.source.kind == "recipe" else int(line)
+
         if resources:
             where = (
                 f"{named} AND resource NOT IN "
@@ -889,10 +893,12 @@ class Importer:
             )
             for value, line, _ in self._first_lines(rates, where, "resource"):
                 self._problem(Problem(display, f"is not in {resources.source.display}",
-                                      line=int(line), column="resource", value=value,
+                                      line=at(line), column="resource", value=value,
                                       line_word=word))
         elif not have_resources:
             for value, line, _ in self._first_lines(rates, named, "resource"):
-                self._problem(Problem(display, "names a resource but the dataset has no "
-                                      "resources file", line=int(line), column="resource",
+                where = ("resources file" if rates.source.kind != "recipe"
+                         else "resources (a file, or the recipe's [[resources]])")
+                self._problem(Problem(display, f"names a resource but the dataset has no "
+                                      f"{where}", line=at(line), column="resource",
                                       value=value, line_word=word))

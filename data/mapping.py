@@ -171,6 +171,7 @@ def read_sample_rows(path: str | Path, display: str | None = None, rows: int = 2
     display = display or path.name
     suffix = path.suffix.lower()
     headers = read_headers(path, display)
+    sniffed = ","
     if suffix == ".xlsx":
         import openpyxl
 
@@ -198,13 +199,16 @@ def read_sample_rows(path: str | Path, display: str | None = None, rows: int = 2
         text = head.decode(codec, errors="ignore").lstrip("\ufeff")
         delimiter, _ = csv_header(text, display)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        sniffed = delimiter
         next(reader, None)
         records = [row for _, row in zip(range(rows), reader, strict=False) if any(row)]
     width = len(headers)
     names = [h if h.strip() else f"column {i + 1}" for i, h in enumerate(headers)]
     names = [n if names.index(n) == i else f"{n} ({i + 1})" for i, n in enumerate(names)]
     cells = [list(r[:width]) + [None] * (width - len(r)) for r in records]
-    return pd.DataFrame(cells, columns=names, dtype=object)
+    frame = pd.DataFrame(cells, columns=names, dtype=object)
+    frame.attrs["delimiter"] = sniffed
+    return frame
 
 
 def _csv_headers(path: Path, display: str) -> list[str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from data.contract import normalise_header
 from data.drivers import Driver, ResourceSpec, driver_volumes_sql, time_equation_rates
 from data.importer import Importer, Progress, fast_number_sql, number_sql
 from data.problems import quote_ident
@@ -47,17 +48,36 @@ class LinesPreview:
         self.lines = staged.tables["transactions"]
         self.table = quote_ident(self.lines.name)
         self.headers = list(self.lines.extras)
-        self.rows = self.lines.rows
+        self._by_key = {}
+        for header, column in self.lines.extras.items():
+            self._by_key.setdefault(normalise_header(header), column)
+        self._distinct: dict[str, int] = {}
         self.present = self.lines.present
+        self.rows = self.lines.rows
 
     def close(self) -> None:
         self.con.close()
 
+    def has_column(self, header: str) -> bool:
+        """Whether the file has ``header`` (matched as the importer matches headers)."""
+        return normalise_header(header) in self._by_key
+
+    def missing(self, driver: Driver) -> str | None:
+        """Why the load would refuse ``driver`` on this file (None: it would not)."""
+        absent = [c for c in driver.columns if not self.has_column(c)]
+        if absent:
+            return (f'column "{absent[0]}" is not in the file (its columns: '
+                    f"{', '.join(self.headers)})")
+        needs = {"order": "order_id", "unit": "quantity"}.get(driver.per)
+        if needs and needs not in self.present:
+            return f"counts {driver.per}s, but no column is mapped as {needs}"
+        return None
+
     def _text(self, header: str) -> str:
-        return self.lines.extras[header]
+        return self._by_key[normalise_header(header)]
 
     def _number(self, header: str) -> str:
-        raw = self.lines.extras[header]
+        raw = self._text(header)
         decimal = self.lines.decimal
         return number_sql(fast_number_sql(raw, decimal, "DOUBLE"), raw, decimal, "DOUBLE")
 
@@ -71,15 +91,18 @@ class LinesPreview:
         ).df()
 
     def distinct_count(self, header: str) -> int:
-        return self.con.execute(
-            f"SELECT count(DISTINCT {self._text(header)}) FROM {self.table}"
-        ).fetchall()[0][0]
+        if header not in self._distinct:
+            self._distinct[header] = self.con.execute(
+                f"SELECT count(DISTINCT {self._text(header)}) FROM {self.table}"
+            ).fetchall()[0][0]
+        return self._distinct[header]
 
     def preview(
         self, drivers: tuple[Driver, ...], resources: tuple[ResourceSpec, ...], top: int = 5
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(each driver's count, rate and cost; the ``top`` customers by the drivers' cost)."""
         columns = ["activity", "counted", "count", "rate", "cost"]
+        drivers = tuple(d for d in drivers if self.missing(d) is None)
         if not drivers:
             return pd.DataFrame(columns=columns), pd.DataFrame(
                 columns=["customer_id", "cost_to_serve"])

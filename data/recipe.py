@@ -194,11 +194,13 @@ def read_recipe(path: str | Path) -> Recipe:
     except (OSError, UnicodeDecodeError) as exc:
         raise DatasetError([Problem(path.name, f"cannot be read as UTF-8 text ({exc})")]) \
             from None
-    return parse_recipe(text, path.resolve().parent, path.name)
+    return parse_recipe(text, path.resolve().parent, path.name, check_files=True)
 
 
-def parse_recipe(text: str, base: Path, name: str = "recipe") -> Recipe:
-    """A recipe from TOML ``text``, its files relative to ``base``."""
+def parse_recipe(text: str, base: Path, name: str = "recipe", *, check_files: bool = False
+                 ) -> Recipe:
+    """A recipe from TOML ``text``, its files relative to ``base`` (``check_files``: each
+    must exist; the Data page matches them to uploads by name instead)."""
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -226,9 +228,12 @@ def parse_recipe(text: str, base: Path, name: str = "recipe") -> Recipe:
             bad(table, "must be a table ([" + table + "]) with a file key")
             continue
         entry = _table_entry(table, section, base, bad)
-        if entry is not None:
+        if entry is not None and check_files and not entry.file.is_file():
+            bad(f"{table}.file", f"no such file (looked for {entry.file})",
+                section.get("file"))
+        elif entry is not None:
             tables[table] = entry
-    if "transactions" not in tables:
+    if "transactions" not in tables and "transactions" not in doc:
         bad("transactions", "a recipe needs a [transactions] table with its file")
     scale = doc.get("transactions", {}).get("discount_scale") \
         if isinstance(doc.get("transactions"), dict) else None

@@ -20,7 +20,12 @@ import pandas as pd  # noqa: E402
 
 from data import TABLE_ORDER, TABLES, DatasetError  # noqa: E402
 from data.contract import EXTENSIONS  # noqa: E402
-from data.dates import DATE_FORMATS, guess_date_format, read_date  # noqa: E402
+from data.dates import (  # noqa: E402
+    DATE_FORMATS,
+    TWO_DIGIT_YEARS,
+    guess_date_format,
+    read_date,
+)
 from data.mapping import (  # noqa: E402
     contract_frame,
     importer_mapping,
@@ -259,6 +264,7 @@ def recipe_ui(generation: int) -> None:
 
 def _apply_recipe(recipe: Recipe, key: str, origin: str) -> None:
     state["data_recipe"] = (recipe, key, origin)
+    state["data_recipe_serial"] = state.get("data_recipe_serial", 0) + 1
     state["data_defaults"] = {}
     set_recipe_drivers(recipe.drivers, recipe.resources)
 
@@ -320,7 +326,7 @@ def _date_format_ui(table: str, upload, column: str, header: str | None, default
     """The date format of one date column, and its first dates as they will be read."""
     labels = [AUTO, *DATE_FORMATS]
     picked = st.selectbox(
-        f"Date format of {header or column}", labels,
+        f"Date format of {md_escape(header or column)}", labels,
         index=labels.index(default) if default in labels else 0,
         format_func=lambda f: "Detect from the values" if f == AUTO else DATE_FORMATS[f][2],
         key=f"datefmt_{generation}_{table}_{upload.file_id}_{column}",
@@ -330,15 +336,41 @@ def _date_format_ui(table: str, upload, column: str, header: str | None, default
     if header is None or header not in sample.columns:
         return None if picked == AUTO else picked
     values = [v for v in sample[header].dropna().astype(str).str.strip().unique() if v][:200]
-    fmt, decided = (picked, True) if picked != AUTO else guess_date_format(values)
+    delimiter = sample.attrs.get("delimiter", ",")
+    fmt, decided = (picked, True) if picked != AUTO else guess_date_format(values, delimiter)
     shown = []
     for value in values[:3]:
         read = read_date(value, fmt)
         shown.append(f"{value} → {read:%-d %b %Y}" if read else f"{value} → not a date")
-    note = "" if decided else (" · the first rows do not show whether the day or the month "
-                               "comes first: choose the format if this is wrong")
+    note = ""
+    if not decided and fmt in TWO_DIGIT_YEARS:
+        note = (" · two-digit years, and the first rows do not show whether the day or the "
+                "month comes first: choose DD/MM/YY or MM/DD/YY (the load refuses the column "
+                "otherwise, unless a later value decides)")
+    elif not decided:
+        note = (" · the first rows do not show whether the day or the month comes first: "
+                "choose the format if this is wrong")
     st.caption(md_escape(" · ".join(shown)) + note)
     return None if picked == AUTO else picked
+
+
+SCALES = {"detect": "Decide from the values (a value above 1: percentages)",
+          "fraction": "Fractions (0.2 = 20 %)", "percent": "Percentages (20 = 20 %)"}
+
+
+def _discount_scale_ui(upload, mapping: dict, generation) -> str | None:
+    """How the discount column is read, when one is mapped (a recipe's choice first)."""
+    if not mapping.get("discount"):
+        return None
+    applied = state.get("data_recipe")
+    default = (applied[0].discount_scale if applied else None) or "detect"
+    picked = st.selectbox(
+        f"Discounts in {md_escape(mapping['discount'])} are", list(SCALES),
+        index=list(SCALES).index(default), format_func=SCALES.get,
+        key=f"discount_scale_{generation}_{upload.file_id}",
+        help="List revenue = net revenue / (1 - discount rate).",
+    )
+    return None if picked == "detect" else picked
 
 
 def mapping_ui(table: str, upload, headers: list[str], generation: int,
@@ -403,6 +435,8 @@ def mapping_ui(table: str, upload, headers: list[str], generation: int,
                               default_formats.get(col.name), generation)
         if fmt:
             formats[col.name] = fmt
+    if table == "transactions":
+        state["data_discount_scale"] = _discount_scale_ui(upload, mapping, generation)
     mapping.update(attributes)
     kept[layout] = {k: v for k, v in mapping.items() if v}
     used = {h for h in mapping.values() if h}
@@ -462,7 +496,9 @@ def columns_ui(uploads: dict, generation: int) -> tuple[dict, dict, dict, bool, 
                 all_headers[table] = headers
                 if table == "transactions":
                     _remembered_recipe(upload, headers)
-                mappings[table], chosen, attrs = mapping_ui(table, upload, headers, generation,
+                # A recipe applied later gives new widgets, so its choices show.
+                keyed = f"{generation}r{state.get('data_recipe_serial', 0)}"
+                mappings[table], chosen, attrs = mapping_ui(table, upload, headers, keyed,
                                                             "customers" in uploads)
                 if chosen:
                     formats[table] = chosen
@@ -515,8 +551,10 @@ def _signature(uploads: dict, mappings: dict, options: LoadOptions) -> tuple:
 
 
 def _options(formats: dict, attributes: bool) -> LoadOptions:
+    scale = state.get("data_discount_scale")
     return LoadOptions(date_formats=formats, customers_from_transactions=attributes,
-                       drivers=drivers(), resources=resources(), origin="Cost drivers")
+                       drivers=drivers(), resources=resources(), origin="Cost drivers",
+                       discount_scale=scale)
 
 
 def _recipe(uploads: dict, mappings: dict, options: LoadOptions) -> Recipe:
@@ -536,7 +574,8 @@ def _recipe(uploads: dict, mappings: dict, options: LoadOptions) -> Recipe:
             {k: v for k, v in options.date_formats.get("transactions", {}).items()
              if k == "since"},
         )
-    return Recipe(tables, options.drivers, options.resources, name="profitlens-recipe.toml")
+    return Recipe(tables, options.drivers, options.resources, options.discount_scale,
+                  name="profitlens-recipe.toml")
 
 
 def drivers_step_ui(uploads: dict, mappings: dict, formats: dict, ready: bool) -> None:

@@ -88,9 +88,12 @@ def _prefill(activity: str, per: str, column: str = EVERY_LINE, op: str | None =
 
 def _rate_from_form(given: tuple[ResourceSpec, ...]) -> dict | None:
     if state.get(FORM + "rate_kind", "Cost per unit") == "Cost per unit":
-        return {"cost_per_unit": float(state.get(FORM + "cost", 0.0))}
+        cost = float(state.get(FORM + "cost", 0.0))
+        return {"cost_per_unit": cost} if cost > 0 else None
     resource = state.get(FORM + "resource")
     if not resource or resource not in {r.resource for r in given}:
+        return None
+    if float(state.get(FORM + "unit_time", 0.0)) <= 0:
         return None
     return {"resource": resource, "unit_time": float(state.get(FORM + "unit_time", 0.0))}
 
@@ -116,7 +119,8 @@ def _add_from_form(given: tuple[ResourceSpec, ...]) -> None:
     if not activity:
         message = "Name the activity the driver counts."
     elif rate is None:
-        message = "Choose a resource (add one above first) or give a cost per unit."
+        message = ("Give the driver's rate: a cost per unit above 0, or a resource (add one "
+                   "above first) and a unit time above 0.")
     elif column != EVERY_LINE:
         if state.get(FORM + "test", "is one of") == "is one of":
             values = tuple(state.get(FORM + "values", ()))
@@ -136,8 +140,8 @@ def _add_from_form(given: tuple[ResourceSpec, ...]) -> None:
 def _add_per_value(column: str, values: list[str], given: tuple[ResourceSpec, ...]) -> None:
     rate = _rate_from_form(given)
     if rate is None:
-        state["driver_form_message"] = ("Choose a resource (add one above first) or give a "
-                                        "cost per unit.")
+        state["driver_form_message"] = ("Give the drivers' rate first: a cost per unit above "
+                                        "0, or a resource and a unit time above 0.")
         return
     messages = [_add(Driver(f"{column}: {value}", "order", (Condition(column, (value,)),),
                             **rate)) for value in values]
@@ -164,7 +168,10 @@ def drivers_ui(preview, given: tuple[ResourceSpec, ...], quantity_header: str | 
                     disabled=quantity_header is None, width="stretch",
                     help="Lines with a negative quantity (needs quantity).")
     few = [h for h in preview.headers if 1 < preview.distinct_count(h) <= FEW_VALUES]
-    with quick[3].popover("One per value…", width="stretch", disabled=not few):
+    with quick[3].popover("One per value…", width="stretch",
+                          disabled=not few or order_header is None,
+                          help="One per-order driver per value of a column such as a ship "
+                          "mode (needs order_id)."):
         column = st.selectbox("Column", few, key="driver_per_value_column",
                               help="A column with few values, such as a ship mode or a "
                               "priority: one per-order driver for each value, at the rate "
@@ -186,7 +193,7 @@ def drivers_ui(preview, given: tuple[ResourceSpec, ...], quantity_header: str | 
                         key=FORM + "test", label_visibility="collapsed")
         if test == "is one of":
             options = preview.values(column)["value"].tolist()
-            st.multiselect(f"{column} is one of", options, key=FORM + "values",
+            st.multiselect(f"{md_escape(column)} is one of", options, key=FORM + "values",
                            placeholder="Choose values…")
         else:
             ops = st.columns([1, 2])
@@ -217,6 +224,11 @@ def driver_preview_ui(preview, found: tuple[Driver, ...], given: tuple[ResourceS
         st.info("No cost drivers yet: without them (or an activities file) every customer's "
                 "cost to serve is 0. Add one above.", icon=":material/info:")
         return
+    refused = {d.activity: preview.missing(d) for d in found if preview.missing(d)}
+    for activity, why in refused.items():
+        st.warning(f"{md_escape(activity)}: {md_escape(why)}. The load would refuse this "
+                   "driver: remove it or change the column choices.", icon=":material/warning:")
+    _remove_ui(found)
     table, customers = preview.preview(found, given)
     unknown = [d.activity for d in found
                if d.resource is not None and d.resource not in {r.resource for r in given}]
@@ -239,6 +251,9 @@ def driver_preview_ui(preview, found: tuple[Driver, ...], given: tuple[ResourceS
     st.caption("Largest cost to serve from these drivers")
     st.dataframe(customers, hide_index=True, width="stretch", column_config={
         "customer_id": "Customer", "cost_to_serve": money_column("Cost to serve")})
+
+
+def _remove_ui(found: tuple[Driver, ...]) -> None:
     remove = st.multiselect("Remove drivers", [d.activity for d in found],
                             key="driver_remove", placeholder="Choose drivers to remove…")
     if st.button("Remove", disabled=not remove, icon=":material/delete:"):

@@ -149,3 +149,63 @@ def test_a_wide_export_becomes_a_whale_curve_in_the_browser(wide_server, page, e
     assert summary["customers"] == CUSTOMERS
     assert round(summary["net_revenue"], 2) == round(facts["sales"], 2)
     assert summary["cost_to_serve"] > 0
+
+
+LATE_RECIPE = """
+[transactions]
+file = "Orders 2019-2021.csv"
+date_format = "DD/MM/YY"
+discount_scale = "fraction"
+[transactions.columns]
+customer_id = "Customer ID"
+date = "Ship Date"
+net_revenue = "Sales"
+gross_profit = "Profit"
+discount = "Discount"
+order_id = "Order ID"
+
+[[drivers]]
+activity = "Same-day order"
+per = "order"
+where = { "ship mode" = "Same Day" }
+cost_per_unit = 30
+"""
+
+
+def test_a_recipe_applied_after_the_file_shows_its_choices(sample_db, tmp_path, page, export):
+    server_folder = tmp_path
+    server = Server(copy_db(sample_db, tmp_path))
+    try:
+        _late_recipe_flow(server, server_folder, page, export)
+    finally:
+        server.stop()
+    assert not server.errors()
+
+
+def _late_recipe_flow(server, server_folder, page, export):
+    folder, _ = export
+    recipe = server_folder / "late.toml"
+    recipe.write_text(LATE_RECIPE)
+    page.goto(f"{server.url}/data")
+    wait_for_app(page)
+    idle(page)
+    inputs = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+    for _ in range(3):
+        inputs.first.set_input_files(str(folder / "Orders 2019-2021.csv"))
+        try:
+            page.get_by_text("01/01/19 → 1 Jan 2019").wait_for(timeout=20_000)
+            break
+        except Exception:
+            idle(page)
+    wait_text(page, "No cost drivers yet")
+    inputs.nth(5).set_input_files(str(recipe))  # the recipe uploader, after the tables'
+    wait_text(page, "Recipe late.toml applied")
+    wait_text(page, "Date format of Ship Date")
+    idle(page)
+    text = visible_text(page)
+    assert "choices from the recipe" in text
+    assert "Discounts in Discount are" in text
+    page.get_by_text("orders where ship mode is Same Day").first.wait_for(state="attached")
+    assert "The load would refuse" not in text
+    assert not exceptions(page)
+    shot(page, "wide-late-recipe")

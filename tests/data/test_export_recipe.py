@@ -146,7 +146,8 @@ def test_one_cogs_source_at_a_time_and_a_full_discount_is_refused(tmp_path):
             "customer_id": "c", "date": "d", "net_revenue": "net", "discount": "disc",
             "cogs": None}})
     assert ('lines.csv line 2, discount: "1" is a discount of 100 % or more (read as a '
-            "fraction)") in str(error.value)
+            "fraction; the discount scale can be chosen on the Data page or in a recipe's "
+            "discount_scale)") in str(error.value)
 
 
 def test_a_profit_column_mapped_as_cogs_is_flagged(wide):
@@ -340,7 +341,7 @@ def test_per_order_drivers_need_order_ids_and_names_must_not_clash(wide, tmp_pat
         store.load_files({"transactions": wide, "rates": rates},
                          mappings={"transactions": LINES},
                          options=LoadOptions(drivers=DRIVERS[4:5], origin="r.toml"))
-    assert 'r.toml, activity: "Return" is both a driver of the recipe and a activity in ' \
+    assert 'r.toml, activity: "Return" is both a driver of the recipe and an activity in ' \
         "rates.csv" in str(error.value)
 
 
@@ -380,3 +381,41 @@ def test_the_driver_preview_counts_as_the_load_does(wide):
         assert top["cost_to_serve"].tolist() == [77.8, 66.2]
     finally:
         preview.close()
+
+
+def test_a_recipe_naming_a_missing_file_is_refused_by_key(wide):
+    recipe_path = wide.parent / "month.toml"
+    recipe_path.write_text(RECIPE.replace('file = "order_lines.csv"\ndate_format',
+                                          'file = "nofile.csv"\ndate_format'))
+    with pytest.raises(DatasetError) as error:
+        read_recipe(recipe_path)
+    assert str(error.value).startswith(
+        'month.toml, transactions.file: "nofile.csv" no such file (looked for ')
+
+
+def test_the_preview_matches_headers_as_the_load_does_and_names_refused_drivers(wide):
+    from data.preview import LinesPreview
+
+    preview = LinesPreview(wide, "order_lines.csv",
+                           {k: v for k, v in LINES.items() if k != "order_id"})
+    try:
+        lower = Driver("Same day", "line", (Condition("ship mode", ("Same Day",)),),
+                       cost_per_unit=1.0)
+        gone = Driver("Gone", "line", (Condition("Prio", ("1",)),), cost_per_unit=1.0)
+        orders = Driver("Orders", "order", cost_per_unit=1.0)
+        assert preview.missing(lower) is None
+        assert preview.missing(gone).startswith('column "Prio" is not in the file')
+        assert preview.missing(orders) == "counts orders, but no column is mapped as order_id"
+        table, _ = preview.preview((lower, gone, orders), ())
+        assert table["activity"].tolist() == ["Same day"]
+        assert table["count"].tolist() == [1]
+    finally:
+        preview.close()
+
+
+def test_the_date_preview_decides_as_the_load_does():
+    from data.dates import guess_date_format
+
+    assert guess_date_format(["03/04/2024"], ",") == ("mdy_slash", False)
+    assert guess_date_format(["03/04/2024"], ";") == ("dmy_slash", False)
+    assert guess_date_format(["03/04/19", "25/04/19"], ",") == ("dmy_slash_yy", True)
