@@ -51,6 +51,19 @@ def wait_text(page, *texts: str, timeout: float = 120) -> None:
         raise
 
 
+def upload_export(page, path) -> None:
+    """Upload the export as transactions and wait for its mapped columns."""
+    uploader = page.locator("[data-testid='stFileUploaderDropzoneInput']").first
+    for _ in range(3):  # a file set while the page still reruns can be dropped: set again
+        uploader.set_input_files(str(path))
+        try:
+            page.get_by_text("01/01/19 → 1 Jan 2019").wait_for(timeout=20_000)
+            return
+        except Exception:
+            idle(page)
+    wait_text(page, "01/01/19 → 1 Jan 2019")
+
+
 def add_driver(page, quick: str, cost: str) -> None:
     page.get_by_role("button", name=quick, exact=True).click()
     idle(page)
@@ -69,15 +82,7 @@ def test_a_wide_export_becomes_a_whale_curve_in_the_browser(wide_server, page, e
     page.goto(f"{server.url}/data")
     wait_for_app(page)
     idle(page)
-    uploader = page.locator("[data-testid='stFileUploaderDropzoneInput']").first
-    for _ in range(3):  # a file set while the page still reruns can be dropped: set again
-        uploader.set_input_files(str(folder / "Orders 2019-2021.csv"))
-        try:
-            page.get_by_text("01/01/19 → 1 Jan 2019").wait_for(timeout=20_000)
-            break
-        except Exception:
-            idle(page)
-    wait_text(page, "01/01/19 → 1 Jan 2019")
+    upload_export(page, folder / "Orders 2019-2021.csv")
     wait_text(page, "Largest cost to serve", "No cost drivers yet")
     idle(page)
     text = visible_text(page)
@@ -189,14 +194,8 @@ def _late_recipe_flow(server, server_folder, page, export):
     page.goto(f"{server.url}/data")
     wait_for_app(page)
     idle(page)
+    upload_export(page, folder / "Orders 2019-2021.csv")
     inputs = page.locator("[data-testid='stFileUploaderDropzoneInput']")
-    for _ in range(3):
-        inputs.first.set_input_files(str(folder / "Orders 2019-2021.csv"))
-        try:
-            page.get_by_text("01/01/19 → 1 Jan 2019").wait_for(timeout=20_000)
-            break
-        except Exception:
-            idle(page)
     wait_text(page, "No cost drivers yet")
     inputs.nth(5).set_input_files(str(recipe))  # the recipe uploader, after the tables'
     wait_text(page, "Recipe late.toml applied")
