@@ -1,0 +1,147 @@
+"""The store's connection and metadata: one DuckDB file, its meta tables, the dataset's
+description (``DatasetInfo``). The other parts of the store (``data.loader``,
+``data.queries``, ``data.rate_card``, ``data.layouts``, ``data.scenario_store``) build on
+:class:`StoreBase`; ``data.store.Store`` puts them together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from data.problems import quote_ident
+
+DATA_DIR = Path(__file__).resolve().parent
+DEFAULT_DB = DATA_DIR / "profitlens.duckdb"
+SQL_DIR = DATA_DIR / "sql"
+STAGE_PREFIX = "_stage_"
+
+
+def db_path() -> str:
+    """Where the store lives: ``PROFITLENS_DB`` or ``data/profitlens.duckdb``."""
+    return os.environ.get("PROFITLENS_DB") or str(DEFAULT_DB)
+
+
+def read_sql(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    version: str
+    loaded_at: dt.datetime
+    source: str
+    files: dict[str, str]
+    rows: dict[str, int]
+    columns: dict[str, list[str]]
+    warnings: tuple[str, ...]
+    first_date: dt.date | None
+    last_date: dt.date | None
+
+    def has_column(self, table: str, column: str) -> bool:
+        return column in self.columns.get(table, [])
+
+
+
+class StoreError(Exception):
+    """The database itself cannot be used (locked by another process, unreadable)."""
+
+
+class StoreBase:
+    """A DuckDB connection with the store's meta tables. ``StoreBase(":memory:")`` for
+    tests and one-off reports.
+
+    Methods are safe to call from several threads: each opens its own cursor, and writes
+    are serialised by a lock.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, memory_limit: str | None = None):
+        self.path = str(path) if path is not None else db_path()
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        config = {"memory_limit": memory_limit or os.environ.get("PROFITLENS_MEMORY_LIMIT", "2GB")}
+        if self.path == ":memory:":
+            # Spill files go to the system's temporary folder, not the working directory
+            # (a file database spills beside itself). Set once: DuckDB refuses to move it
+            # after first use.
+            config["temp_directory"] = str(
+                Path(tempfile.gettempdir()) / f"profitlens-spill-{os.getpid()}"
+            )
+        try:
+            self.con = duckdb.connect(self.path, config=config)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open the database {self.path}: {exc}") from None
+        self._lock = threading.Lock()
+        self._staged_at: dict[str, float] = {}  # token -> time.monotonic() of staging
+        self._ensure_meta()
+
+    def close(self) -> None:
+        self.con.close()
+
+    @contextmanager
+    def cursor(self):
+        cur = self.con.cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    def _ensure_meta(self) -> None:
+        with self.cursor() as cur:
+            cur.execute(read_sql("schema"))
+            # The file is ours alone (DuckDB locks it), so staged tables left by a process
+            # that died mid-load belong to nobody.
+            self._drop_stages(cur)
+
+    def query_df(self, sql: str, params: dict | list | None = None) -> pd.DataFrame:
+        with self.cursor() as cur:
+            return cur.execute(sql, params or []).df()
+
+    def has_dataset(self) -> bool:
+        with self.cursor() as cur:
+            return bool(cur.execute(read_sql("dataset_version")).fetchall())
+
+    @property
+    def version(self) -> str | None:
+        with self.cursor() as cur:
+            rows = cur.execute(read_sql("dataset_version")).fetchall()
+        return rows[0][0] if rows else None
+
+    def info(self) -> DatasetInfo | None:
+        with self.cursor() as cur:
+            return self._info(cur)
+
+    @staticmethod
+    def _info(cur) -> DatasetInfo | None:
+        rows = cur.execute(read_sql("dataset_info")).fetchall()
+        if not rows:
+            return None
+        span = cur.execute(read_sql("dataset_span")).fetchall()[0]
+        version, loaded_at, source, files, counts, columns, warnings = rows[0]
+        return DatasetInfo(
+            version=version,
+            loaded_at=loaded_at,
+            source=source,
+            files=json.loads(files),
+            rows=json.loads(counts),
+            columns=json.loads(columns),
+            warnings=tuple(json.loads(warnings)),
+            first_date=span[0],
+            last_date=span[1],
+        )
+
+    @staticmethod
+    def _drop_stages(cur, token: str = "") -> None:
+        """Drop staged tables (one load's, or all): they are never live data."""
+        prefix = f"{STAGE_PREFIX}{token}"
+        for (name,) in cur.execute(read_sql("staged_tables"), [prefix]).fetchall():
+            cur.execute(f"DROP TABLE IF EXISTS {quote_ident(name)}")

@@ -1,0 +1,245 @@
+"""The loader: stage a dataset beside the live one, validate it, swap it in atomically.
+
+A load stages every file into ``_stage_*`` tables, validates them, and only then, in one
+transaction, drops the live tables and renames the staged ones into place: a load that
+fails at any point leaves the previous dataset exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from data.catalog import STAGE_PREFIX, DatasetInfo, StoreBase, read_sql
+from data.contract import SQL_TYPES, TABLE_ORDER, TABLES
+from data.importer import DatasetError, Importer, Problem, Progress, quote_ident
+from data.recipe import LoadOptions, Recipe
+from data.sources import table_files
+
+SAMPLE_LABEL = "Embedded sample dataset"
+PREVIEW_LIFETIME_S = 2 * 3600  # a validated upload not loaded within this is dropped
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    version: str
+    rows: dict[str, int]
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PendingLoad:
+    """A validated dataset staged beside the live one, waiting to be committed."""
+
+    token: str
+    source: str
+    files: dict[str, str]
+    stages: dict[str, str]
+    xlsx: tuple[str, ...]
+    rows: dict[str, int]
+    columns: dict[str, list[str]]
+    warnings: tuple[str, ...]
+    samples: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+
+class LoaderMixin(StoreBase):
+    """Loads: folders, files, recipes, the sample; staged previews committed or discarded."""
+
+    def ensure_dataset(self, progress: Progress | None = None) -> DatasetInfo:
+        """The active dataset; on first use, the embedded sample is loaded."""
+        info = self.info()
+        if info is None:
+            self.load_sample(progress=progress)
+            info = self.info()
+        return info
+
+    def load_folder(self, folder: str | Path, progress: Progress | None = None) -> LoadResult:
+        """Validate and load every contract table found in ``folder`` (atomically)."""
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise DatasetError([Problem(str(folder), "is not a folder")])
+        files, problems = table_files(folder, TABLE_ORDER)
+        if problems:
+            raise DatasetError([Problem(folder.name, p.split(": ", 1)[1]) for p in problems])
+        return self.load_files(files, source=str(folder.resolve()), progress=progress)
+
+    def load_files(
+        self,
+        files: dict[str, Path],
+        *,
+        mappings: dict[str, dict[str, str]] | None = None,
+        display_names: dict[str, str] | None = None,
+        source: str = "upload",
+        progress: Progress | None = None,
+        options: LoadOptions | None = None,
+    ) -> LoadResult:
+        """Validate ``files`` (table -> path) and replace the dataset in one transaction.
+
+        Raises :class:`DatasetError` listing every problem; the previous dataset is then
+        untouched.
+        """
+        pending = self.stage_files(
+            files, mappings=mappings, display_names=display_names, source=source,
+            progress=progress, options=options,
+        )
+        return self.commit(pending, progress=progress)
+
+    def load_recipe(self, recipe: Recipe, progress: Progress | None = None) -> LoadResult:
+        """Validate and load the files a recipe names, as it says (atomically)."""
+        return self.load_files(
+            recipe.files(), mappings=recipe.mappings(), options=recipe.options(),
+            source=f"Recipe: {recipe.name}", progress=progress,
+        )
+
+    def stage_files(
+        self,
+        files: dict[str, Path],
+        *,
+        mappings: dict[str, dict[str, str]] | None = None,
+        display_names: dict[str, str] | None = None,
+        source: str = "upload",
+        progress: Progress | None = None,
+        sample_rows: int = 0,
+        options: LoadOptions | None = None,
+    ) -> PendingLoad:
+        """Validate and stage a dataset without touching the live one.
+
+        The staged tables sit in the database under a private prefix until
+        :meth:`commit` swaps them in or :meth:`discard` drops them. ``sample_rows``
+        parsed rows of each table come back for a preview.
+        """
+        progress = progress or (lambda fraction, text: None)
+        token = uuid.uuid4().hex[:12]
+        with self._lock, self.cursor() as cur, tempfile.TemporaryDirectory(
+            prefix="profitlens-"
+        ) as workdir:
+            self._drop_abandoned(cur)
+            self._staged_at[token] = time.monotonic()
+            importer = Importer(cur, Path(workdir), f"{STAGE_PREFIX}{token}_", progress)
+            try:
+                staged = importer.stage(files, mappings, display_names, options=options)
+            except DatasetError:
+                raise
+            except Exception:
+                importer.drop()
+                raise
+            samples = {
+                table: cur.execute(
+                    f"SELECT * FROM {quote_ident(s.name)} LIMIT {int(sample_rows)}"
+                ).df()
+                for table, s in staged.tables.items()
+            } if sample_rows else {}
+        names = display_names or {}
+        shown = {t: names.get(t, Path(p).name) for t, p in files.items()}
+        for table, s in staged.tables.items():  # tables a load derived, not read
+            shown.setdefault(table, f"from {s.source.display}" if s.source.kind != "recipe"
+                             else f"from {s.source.display} (drivers)")
+        return PendingLoad(
+            token=token,
+            source=source,
+            files=shown,
+            stages={t: s.name for t, s in staged.tables.items()},
+            xlsx=tuple(t for t, s in staged.tables.items() if s.source.kind == "xlsx"),
+            rows={t: s.rows for t, s in staged.tables.items()},
+            columns={t: list(s.present) for t, s in staged.tables.items()},
+            warnings=tuple(staged.warnings),
+            samples=samples,
+        )
+
+    def commit(self, pending: PendingLoad, progress: Progress | None = None) -> LoadResult:
+        """Swap a staged dataset in, replacing every table in one transaction."""
+        progress = progress or (lambda fraction, text: None)
+        progress(0.9, "Saving the dataset")
+        version = uuid.uuid4().hex
+        meta = [
+            version,
+            dt.datetime.now().replace(microsecond=0),
+            pending.source,
+            json.dumps(pending.files),
+            json.dumps({t: pending.rows.get(t, 0) for t in TABLE_ORDER}),
+            json.dumps(pending.columns),
+            json.dumps(list(pending.warnings)),
+        ]
+        with self._lock, self.cursor() as cur:
+            existing = {
+                row[0] for row in cur.execute(read_sql("live_tables")).fetchall()
+            }
+            missing = [name for name in pending.stages.values() if name not in existing]
+            if missing:
+                raise DatasetError([Problem(
+                    "upload", "this validation has expired (another load ran meanwhile): "
+                    "validate the files again",
+                )])
+            try:
+                cur.execute("BEGIN TRANSACTION")
+                _swap_in(cur, TABLE_ORDER, pending.stages, pending.xlsx)
+                cur.execute(read_sql("dataset_clear"))
+                cur.execute(read_sql("dataset_insert"), meta)
+                cur.execute("COMMIT")
+            except Exception:
+                cur.execute("ROLLBACK")
+                self._drop_stages(cur, pending.token)
+                raise
+            # Other previews were validated against data that is now gone.
+            self._drop_stages(cur)
+        progress(1.0, "Loaded")
+        return LoadResult(version, dict(pending.rows), pending.warnings)
+
+    def discard(self, pending: PendingLoad) -> None:
+        """Drop a staged dataset that will not be loaded."""
+        with self._lock, self.cursor() as cur:
+            self._drop_stages(cur, pending.token)
+
+    def load_sample(
+        self, customers: int = 2000, seed: int = 7, progress: Progress | None = None
+    ) -> LoadResult:
+        """Generate the embedded sample dataset and load it."""
+        from data.sample import write_sample
+
+        folder = Path(tempfile.mkdtemp(prefix="profitlens-sample-"))
+        try:
+            if progress:
+                progress(0.05, "Generating the sample dataset")
+            write_sample(folder, customers=customers, seed=seed)
+            files, _ = table_files(folder, TABLE_ORDER)
+            return self.load_files(files, source=SAMPLE_LABEL, progress=progress)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _drop_abandoned(self, cur, max_age_s: float = PREVIEW_LIFETIME_S) -> None:
+        """Drop previews nobody committed or discarded within ``max_age_s``."""
+        now = time.monotonic()
+        for token, staged_at in list(self._staged_at.items()):
+            if now - staged_at > max_age_s:
+                self._drop_stages(cur, token)
+                del self._staged_at[token]
+
+
+def _empty_table_sql(table: str, name: str) -> str:
+    columns = ", ".join(
+        f"{quote_ident(c.name)} {SQL_TYPES[c.kind]}" for c in TABLES[table].stored
+    )
+    return f"CREATE TABLE {quote_ident(name)} ({columns})"
+
+
+def _swap_in(cur, tables, stages: dict[str, str], xlsx: tuple[str, ...] = ()) -> None:
+    """Inside the caller's transaction, replace each live table by its staged table
+    (``stages``: table -> staged name), or by an empty one when nothing was staged."""
+    for table in tables:
+        cur.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
+        if table in stages:
+            stage = quote_ident(stages[table])
+            if table in xlsx:
+                cur.execute(f'ALTER TABLE {stage} DROP COLUMN "_line"')
+            cur.execute(f"ALTER TABLE {stage} RENAME TO {quote_ident(table)}")
+        else:
+            cur.execute(_empty_table_sql(table, table))

@@ -1,0 +1,185 @@
+"""The queries that aggregate millions of rows into what the pages and the analytics
+need: the per-customer table (``CustomerBase``), a customer's months, order sizes,
+segments and regions. The SQL is in ``data/sql/``; the domain rules (period fraction,
+warnings) in ``data.periods``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from data.catalog import StoreBase, read_sql
+from data.contract import TABLES
+from data.periods import base_warnings, period_fraction
+from data.problems import quote_ident
+
+
+@dataclass(frozen=True)
+class CustomerBase:
+    """The per-customer table the analytics work on, for one period and filter.
+
+    ``customers`` is indexed by customer_id with attributes (name, segment, region,
+    since, wallet) and revenue measures; ``volumes`` holds driver quantities (customers x
+    activities); ``period_fraction`` is the share of the dataset's date span analysed.
+    """
+
+    customers: pd.DataFrame
+    volumes: pd.DataFrame
+    rates: pd.DataFrame
+    resources: pd.DataFrame
+    period_fraction: float
+    start: dt.date | None
+    end: dt.date | None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+    # Driver volume per activity over every customer in the period, before any segment
+    # or region filter: resources serve the whole base, so capacity is measured on it.
+    period_volume: pd.Series | None = None
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    """One customer's months: revenue measures, and driver volumes (months x activities)."""
+
+    revenue: pd.DataFrame
+    volumes: pd.DataFrame
+
+
+class OrderIdsMissing(Exception):
+    """Transactions carry no order_id: orders and their sizes are unknown."""
+
+
+
+class QueriesMixin(StoreBase):
+    def customer_count(self) -> int:
+        """Customers with invoice lines or activity: the number every page analyses,
+        whether or not the dataset has customer master data."""
+        with self.cursor() as cur:
+            return cur.execute(read_sql("customer_count")).fetchall()[0][0]
+
+    def table(self, table: str) -> pd.DataFrame:
+        """A whole contract table (for the small ones: rates, resources, customers)."""
+        if table not in TABLES:
+            raise KeyError(table)
+        return self.query_df(f"SELECT * FROM {quote_ident(table)}")
+
+    def dimensions(self) -> tuple[list[str], list[str]]:
+        """The segments and regions present in the customer master data."""
+        with self.cursor() as cur:
+            segments = cur.execute(read_sql("segments")).fetchall()
+            regions = cur.execute(read_sql("regions")).fetchall()
+        return [r[0] for r in segments], [r[0] for r in regions]
+
+    def customer_history(
+        self, customer_id: str, start: dt.date | None = None, end: dt.date | None = None
+    ) -> CustomerHistory:
+        """A customer's revenue and activity by month (undated activity is left out)."""
+        params = {"customer_id": customer_id, "start": start, "end": end}
+        revenue = self.query_df(read_sql("customer_history_revenue"), params)
+        activity = self.query_df(read_sql("customer_history_activity"), params)
+        months = pd.Index(
+            sorted(set(revenue["month"]).union(activity["month"])), name="month"
+        )
+        revenue = revenue.set_index("month").reindex(months).fillna(0.0)
+        volumes = (
+            activity.pivot_table(index="month", columns="activity", values="quantity",
+                                 aggfunc="sum", fill_value=0.0)
+            .reindex(months, fill_value=0.0)
+        )
+        volumes.columns.name = None
+        return CustomerHistory(revenue, volumes)
+
+    def order_sizes(
+        self,
+        minimum_order_value: float,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        segments: list[str] | None = None,
+        regions: list[str] | None = None,
+    ) -> pd.DataFrame:
+        """Per customer: orders, and the number and value of orders below a minimum value.
+
+        Same period, segment and region filter as :meth:`customer_base`. An order is an
+        ``order_id``'s invoice lines in the period, valued at the net revenue of its
+        invoiced (positive) lines. Returns a DataFrame indexed by customer_id with
+        ``orders``, ``small_orders`` and ``small_order_value`` (customers with invoice
+        lines but no order_id are absent). Raises :class:`OrderIdsMissing` when the
+        transactions carry no ``order_id``.
+        """
+        with self.cursor() as cur:
+            has_orders = cur.execute(read_sql("has_order_ids")).fetchall()[0][0]
+        if not has_orders:
+            raise OrderIdsMissing(
+                "Transactions have no order_id, so small orders cannot be counted: add an "
+                "order_id column to transactions to set a minimum order value."
+            )
+        params = {
+            "start": start,
+            "end": end,
+            "segments": list(segments) if segments else None,
+            "regions": list(regions) if regions else None,
+            "minimum_order_value": float(minimum_order_value),
+        }
+        frame = self.query_df(read_sql("order_sizes"), params)
+        frame = frame.astype({"orders": "int64", "small_orders": "int64",
+                              "small_order_value": "float64"})
+        return frame.set_index("customer_id")
+
+    def customer_base(
+        self,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        segments: list[str] | None = None,
+        regions: list[str] | None = None,
+    ) -> CustomerBase:
+        """Aggregate the dataset to one row per customer for a period and filter.
+
+        The joins and sums run in DuckDB; Python only scatters the (row, column,
+        quantity) triples into the activity matrix.
+        """
+        period = {"start": start, "end": end}
+        chosen = {
+            **period,
+            "segments": list(segments) if segments else None,
+            "regions": list(regions) if regions else None,
+        }
+        with self.cursor() as cur:
+            # One transaction: a load or a rate card saved meanwhile by another session
+            # must not mix two versions.
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                cur.execute(read_sql("period_activity"), period)
+                cur.execute(read_sql("selected_customers"), chosen)
+                table = cur.execute(read_sql("selected_customers_read")).df()
+                triples = cur.execute(read_sql("customer_volumes")).fetchnumpy()
+                totals = cur.execute(read_sql("activity_totals")).df()
+                rates, resources = self._rate_card(cur)
+                info = self._info(cur)
+            finally:
+                cur.execute("ROLLBACK")  # read only; the temp tables go with it
+        table = table.set_index("customer_id")
+        activities = rates["activity"].tolist()
+        matrix = np.zeros((len(table), len(activities)))
+        # Volumes meet their rates by activity name (every activity has a rate).
+        columns = pd.Index(activities).get_indexer(triples["activity"].astype(str))
+        np.add.at(matrix, (triples["row_index"].astype(np.int64), columns),
+                  triples["quantity"])
+        volumes = pd.DataFrame(matrix, index=table.index, columns=activities)
+        period_volume = (
+            totals.set_index("activity")["quantity"].reindex(activities).fillna(0.0)
+        )
+        fraction = period_fraction(info, start, end)
+        warnings = base_warnings(
+            period_chosen=bool(start or end),
+            activity_rows=info.rows.get("activities", 0) if info else 0,
+            activities_dated=info is not None and info.has_column("activities", "date"),
+            master_rows=info.rows.get("customers", 0) if info else 0,
+            unknown_customers=int((~table["in_master"]).sum()),
+            customers_filtered=bool(segments or regions),
+            fraction=fraction,
+        )
+        return CustomerBase(
+            table, volumes, rates, resources, fraction, start, end, warnings, period_volume,
+        )

@@ -1,0 +1,100 @@
+"""The rate card: read it, and save an edited one (validated like a load, swapped in
+atomically; every activity with rows must keep a rate)."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from data.catalog import STAGE_PREFIX, StoreBase, read_sql
+from data.importer import DatasetError, Importer, Problem, quote_ident
+from data.loader import _swap_in
+
+
+class RateCardMixin(StoreBase):
+    def replace_rate_card(self, rates: pd.DataFrame, resources: pd.DataFrame) -> str:
+        """Validate an edited rate card and save it; return the new dataset version.
+
+        Problems name the edited table's row (first row = 1). Every activity in the
+        live activities table must keep a rate.
+        """
+        rate_columns = ["activity", "cost_per_unit", "resource", "unit_time"]
+        with tempfile.TemporaryDirectory(prefix="profitlens-rates-") as folder:
+            files = {}
+            for table, frame, columns in (
+                ("rates", rates, rate_columns),
+                ("resources", resources, ["resource", "cost", "capacity"]),
+            ):
+                if frame is None or frame.dropna(how="all").empty:
+                    continue
+                path = Path(folder) / f"{table}.csv"
+                frame.reindex(columns=columns).dropna(how="all").to_csv(path, index=False)
+                files[table] = path
+            names = {"rates": "Rates", "resources": "Resources"}
+            with self._lock, self.cursor() as cur:
+                token = uuid.uuid4().hex[:12]
+                importer = Importer(cur, Path(folder), f"{STAGE_PREFIX}{token}_")
+                try:
+                    staged = importer.stage(files, None, names, require_transactions=False)
+                except DatasetError as exc:
+                    raise DatasetError([_as_row(p) for p in exc.problems]) from None
+                problems = self._rates_cover_activities(cur, staged.tables.get("rates"))
+                if problems:
+                    importer.drop()
+                    raise DatasetError(problems)
+                version = uuid.uuid4().hex
+                try:
+                    cur.execute("BEGIN TRANSACTION")
+                    _swap_in(cur, ("rates", "resources"),
+                             {t: s.name for t, s in staged.tables.items()})
+                    info = cur.execute(read_sql("dataset_counts")).fetchall()
+                    counts, columns = (json.loads(v) for v in info[0])
+                    for table in ("rates", "resources"):
+                        counts[table] = staged.tables[table].rows if table in staged.tables else 0
+                        columns[table] = (
+                            list(staged.tables[table].present) if table in staged.tables else []
+                        )
+                    cur.execute(read_sql("dataset_rate_card_saved"),
+                                [version, json.dumps(counts), json.dumps(columns)])
+                    cur.execute("COMMIT")
+                except Exception:
+                    cur.execute("ROLLBACK")
+                    importer.drop()
+                    raise
+        return version
+
+    @staticmethod
+    def _rates_cover_activities(cur, staged) -> list[Problem]:
+        rate_table = quote_ident(staged.name) if staged else None
+        where = f"activity NOT IN (SELECT activity FROM {rate_table})" if rate_table else "true"
+        rows = cur.execute(
+            f"SELECT activity, count(*) FROM activities WHERE {where} GROUP BY activity "
+            "ORDER BY activity"
+        ).fetchall()
+        return [
+            Problem("Rates", f'activity "{activity}" is used in the activity data '
+                    f"({count:,} rows) and needs a rate")
+            for activity, count in rows
+        ]
+
+    def rate_card(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        with self.cursor() as cur:
+            return self._rate_card(cur)
+
+    @staticmethod
+    def _rate_card(cur) -> tuple[pd.DataFrame, pd.DataFrame]:
+        rates = cur.execute(read_sql("rate_card_rates")).df()
+        resources = cur.execute(read_sql("rate_card_resources")).df()
+        return rates, resources
+
+
+def _as_row(problem: Problem) -> Problem:
+    """A problem in an edited table: its row (first data row = 1), not a CSV line."""
+    if problem.line is None:
+        return problem
+    return replace(problem, line=problem.line - 1, line_word="row")

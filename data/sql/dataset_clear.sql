@@ -1,0 +1,2 @@
+-- Forget the dataset's description (a load writes the new one in the same transaction).
+delete from dataset

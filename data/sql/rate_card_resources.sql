@@ -1,0 +1,2 @@
+-- The resources, in the order they were loaded.
+select resource, cost, capacity from resources order by rowid

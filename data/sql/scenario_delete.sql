@@ -1,0 +1,2 @@
+-- Forget a saved scenario. Parameter: name.
+delete from scenarios where name = ?

@@ -1,0 +1,2 @@
+-- A saved scenario's definition. Parameter: name.
+select definition from scenarios where name = ?

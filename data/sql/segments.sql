@@ -1,0 +1,2 @@
+-- The segments in the customer master data.
+select distinct segment from customers where segment is not null order by 1
