@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -50,6 +51,25 @@ class CustomerHistory:
 class OrderIdsMissing(Exception):
     """Transactions carry no order_id: orders and their sizes are unknown."""
 
+
+
+class CustomerFacts(Protocol):
+    """What the analytics need from an engine: the per-customer table for a period and
+    filter, the rate card, a customer's months and the order sizes. ``Store`` (DuckDB)
+    provides it; a second engine provides the same to plug in."""
+
+    def customer_base(self, start: dt.date | None = None, end: dt.date | None = None,
+                      segments: list[str] | None = None, regions: list[str] | None = None
+                      ) -> CustomerBase: ...
+
+    def rate_card(self) -> tuple[pd.DataFrame, pd.DataFrame]: ...
+
+    def customer_history(self, customer_id: str, start: dt.date | None = None,
+                         end: dt.date | None = None) -> CustomerHistory: ...
+
+    def order_sizes(self, minimum_order_value: float, start: dt.date | None = None,
+                    end: dt.date | None = None, segments: list[str] | None = None,
+                    regions: list[str] | None = None) -> pd.DataFrame: ...
 
 
 class QueriesMixin(StoreBase):

@@ -9,8 +9,8 @@ The store is made of parts, each a module: ``data.catalog`` (connection, meta ta
 ``DatasetInfo``), ``data.loader`` (stage, validate, commit), ``data.queries`` (the
 per-customer aggregation and other reads), ``data.rate_card``, ``data.layouts`` (what is
 remembered per file layout) and ``data.scenario_store``. :class:`Store` puts them
-together; the analytics need only what :class:`data.queries.QueriesMixin` and the rate
-card give.
+together; the analytics need only what :class:`data.queries.CustomerFacts` declares, so a second
+engine can provide the same.
 """
 
 from __future__ import annotations
@@ -18,7 +18,13 @@ from __future__ import annotations
 from data.catalog import DEFAULT_DB, DatasetInfo, StoreBase, StoreError, db_path, read_sql
 from data.layouts import LayoutMemoryMixin
 from data.loader import SAMPLE_LABEL, LoaderMixin, LoadResult, PendingLoad
-from data.queries import CustomerBase, CustomerHistory, OrderIdsMissing, QueriesMixin
+from data.queries import (
+    CustomerBase,
+    CustomerFacts,
+    CustomerHistory,
+    OrderIdsMissing,
+    QueriesMixin,
+)
 from data.rate_card import RateCardMixin
 from data.scenario_store import ScenarioStorageMixin
 
@@ -36,6 +42,7 @@ __all__ = [
     "DEFAULT_DB",
     "SAMPLE_LABEL",
     "CustomerBase",
+    "CustomerFacts",
     "CustomerHistory",
     "DatasetInfo",
     "LoadResult",
