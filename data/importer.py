@@ -137,7 +137,12 @@ class Check:
 _TWO_DIGIT_YEAR = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}( .*)?"
 
 
-def column_checks(col: Column, date_format: str | None, chosen: bool = False) -> list[Check]:
+LARGEST = 1e12  # |money|, quantities, times, costs, capacities: what cent arithmetic holds
+LARGEST_TEXT = "999,999,999,999.99"
+
+
+def column_checks(col: Column, date_format: str | None, chosen: bool = False,
+                  decimal: str = ".") -> list[Check]:
     """The checks of one column, as SQL cheap enough to run on every row.
 
     Id and text columns arrive trimmed; numbers and dates do not (trimming millions of
@@ -155,7 +160,19 @@ def column_checks(col: Column, date_format: str | None, chosen: bool = False) ->
         f"CASE WHEN {t} IS NULL AND {r} IS NOT NULL THEN trim({r}) <> '' ELSE false END"
     )
     if col.kind in ("money", "number"):
-        checks.append(Check(col.name, unreadable, "is not a number"))
+        # Read as a double too, so a value too large for DECIMAL(18,4) is said to be out
+        # of range, not "not a number".
+        wide = number_sql(fast_number_sql(r, decimal, "DOUBLE"), r, decimal, "DOUBLE")
+        huge = f"coalesce(abs({wide}) >= {LARGEST:.0f}, false)"
+        checks.append(Check(
+            col.name, f"CASE WHEN {t} IS NULL AND {r} IS NOT NULL THEN {huge} "
+            f"ELSE abs({t}) >= {LARGEST:.0f} END",
+            f"is out of range (largest allowed {LARGEST_TEXT})",
+        ))
+        checks.append(Check(
+            col.name, f"CASE WHEN {t} IS NULL AND {r} IS NOT NULL THEN trim({r}) <> '' "
+            f"AND NOT {huge} ELSE false END", "is not a number",
+        ))
     if col.kind == "date":
         checks.extend(_date_checks(col.name, unreadable, date_format, chosen))
     if col.minimum == "zero":
@@ -568,7 +585,8 @@ class Importer:
             else:
                 expr = raw
             typed.append(f"{expr} AS t_{col.name}")
-            checks.extend(column_checks(col, date_formats.get(col.name), col.name in chosen))
+            checks.extend(column_checks(col, date_formats.get(col.name), col.name in chosen,
+                                        decimal))
         bad = " OR ".join(f"coalesce({c.condition}, false)" for c in checks) or "false"
         passed = [*(f"r_{c.name}" for c in present), *sorted(set(extras.values()))]
         inner = (

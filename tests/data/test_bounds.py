@@ -1,0 +1,56 @@
+"""Numbers within bounds (issue 14, item 2): a value too large for the cent arithmetic is
+refused as out of range, naming the largest allowed, not loaded to break every figure
+later, nor called "not a number"."""
+
+import pytest
+
+from analytics.cli import main
+
+TX = "customer_id,date,net_revenue\nC1,2024-01-05,100\n"
+
+
+def load(tmp_path, files, capsys):
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    status = main(["load", str(folder), "--db", str(tmp_path / "x.duckdb")])
+    return status, capsys.readouterr().err.splitlines()
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"transactions.csv": "customer_id,date,net_revenue\nC1,2024-01-05,100000000000000\n"},
+     'transactions.csv line 2, net_revenue: "100000000000000" is out of range (largest '
+     "allowed 999,999,999,999.99)"),
+    ({"transactions.csv": "customer_id,date,net_revenue,quantity\nC1,2024-01-05,1,1e26\n"},
+     'transactions.csv line 2, quantity: "1e26" is out of range (largest allowed '
+     "999,999,999,999.99)"),
+    ({"transactions.csv": TX, "activities.csv": "customer_id,activity,quantity\nC1,A,1\n",
+      "rates.csv": "activity,cost_per_unit\nA,1e30\n"},
+     'rates.csv line 2, cost_per_unit: "1e30" is out of range (largest allowed '
+     "999,999,999,999.99)"),
+    ({"transactions.csv": TX, "activities.csv": "customer_id,activity,quantity\nC1,A,1\n",
+      "rates.csv": "activity,resource,unit_time\nA,R,1\n",
+      "resources.csv": "resource,cost,capacity\nR,10,-1e13\n"},
+     'resources.csv line 2, capacity: "-1e13" is out of range (largest allowed '
+     "999,999,999,999.99)"),
+])
+def test_values_beyond_the_bounds_are_refused_by_name(tmp_path, capsys, files, expected):
+    status, lines = load(tmp_path, files, capsys)
+    assert status == 2
+    assert expected in lines
+
+
+def test_the_largest_allowed_value_loads_and_reports(tmp_path, capsys):
+    files = {"transactions.csv": "customer_id,date,net_revenue,cogs\n"
+             "C1,2024-01-05,999999999999.99,1\nC2,2024-01-05,-999999999999.99,1\n"}
+    status, _ = load(tmp_path, files, capsys)
+    assert status == 0
+    assert main(["report", "--db", str(tmp_path / "x.duckdb"), "--out",
+                 str(tmp_path / "out")]) == 0
+    import pandas as pd
+
+    pnl = pd.read_csv(tmp_path / "out" / "customer_pnl.csv").set_index("customer_id")
+    assert pnl.loc["C1", "net_revenue"] == 999999999999.99
+    assert pnl.loc["C2", "profit"] == -1000000000000.99
+    assert "inf" not in (tmp_path / "out" / "customer_pnl.csv").read_text().lower()
