@@ -53,6 +53,7 @@ from data.sources import (
 )
 
 MAX_LINES_PER_PROBLEM = 5
+SHOWN_NAMES = 10  # column names listed in a warning before "… and N more"
 Progress = Callable[[float, str], None]
 
 
@@ -370,8 +371,12 @@ class Importer:
         used = set(matched.values()) | set((extras or {}).values())
         ignored = [h for i, h in enumerate(source.headers) if i not in used and h.strip()]
         if ignored and ok and not missing:
+            shown = ", ".join(ignored[:SHOWN_NAMES])
+            if len(ignored) > SHOWN_NAMES:
+                shown += f", … and {len(ignored) - SHOWN_NAMES:,} more"
             self.staged.warnings.append(
-                f"{source.display}: ignored column(s) not in the contract: {', '.join(ignored)}"
+                f"{source.display}: {len(ignored):,} column(s) not in the contract ignored: "
+                f"{shown}"
             )
         self._extras = extras or {}
         return matched if ok and not missing else None

@@ -54,3 +54,17 @@ def test_the_largest_allowed_value_loads_and_reports(tmp_path, capsys):
     assert pnl.loc["C1", "net_revenue"] == 999999999999.99
     assert pnl.loc["C2", "profit"] == -1000000000000.99
     assert "inf" not in (tmp_path / "out" / "customer_pnl.csv").read_text().lower()
+
+
+def test_thousands_of_ignored_columns_are_summarised(tmp_path, capsys):
+    header = "customer_id,date,net_revenue," + ",".join(f"x{i}" for i in range(10_000))
+    row = "C1,2024-01-05,100," + ",".join("x" for _ in range(10_000))
+    status, _ = load(tmp_path, {"transactions.csv": f"{header}\n{row}\n"}, capsys)
+    assert status == 0
+    from data import Store
+
+    store = Store(tmp_path / "x.duckdb")
+    (warning,) = [w for w in store.info().warnings if "not in the contract" in w]
+    store.close()
+    assert warning == ("transactions.csv: 10,000 column(s) not in the contract ignored: "
+                       "x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, … and 9,990 more")

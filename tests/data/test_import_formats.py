@@ -72,7 +72,7 @@ def test_headers_any_case_spaces_and_order_and_unknown_columns_ignored(tmp_path)
     assert money(store) == D("100.00", "50.00")
     assert money(store, "cogs") == D("60.00", "20.00")
     assert money(store, "list_revenue") == D("120.00", "50.00")
-    assert "transactions.csv: ignored column(s) not in the contract: REMARKS" in warnings
+    assert "transactions.csv: 1 column(s) not in the contract ignored: REMARKS" in warnings
 
 
 def test_file_name_matched_case_insensitively(tmp_path):
@@ -318,7 +318,7 @@ def test_xlsx_numbers_dates_and_numeric_ids(tmp_path):
     assert dates(store) == [dt.date(2024, 1, 5), dt.date(2024, 2, 29), dt.date(2024, 3, 1)]
     assert money(store) == D("1234.56", "0.10", "-7.25")
     assert money(store, "cogs") == D("1000.00", "0.00", "1.50")
-    assert "transactions.xlsx: ignored column(s) not in the contract: Comment" in warnings
+    assert "transactions.xlsx: 1 column(s) not in the contract ignored: Comment" in warnings
 
 
 def test_parquet_input(tmp_path):
@@ -342,7 +342,7 @@ def test_parquet_input(tmp_path):
     with store.cursor() as cur:
         names = cur.execute("SELECT name, since FROM customers ORDER BY rowid").fetchall()
     assert names == [("Café", dt.date(2020, 1, 1)), (None, None)]
-    assert "transactions.parquet: ignored column(s) not in the contract: unused" in warnings
+    assert "transactions.parquet: 1 column(s) not in the contract ignored: unused" in warnings
 
 
 # --- exact money --------------------------------------------------------------------
@@ -384,7 +384,7 @@ def test_cli_load_prints_rows_and_warnings(tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "transactions: 1 rows"
     assert "warning: transactions.csv: not UTF-8, read as Windows-1252." in out
-    assert "warning: transactions.csv: ignored column(s) not in the contract: Notiz" in out
+    assert "warning: transactions.csv: 1 column(s) not in the contract ignored: Notiz" in out
 
 
 def test_utf16_unicode_text_export_loads(tmp_path):
