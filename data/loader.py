@@ -70,7 +70,9 @@ class LoaderMixin(StoreBase):
         files, problems = table_files(folder, TABLE_ORDER)
         if problems:
             raise DatasetError([Problem(folder.name, p.split(": ", 1)[1]) for p in problems])
-        return self.load_files(files, source=str(folder.resolve()), progress=progress)
+        # The folder's name, never its server path: the label is shown on every page.
+        name = folder.resolve().name or str(folder)
+        return self.load_files(files, source=f"Folder {name}", progress=progress)
 
     def load_files(
         self,

@@ -68,3 +68,13 @@ def test_thousands_of_ignored_columns_are_summarised(tmp_path, capsys):
     store.close()
     assert warning == ("transactions.csv: 10,000 column(s) not in the contract ignored: "
                        "x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, … and 9,990 more")
+
+
+def test_the_dataset_label_names_the_folder_not_the_server_path(tmp_path, capsys):
+    status, _ = load(tmp_path, {"transactions.csv": TX}, capsys)
+    assert status == 0
+    from data import Store
+
+    store = Store(tmp_path / "x.duckdb")
+    assert store.info().source == "Folder ds"
+    store.close()
