@@ -359,6 +359,13 @@ class Importer:
             self._problem(Problem(source.display, "unit_cost needs quantity (COGS = unit_cost "
                                   "x quantity): map the quantity column too"))
             ok = False
+        for name, index in matched.items():
+            if index in source.nested:
+                self._problem(Problem(
+                    source.display, f'column "{source.headers[index]}" (for {name}) is nested '
+                    f"({source.nested[index].lower()}): export it as a plain column",
+                ))
+                ok = False
         extras = self._extra_columns(spec, source, found)
         if extras is None:
             ok = False

@@ -59,6 +59,7 @@ class Source:
     notes: list[str] = field(default_factory=list)
     newlines: bool = False  # read through normalise_newlines
     typed: frozenset[int] = frozenset()  # columns with a numeric twin n<i> (Excel, Parquet)
+    nested: dict[int, str] = field(default_factory=dict)  # Parquet: column -> nested type
 
     def number_sql(self, index: int) -> str | None:
         """The column's numbers as typed by the file (NULL for text cells), if any."""
@@ -350,6 +351,9 @@ NUMERIC_TYPES = re.compile(
 )
 
 
+NESTED_TYPES = re.compile(r"^(STRUCT|MAP|UNION)\(|.*\[\d*\]$")
+
+
 def open_parquet(
     table: str, path: Path, display: str, con, workdir: Path, serial: int
 ) -> Source:
@@ -370,6 +374,7 @@ def open_parquet(
     headers = [row[0] for row in described] or names
     types = [str(row[1]).upper() for row in described]
     typed = frozenset(i for i, kind in enumerate(types) if NUMERIC_TYPES.match(kind))
+    nested = {i: kind for i, kind in enumerate(types) if NESTED_TYPES.match(kind)}
     quoted = ['"' + h.replace('"', '""') + '"' for h in headers]
     casts = [f'CAST({q} AS VARCHAR) AS "c{i}"' for i, q in enumerate(quoted)]
     casts += [f'TRY_CAST({quoted[i]} AS DOUBLE) AS "n{i}"' for i in sorted(typed)]
@@ -384,6 +389,7 @@ def open_parquet(
         line_word="row",
         line_sql="rowid + 1",
         typed=typed,
+        nested=nested,
     )
 
 

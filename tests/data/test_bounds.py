@@ -78,3 +78,20 @@ def test_the_dataset_label_names_the_folder_not_the_server_path(tmp_path, capsys
     store = Store(tmp_path / "x.duckdb")
     assert store.info().source == "Folder ds"
     store.close()
+
+
+def test_a_nested_parquet_column_is_refused_by_name(tmp_path, capsys):
+    import duckdb
+
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    duckdb.connect().execute(
+        "COPY (SELECT {'id': 'C1', 'x': 1} AS customer_id, DATE '2024-01-01' AS date, "
+        "10.0 AS net_revenue, [1, 2] AS tags) TO ? (FORMAT parquet)",
+        [str(folder / "transactions.parquet")],
+    )
+    status = main(["load", str(folder), "--db", str(tmp_path / "x.duckdb")])
+    assert status == 2
+    assert capsys.readouterr().err.splitlines() == [
+        'transactions.parquet: column "customer_id" (for customer_id) is nested '
+        "(struct(id varchar, x integer)): export it as a plain column"]
