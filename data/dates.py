@@ -96,7 +96,7 @@ def fast_date_sql(raw: str) -> str:
     return f"TRY_CAST({raw} AS DATE)"
 
 
-def date_sql(fast: str, raw: str, fmt: str) -> str:
+def date_sql(fast: str, raw: str, fmt: str, *, bounded: bool = True) -> str:
     """The parsed date: DuckDB's ISO cast, else ISO, the column's own format and the
     unambiguous ones on the trimmed text; NULL outside :data:`YEARS`.
 
@@ -120,6 +120,8 @@ def date_sql(fast: str, raw: str, fmt: str) -> str:
         if strptime and part not in parts:
             parts.append(part)
     parsed = f"(CASE WHEN {ok} THEN {fast} ELSE COALESCE({', '.join(parts)}) END)"
+    if not bounded:
+        return parsed
     return f"(CASE WHEN year({parsed}) BETWEEN {YEARS[0]} AND {YEARS[1]} THEN {parsed} END)"
 
 

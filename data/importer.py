@@ -36,6 +36,7 @@ from data.dates import (
     TWO_DIGIT_RULE,
     TWO_DIGIT_YEARS,
     UNAMBIGUOUS_DATES,
+    YEARS,
     date_sql,
     detect_date_format,
     fast_date_sql,
@@ -189,14 +190,20 @@ def _date_checks(column: str, unreadable: str, fmt: str, chosen: bool) -> list[C
     tried = [label] + [DATE_FORMATS[n][2] for n in ("iso", *UNAMBIGUOUS_DATES) if n != fmt]
     how = "the chosen format" if chosen else "the column's format"
     message = f"is not a valid date (expected {label}, {how}; also tried {', '.join(tried[1:])})"
+    raw = f"r_{column}"
+    year = f"year({date_sql(fast_date_sql(raw), raw, fmt, bounded=False)})"
+    outside = f"coalesce({year} NOT BETWEEN {YEARS[0]} AND {YEARS[1]}, false)"
+    checks = [Check(column, f"({unreadable}) AND {outside}",
+                    f"is outside the years {YEARS[0]}–{YEARS[1]} a date may have")]
     if fmt in TWO_DIGIT_YEARS:
-        return [Check(column, unreadable, message)]
-    two_digit = f"regexp_full_match(trim(r_{column}), '{_TWO_DIGIT_YEAR}')"
+        return [*checks, Check(column, f"({unreadable}) AND NOT {outside}", message)]
+    two_digit = f"regexp_full_match(trim({raw}), '{_TWO_DIGIT_YEAR}')"
     return [
+        *checks,
         Check(column, f"({unreadable}) AND {two_digit}",
               "has a two-digit year: choose the column's date format (DD/MM/YY, MM/DD/YY, "
               "DD.MM.YY or DD-MM-YY)"),
-        Check(column, f"({unreadable}) AND NOT {two_digit}", message),
+        Check(column, f"({unreadable}) AND NOT {two_digit} AND NOT {outside}", message),
     ]
 
 

@@ -27,7 +27,7 @@ def folder(tmp_path, files, name="ds"):
      "or MM/DD/YY"),
     ("05-01-24", '"05-01-24" has a two-digit year: choose'),
     ("24-01-05", '"24-01-05" has a two-digit year: choose'),
-    ("1899-12-31", '"1899-12-31" is not a valid date'),
+    ("1899-12-31", '"1899-12-31" is outside the years 1900–2199 a date may have'),
 ])
 def test_undecidable_two_digit_and_implausible_years_are_refused(tmp_path, capsys, value,
                                                                  message):
