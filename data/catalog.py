@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import tempfile
 import threading
 from contextlib import contextmanager
@@ -83,9 +84,28 @@ class StoreBase:
         self._lock = threading.Lock()
         self._staged_at: dict[str, float] = {}  # token -> time.monotonic() of staging
         self._ensure_meta()
+        self.work_dir = self._clean_work_dir()
+
+    def _clean_work_dir(self) -> Path:
+        """The store's folder for a load's temporary files (``<store>.work``), emptied:
+        the store is ours alone now (DuckDB locks the file), so whatever a killed load left
+        there belongs to nobody. An in-memory store uses a folder of its own process."""
+        if self.path == ":memory:":
+            folder = Path(tempfile.gettempdir()) / f"profitlens-work-{os.getpid()}-{id(self)}"
+        else:
+            folder = Path(self.path + ".work")
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def temp_dir(self, prefix: str):
+        """A temporary folder inside the store's work folder, removed when left."""
+        return tempfile.TemporaryDirectory(prefix=prefix, dir=self.work_dir)
 
     def close(self) -> None:
         self.con.close()
+        if self.path == ":memory:":
+            shutil.rmtree(self.work_dir, ignore_errors=True)
 
     @contextmanager
     def cursor(self):

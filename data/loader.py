@@ -121,9 +121,7 @@ class LoaderMixin(StoreBase):
         """
         progress = progress or (lambda fraction, text: None)
         token = uuid.uuid4().hex[:12]
-        with self._lock, self.cursor() as cur, tempfile.TemporaryDirectory(
-            prefix="profitlens-"
-        ) as workdir:
+        with self._lock, self.cursor() as cur, self.temp_dir("load-") as workdir:
             self._drop_abandoned(cur)
             self._staged_at[token] = time.monotonic()
             importer = Importer(cur, Path(workdir), f"{STAGE_PREFIX}{token}_", progress)
@@ -207,7 +205,7 @@ class LoaderMixin(StoreBase):
         """Generate the embedded sample dataset and load it."""
         from data.sample import write_sample
 
-        folder = Path(tempfile.mkdtemp(prefix="profitlens-sample-"))
+        folder = Path(tempfile.mkdtemp(prefix="sample-", dir=self.work_dir))
         try:
             if progress:
                 progress(0.05, "Generating the sample dataset")

@@ -4,7 +4,6 @@ atomically; every activity with rows must keep a rate)."""
 from __future__ import annotations
 
 import json
-import tempfile
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -24,7 +23,7 @@ class RateCardMixin(StoreBase):
         live activities table must keep a rate.
         """
         rate_columns = ["activity", "cost_per_unit", "resource", "unit_time"]
-        with tempfile.TemporaryDirectory(prefix="profitlens-rates-") as folder:
+        with self.temp_dir("rates-") as folder:
             files = {}
             for table, frame, columns in (
                 ("rates", rates, rate_columns),

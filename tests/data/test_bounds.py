@@ -95,3 +95,22 @@ def test_a_nested_parquet_column_is_refused_by_name(tmp_path, capsys):
     assert capsys.readouterr().err.splitlines() == [
         'transactions.parquet: column "customer_id" (for customer_id) is nested '
         "(struct(id varchar, x integer)): export it as a plain column"]
+
+
+def test_a_killed_loads_leftovers_are_removed_at_the_next_start(tmp_path):
+    """Temporary files live in the store's work folder, emptied when the store opens."""
+    from data import Store
+
+    db = tmp_path / "store.duckdb"
+    Store(db).close()
+    leftover = tmp_path / "store.duckdb.work" / "load-killed"
+    leftover.mkdir(parents=True)
+    (leftover / "src_1.utf8.csv").write_text("a copy of an upload\n")
+    store = Store(db)
+    assert not leftover.exists()
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "transactions.csv").write_text(TX)
+    store.load_folder(folder)
+    assert list((tmp_path / "store.duckdb.work").iterdir()) == []  # a load cleans after itself
+    store.close()
