@@ -69,7 +69,8 @@ class StoreBase:
         self.path = str(path) if path is not None else db_path()
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        config = {"memory_limit": memory_limit or os.environ.get("PROFITLENS_MEMORY_LIMIT", "2GB")}
+        self.memory_limit = memory_limit or os.environ.get("PROFITLENS_MEMORY_LIMIT", "2GB")
+        config = {"memory_limit": self.memory_limit}
         if self.path == ":memory:":
             # Spill files go to the system's temporary folder, not the working directory
             # (a file database spills beside itself). Set once: DuckDB refuses to move it

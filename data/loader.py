@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from data.catalog import STAGE_PREFIX, DatasetInfo, StoreBase, read_sql
@@ -129,6 +130,13 @@ class LoaderMixin(StoreBase):
                 staged = importer.stage(files, mappings, display_names, options=options)
             except DatasetError:
                 raise
+            except duckdb.OutOfMemoryException:
+                importer.drop()
+                raise DatasetError([Problem(
+                    "dataset", f"does not fit in the memory ProfitLens may use "
+                    f"({self.memory_limit}): load a shorter period or fewer columns, or "
+                    "raise the limit with PROFITLENS_MEMORY_LIMIT",
+                )]) from None
             except Exception:
                 importer.drop()
                 raise

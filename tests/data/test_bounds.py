@@ -114,3 +114,18 @@ def test_a_killed_loads_leftovers_are_removed_at_the_next_start(tmp_path):
     store.load_folder(folder)
     assert list((tmp_path / "store.duckdb.work").iterdir()) == []  # a load cleans after itself
     store.close()
+
+
+def test_out_of_memory_is_one_plain_sentence(tmp_path):
+    from data import DatasetError, Store
+    from data.sample import write_sample
+
+    write_sample(tmp_path / "ds", customers=300)
+    store = Store(":memory:", memory_limit="2MB")
+    with pytest.raises(DatasetError) as error:
+        store.load_folder(tmp_path / "ds")
+    assert str(error.value) == (
+        "dataset: does not fit in the memory ProfitLens may use (2MB): load a shorter period "
+        "or fewer columns, or raise the limit with PROFITLENS_MEMORY_LIMIT")
+    assert not store.has_dataset()
+    store.close()
