@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from data.contract import EXTENSIONS, TABLES, normalise_header
-from data.sources import SourceError, _cell_text, _check_text, csv_header
+from data.sources import SourceError, _cell_text, _check_text, check_workbook_size, csv_header
 
 # Headers real exports use for each contract column, best first (matched after
 # normalise_header, so case, spaces and hyphens do not matter). The contract name
@@ -153,6 +153,7 @@ def read_headers(path: str | Path, display: str | None = None) -> list[str]:
     if path.stat().st_size == 0:
         raise SourceError(display, "the file is empty")
     if suffix == ".xlsx":
+        check_workbook_size(path, display)
         headers = _xlsx_headers(path, display)
     elif suffix == ".parquet":
         headers = _parquet_headers(path, display)

@@ -22,14 +22,19 @@ import codecs
 import csv
 import datetime as dt
 import io
+import os
 import re
 import shutil
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from data.contract import normalise_header
 
 SNIFF_BYTES = 1 << 16
+# Reading limits, each configurable (``PROFITLENS_MAX_COLUMNS``...; see data/DICTIONARY.md).
+MAX_COLUMNS = 2_000
+MAX_UNPACKED_MB = 1_024
 CHUNK = 1 << 24
 DELIMITERS = (",", ";", "\t", "|")
 
@@ -234,6 +239,7 @@ def open_csv(
     with read_path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES).decode("utf-8", errors="ignore")
     delimiter, headers = csv_header(head, display)
+    check_columns(headers, display)
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers)))
     rejects = f"_rejects_{serial}"
     from_sql = (
@@ -303,11 +309,40 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
+def limit(name: str, default: int) -> int:
+    """A reading limit: ``PROFITLENS_<NAME>`` from the environment, else ``default``."""
+    text = os.environ.get(f"PROFITLENS_{name}", "")
+    return int(text) if text.strip().isdigit() else default
+
+
+def check_columns(headers: list[str], display: str) -> None:
+    most = limit("MAX_COLUMNS", MAX_COLUMNS)
+    if len(headers) > most:
+        raise SourceError(display, f"has {len(headers):,} columns, more than the {most:,} "
+                          "allowed (raise PROFITLENS_MAX_COLUMNS to read it)")
+
+
+def check_workbook_size(path: Path, display: str) -> None:
+    """Refuse a workbook whose parts unpack to more than the limit, before opening it: an
+    .xlsx is a zip, and a few megabytes can unpack to gigabytes."""
+    most = limit("MAX_UNPACKED_MB", MAX_UNPACKED_MB)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip: openpyxl says what is wrong
+    if unpacked > most * 1024 * 1024:
+        raise SourceError(display, f"unpacks to {unpacked / 1024 / 1024:,.0f} MB, more than "
+                          f"the {most:,} MB allowed for a workbook (save it as CSV or "
+                          "Parquet, or raise PROFITLENS_MAX_UNPACKED_MB)")
+
+
 def read_xlsx_frame(path: Path, display: str):
     """The first worksheet as a DataFrame of text columns c0..cN plus ``_line``."""
     import openpyxl
     import pandas as pd
 
+    check_workbook_size(path, display)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
@@ -320,6 +355,7 @@ def read_xlsx_frame(path: Path, display: str):
             raise SourceError(display, "the file is empty")
         width = len(header)
         headers = [_cell_text(c) or "" for c in header]
+        check_columns(headers, display)
         lines: list[int] = []
         cells: list[list[str | None]] = [[] for _ in range(width)]
         numbers: list[list[float | None]] = [[] for _ in range(width)]
@@ -372,6 +408,7 @@ def open_parquet(
     except Exception:
         raise SourceError(display, "is not a readable Parquet file") from None
     headers = [row[0] for row in described] or names
+    check_columns(headers, display)
     types = [str(row[1]).upper() for row in described]
     typed = frozenset(i for i, kind in enumerate(types) if NUMERIC_TYPES.match(kind))
     nested = {i: kind for i, kind in enumerate(types) if NESTED_TYPES.match(kind)}

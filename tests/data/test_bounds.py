@@ -56,7 +56,8 @@ def test_the_largest_allowed_value_loads_and_reports(tmp_path, capsys):
     assert "inf" not in (tmp_path / "out" / "customer_pnl.csv").read_text().lower()
 
 
-def test_thousands_of_ignored_columns_are_summarised(tmp_path, capsys):
+def test_thousands_of_ignored_columns_are_summarised(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PROFITLENS_MAX_COLUMNS", "20000")
     header = "customer_id,date,net_revenue," + ",".join(f"x{i}" for i in range(10_000))
     row = "C1,2024-01-05,100," + ",".join("x" for _ in range(10_000))
     status, _ = load(tmp_path, {"transactions.csv": f"{header}\n{row}\n"}, capsys)
@@ -129,3 +130,34 @@ def test_out_of_memory_is_one_plain_sentence(tmp_path):
         "or fewer columns, or raise the limit with PROFITLENS_MEMORY_LIMIT")
     assert not store.has_dataset()
     store.close()
+
+
+def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_before_it_is_opened(
+        tmp_path, capsys, monkeypatch):
+    import openpyxl
+
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    book = openpyxl.Workbook()
+    book.active.append(["customer_id", "date", "net_revenue", "note"])
+    for number in range(20_000):  # a small zip bomb: repetitive cells compress well
+        book.active.append([f"C{number % 7}", "2024-01-05", 1, "x" * 200])
+    book.save(folder / "transactions.xlsx")
+    assert (folder / "transactions.xlsx").stat().st_size < 1024 * 1024
+    monkeypatch.setenv("PROFITLENS_MAX_UNPACKED_MB", "1")
+    status = main(["load", str(folder), "--db", str(tmp_path / "x.duckdb")])
+    assert status == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("transactions.xlsx: unpacks to ")
+    assert line.endswith("MB, more than the 1 MB allowed for a workbook (save it as CSV or "
+                         "Parquet, or raise PROFITLENS_MAX_UNPACKED_MB)")
+
+
+def test_a_file_with_more_columns_than_allowed_is_refused(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PROFITLENS_MAX_COLUMNS", "5")
+    header = "customer_id,date,net_revenue,a,b,c"
+    status, lines = load(tmp_path, {"transactions.csv": f"{header}\nC1,2024-01-05,1,,,\n"},
+                         capsys)
+    assert status == 2
+    assert lines == ["transactions.csv: has 6 columns, more than the 5 allowed (raise "
+                     "PROFITLENS_MAX_COLUMNS to read it)"]
