@@ -79,6 +79,17 @@ class Source:
 
 
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+MAX_HEADER_BYTES = 8 << 20  # DuckDB's max_line_size below: no header can be longer
+
+
+def read_head(handle) -> bytes:
+    """The first bytes of a file: at least ``SNIFF_BYTES``, and on until a line ends, so a
+    header longer than that (thousands of columns) is read whole."""
+    head = handle.read(SNIFF_BYTES)
+    while (b"\n" not in head and b"\r" not in head and len(head) < MAX_HEADER_BYTES
+           and (more := handle.read(SNIFF_BYTES))):
+        head += more
+    return head
 
 
 def _check_text(path: Path, display: str) -> tuple[str, bytes]:
@@ -94,7 +105,7 @@ def _check_text(path: Path, display: str) -> tuple[str, bytes]:
     if size == 0:
         raise SourceError(display, "the file is empty")
     with path.open("rb") as handle:
-        head = handle.read(SNIFF_BYTES)
+        head = read_head(handle)
     if head.startswith(b"PK\x03\x04"):
         raise SourceError(
             display, "is not a text file (it looks like an Excel workbook: save it with an "
@@ -237,7 +248,7 @@ def open_csv(
         read_path = normalise_newlines(read_path, workdir, serial)
         notes.append(f"{display}: mixed line ends (CRLF, LF, CR) read as one kind.")
     with read_path.open("rb") as handle:
-        head = handle.read(SNIFF_BYTES).decode("utf-8", errors="ignore")
+        head = read_head(handle).decode("utf-8", errors="ignore")
     delimiter, headers = csv_header(head, display)
     check_columns(headers, display)
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers)))

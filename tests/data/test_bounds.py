@@ -161,3 +161,13 @@ def test_a_file_with_more_columns_than_allowed_is_refused(tmp_path, capsys, monk
     assert status == 2
     assert lines == ["transactions.csv: has 6 columns, more than the 5 allowed (raise "
                      "PROFITLENS_MAX_COLUMNS to read it)"]
+
+
+def test_a_header_longer_than_64_kib_is_read_whole(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PROFITLENS_MAX_COLUMNS", "20000")
+    names = [f"a_rather_long_column_name_{i}" for i in range(3_000)]  # about 100 KiB
+    header = "customer_id,date,net_revenue," + ",".join(names)
+    row = "C1,2024-01-05,100," + ",".join("" for _ in names)
+    assert len(header) > 64 * 1024
+    status, lines = load(tmp_path, {"transactions.csv": f"{header}\n{row}\n"}, capsys)
+    assert status == 0, lines
