@@ -3,6 +3,7 @@ atomically; every activity with rows must keep a rate)."""
 
 from __future__ import annotations
 
+import csv
 import json
 import uuid
 from dataclasses import replace
@@ -32,7 +33,9 @@ class RateCardMixin(StoreBase):
                 if frame is None or frame.dropna(how="all").empty:
                     continue
                 path = Path(folder) / f"{table}.csv"
-                frame.reindex(columns=columns).dropna(how="all").to_csv(path, index=False)
+                # Every text quoted: a name holding a line break stays one field.
+                frame.reindex(columns=columns).dropna(how="all").to_csv(
+                    path, index=False, quoting=csv.QUOTE_NONNUMERIC)
                 files[table] = path
             names = {"rates": "Rates", "resources": "Resources"}
             with self._lock, self.cursor() as cur:

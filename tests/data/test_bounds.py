@@ -171,3 +171,17 @@ def test_a_header_longer_than_64_kib_is_read_whole(tmp_path, capsys, monkeypatch
     assert len(header) > 64 * 1024
     status, lines = load(tmp_path, {"transactions.csv": f"{header}\n{row}\n"}, capsys)
     assert status == 0, lines
+
+
+def test_a_rate_card_edit_keeps_a_name_with_a_line_break_in_one_row():
+    from data import Store
+
+    store = Store(":memory:")
+    store.load_sample(customers=50)
+    rates, resources = store.rate_card()
+    rates.loc[len(rates)] = ["New\ractivity", 5.0, None, None]
+    store.replace_rate_card(rates, resources)
+    saved, _ = store.rate_card()
+    assert saved["activity"].tolist()[-1] == "New\ractivity"
+    assert len(saved) == len(rates)
+    store.close()
