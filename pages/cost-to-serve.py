@@ -1,25 +1,20 @@
 """Cost to serve: the rate card (editable), capacity by resource, cost by activity."""
 
+import pandas as pd
 import streamlit as st
 
-from pages.ui.frame import page_guard
-
-page_guard()
-
-import pandas as pd  # noqa: E402
-
-from analytics.breakdown import activity_cost_by, activity_costs  # noqa: E402
-from analytics.charts import (  # noqa: E402
+from analytics.breakdown import activity_cost_by, activity_costs
+from analytics.charts import (
     activity_cost_figure,
     activity_heatmap_figure,
     capacity_figure,
 )
-from analytics.metrics import format_money, format_money_short, format_pct  # noqa: E402
-from analytics.thin_data import unused_activities, unused_activities_hint  # noqa: E402
-from data import DatasetError  # noqa: E402
-from pages.ui.chart import show_chart  # noqa: E402
-from pages.ui.frame import Filters, current_filters  # noqa: E402
-from pages.ui.state import (  # noqa: E402
+from analytics.metrics import format_money, format_money_short, format_pct
+from analytics.thin_data import unused_activities, unused_activities_hint
+from data import DatasetError
+from pages.ui.chart import show_chart
+from pages.ui.frame import Filters, current_filters, page_guard
+from pages.ui.state import (
     CURRENCY,
     dataset_info,
     filtered_analysis,
@@ -27,7 +22,7 @@ from pages.ui.state import (  # noqa: E402
     get_store,
     memo,
 )
-from pages.ui.widgets import (  # noqa: E402
+from pages.ui.widgets import (
     data_notice_ui,
     download_buttons,
     md_escape,
@@ -35,6 +30,8 @@ from pages.ui.widgets import (  # noqa: E402
     pct_column,
     thin_data_ui,
 )
+
+page_guard()
 
 info = dataset_info()
 filters = current_filters()

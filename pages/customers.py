@@ -1,35 +1,30 @@
 """Customers: net margin versus cost to serve, the quadrants, and each customer up close."""
 
+import hashlib
+import math
+
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-from pages.ui.frame import page_guard
-
-page_guard()
-
-import hashlib  # noqa: E402
-import math  # noqa: E402
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from analytics.charts import (  # noqa: E402
+from analytics.charts import (
     customer_waterfall_figure,
     monthly_figure,
     quadrant_map_extent,
     quadrant_map_figure,
     usage_figure,
 )
-from analytics.customer_detail import (  # noqa: E402
+from analytics.customer_detail import (
     monthly_pnl,
     top_cost_drivers,
     usage_vs_median,
     waterfall_steps,
 )
-from analytics.metrics import format_money, format_money_short, format_pct  # noqa: E402
-from analytics.quadrants import LABELS, MOVES, quadrant_summary  # noqa: E402
-from pages.ui.chart import show_chart  # noqa: E402
-from pages.ui.frame import Filters, current_filters  # noqa: E402
-from pages.ui.state import (  # noqa: E402
+from analytics.metrics import format_money, format_money_short, format_pct
+from analytics.quadrants import LABELS, MOVES, quadrant_summary
+from pages.ui.chart import show_chart
+from pages.ui.frame import Filters, current_filters, page_guard
+from pages.ui.state import (
     CURRENCY,
     customer_history,
     dataset_info,
@@ -37,12 +32,14 @@ from pages.ui.state import (  # noqa: E402
     filtered_base,
     memo,
 )
-from pages.ui.widgets import (  # noqa: E402
+from pages.ui.widgets import (
     download_buttons,
     md_escape,
     money_column,
     thin_data_ui,
 )
+
+page_guard()
 
 # Session-state keys: the page's own values survive page switches; widget keys do not.
 METHOD, MARGIN, CTS, CUSTOMER = "cust_method", "cust_margin", "cust_cts", "customer"

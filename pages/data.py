@@ -7,26 +7,21 @@ swaps it in (``Store.commit``). Changing a file or a column choice after validat
 discards the staged load. Every string from an upload is shown as text.
 """
 
+import tempfile
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
 
-from pages.ui.frame import page_guard
-
-page_guard()
-
-import tempfile  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import pandas as pd  # noqa: E402
-
-from data import TABLE_ORDER, TABLES, DatasetError  # noqa: E402
-from data.contract import EXTENSIONS  # noqa: E402
-from data.dates import (  # noqa: E402
+from data import TABLE_ORDER, TABLES, DatasetError
+from data.contract import EXTENSIONS
+from data.dates import (
     DATE_FORMATS,
     TWO_DIGIT_YEARS,
     guess_date_format,
     read_date,
 )
-from data.mapping import (  # noqa: E402
+from data.mapping import (
     contract_frame,
     importer_mapping,
     mapping_problems,
@@ -37,9 +32,9 @@ from data.mapping import (  # noqa: E402
     suggest_mapping,
     template_csv,
 )
-from data.recipe import LoadOptions, Recipe, TableEntry, parse_recipe  # noqa: E402
-from data.sources import SourceError  # noqa: E402
-from pages.ui.drivers import (  # noqa: E402
+from data.recipe import LoadOptions, Recipe, TableEntry, parse_recipe
+from data.sources import SourceError
+from pages.ui.drivers import (
     driver_preview_ui,
     drivers,
     drivers_ui,
@@ -47,8 +42,11 @@ from pages.ui.drivers import (  # noqa: E402
     resources_ui,
     set_recipe_drivers,
 )
-from pages.ui.state import clear_caches, customer_count, dataset_info, get_store  # noqa: E402
-from pages.ui.widgets import download_buttons, md_escape  # noqa: E402
+from pages.ui.frame import page_guard
+from pages.ui.state import clear_caches, customer_count, dataset_info, get_store
+from pages.ui.widgets import download_buttons, md_escape
+
+page_guard()
 
 TABLE_LABELS = {
     "transactions": "Transactions",

@@ -2,17 +2,13 @@
 
 import streamlit as st
 
-from pages.ui.frame import page_guard
-
-page_guard()
-
-from analytics.breakdown import breakdown, customer_ranking  # noqa: E402
-from analytics.charts import whale_figure  # noqa: E402
-from analytics.findings import findings  # noqa: E402
-from pages.ui.chart import show_chart  # noqa: E402
-from pages.ui.frame import current_filters  # noqa: E402
-from pages.ui.state import CURRENCY, dataset_info, filtered_analysis  # noqa: E402
-from pages.ui.widgets import (  # noqa: E402
+from analytics.breakdown import breakdown, customer_ranking
+from analytics.charts import whale_figure
+from analytics.findings import findings
+from pages.ui.chart import show_chart
+from pages.ui.frame import current_filters, page_guard
+from pages.ui.state import CURRENCY, dataset_info, filtered_analysis
+from pages.ui.widgets import (
     download_buttons,
     kpi_row,
     md_escape,
@@ -20,6 +16,8 @@ from pages.ui.widgets import (  # noqa: E402
     pct_column,
     thin_data_ui,
 )
+
+page_guard()
 
 info = dataset_info()
 filters = current_filters()

@@ -5,27 +5,22 @@ the model's base (today's P&L as arrays) is cached per dataset version, filter a
 minimum order value, and a move is one ``base.run(scenario)``.
 """
 
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-from pages.ui.frame import page_guard
-
-page_guard()
-
-import datetime as dt  # noqa: E402
-import math  # noqa: E402
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from analytics.charts import (  # noqa: E402
+from analytics.charts import (
     bridge_comparison_figure,
     migration_sankey_figure,
     scenario_bridge_figure,
     whale_comparison_figure,
 )
-from analytics.metrics import format_money, format_money_short, format_pct  # noqa: E402
-from analytics.quadrants import LABELS, QUADRANTS  # noqa: E402
-from analytics.scenario import (  # noqa: E402
+from analytics.metrics import format_money, format_money_short, format_pct
+from analytics.quadrants import LABELS, QUADRANTS
+from analytics.scenario import (
     MenuItem,
     Scenario,
     ScenarioBase,
@@ -36,10 +31,10 @@ from analytics.scenario import (  # noqa: E402
     move_support_online,
     unbundle,
 )
-from data.store import OrderIdsMissing  # noqa: E402
-from pages.ui.chart import show_chart  # noqa: E402
-from pages.ui.frame import Filters, current_filters  # noqa: E402
-from pages.ui.state import (  # noqa: E402
+from data.store import OrderIdsMissing
+from pages.ui.chart import show_chart
+from pages.ui.frame import Filters, current_filters, page_guard
+from pages.ui.state import (
     CURRENCY,
     analysis,
     customer_base,
@@ -47,13 +42,15 @@ from pages.ui.state import (  # noqa: E402
     filtered_base,
     get_store,
 )
-from pages.ui.widgets import (  # noqa: E402
+from pages.ui.widgets import (
     download_buttons,
     md_escape,
     money_column,
     pct_column,
     thin_data_ui,
 )
+
+page_guard()
 
 SCOPE_LABELS = {"all": "All customers", "quadrant": "A quadrant", "segment": "A segment",
                 "customers": "Hand-picked customers"}

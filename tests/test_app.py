@@ -1,11 +1,12 @@
 """AppTest through app.py: the frame starts on the sample data and shows its figures."""
 
+import ast
 import datetime as dt
 
 from streamlit.testing.v1 import AppTest
 
 from analytics.thin_data import NO_COGS, NO_COST_TO_SERVE
-from tests.conftest import app_on, charts, store_with
+from tests.conftest import ROOT, app_on, charts, store_with
 
 ANALYSIS_PAGES = ["pages/overview.py", "pages/customers.py", "pages/cost-to-serve.py",
                   "pages/pricing.py"]
@@ -132,3 +133,16 @@ def test_the_sample_has_no_thin_data_notices(app_env):
         notices = shown(app.warning) + shown(app.info)
         assert not any(n.startswith(("No cost to serve", "No cost of goods", "All invoice lines",
                                      "No customer uses")) for n in notices), page
+
+
+def test_every_page_calls_the_guard_before_anything_else():
+    """After its docstring and imports, each page script's first statement is
+    ``page_guard()``; ``pages/ui/frame.py`` says why, the deep-link browser tests that it
+    works."""
+    scripts = sorted((ROOT / "pages").glob("*.py"))
+    assert len(scripts) == 5
+    for script in scripts:
+        docstring, *body = ast.parse(script.read_text(encoding="utf-8")).body
+        assert isinstance(docstring.value, ast.Constant), script.name
+        first = next(node for node in body if not isinstance(node, ast.Import | ast.ImportFrom))
+        assert ast.unparse(first) == "page_guard()", script.name

@@ -3,10 +3,13 @@
 Streamlit serves a first visitor who arrives by a deep link (``/customers``) in its
 legacy multipage mode whenever a ``pages/`` folder exists and no script has called
 ``st.navigation`` yet since the server started: it runs ``pages/customers.py`` directly,
-skipping ``app.py``. Every page therefore starts with :func:`page_guard`: when the frame
-has not run in this session, it calls ``st.navigation`` with the real page list (which
-ends legacy mode for the whole server) and reruns, so the same URL is served again,
-this time through ``app.py``.
+skipping ``app.py``. Every page therefore calls :func:`page_guard` as its first
+statement, right after its imports: when the frame has not run in this session, it calls
+``st.navigation`` with the real page list (which ends legacy mode for the whole server)
+and reruns, so the same URL is served again, this time through ``app.py``. Imports may
+come first because the modules a page imports draw nothing and read no session state;
+the guard cannot itself be an import, because Python runs a module once per process,
+not once per script run.
 
 Each page script is named after its URL path (``pages/cost-to-serve.py`` for
 ``/cost-to-serve``): legacy mode derives URLs from file names, and a name that does not
@@ -48,7 +51,8 @@ def mark_frame() -> None:
 
 
 def page_guard() -> None:
-    """First line of every page: reroute a legacy-mode run through app.py."""
+    """First statement of every page, after its imports: reroute a legacy-mode run
+    through app.py."""
     if not st.session_state.get(FRAME_KEY):
         st.navigation(build_pages(), position="hidden")
         st.rerun()
