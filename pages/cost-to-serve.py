@@ -120,16 +120,15 @@ if len(costs):
         )
         download_buttons(costs, "cost-by-activity", key="activity")
 
-    for attribute, label in (("segment", "segment"), ("region", "region")):
+    for attribute in ("segment", "region"):
         if attribute in result.pnl.columns and result.pnl[attribute].notna().any():
             with st.container(border=True):
-                st.subheader(f"Activity cost by {label}")
-                st.caption(f"Each activity's cost as a share of the {label}'s net revenue: "
+                st.subheader(f"Activity cost by {attribute}")
+                st.caption(f"Each activity's cost as a share of the {attribute}'s net revenue: "
                            "who is expensive to serve, and through which activities.")
                 heat = activity_cost_by(result.pnl, attribute)
-                show_chart(activity_heatmap_figure(heat), f"activity-cost-by-{label}",
+                show_chart(activity_heatmap_figure(heat), f"activity-cost-by-{attribute}",
                            key=f"heat_{attribute}")
-            break
 
 with st.container(border=True):
     st.subheader("Rate card")

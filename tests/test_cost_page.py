@@ -20,10 +20,13 @@ def test_cost_page_shows_capacity_activities_and_rate_card(app_env):
     assert labels == ["Cost to serve", "Share of net revenue", "Unused capacity",
                       "Most costly activity"]
     subheaders = [s.value for s in app.subheader]
-    assert subheaders[:3] == ["Capacity by resource", "Cost to serve by activity",
-                              "Activity cost by segment"]
+    assert subheaders[:4] == ["Capacity by resource", "Cost to serve by activity",
+                              "Activity cost by segment", "Activity cost by region"]
     assert "Rate card" in subheaders
-    assert len(charts(app)) == 3
+    drawn = charts(app)
+    assert len(drawn) == 4
+    # The sample's six regions are the rows of the region heatmap.
+    assert len(drawn[3]["figure"]["data"][0]["y"]) == 6
 
 
 def cost_to_serve(app: AppTest) -> str:
