@@ -7,6 +7,7 @@ from analytics.analysis import Analysis, analyse
 from analytics.metrics import METRICS, format_money, format_pct
 from analytics.pnl import customer_pnl
 from analytics.quadrants import QUADRANTS, Thresholds, classify, thresholds
+from analytics.ranking import rank_customers
 from analytics.tdabc import activity_rates, capacity_usage, cost_by_activity
 from analytics.whale import WhaleCurve, WhaleSummary, whale_curve
 
@@ -25,6 +26,7 @@ __all__ = [
     "customer_pnl",
     "format_money",
     "format_pct",
+    "rank_customers",
     "thresholds",
     "whale_curve",
 ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics.pnl import pct_of
+from analytics.ranking import id_order, profit_order, rank_customers
 
 UNSET = "(none)"
 
@@ -23,7 +24,8 @@ def breakdown(pnl: pd.DataFrame, by: str) -> pd.DataFrame:
     """Customers, revenue, margin, cost to serve and profit per value of ``by``.
 
     Customers without a value are grouped under ``(none)``, never dropped; rows are
-    ordered by profit, most profitable first.
+    ranked as customers are (:func:`analytics.ranking.profit_order`): by profit in whole
+    cents, most profitable first, ties by the value of ``by`` as text.
     """
     if by not in pnl.columns:
         raise KeyError(f"the P&L has no {by} column")
@@ -42,9 +44,8 @@ def breakdown(pnl: pd.DataFrame, by: str) -> pd.DataFrame:
     grouped["cost_to_serve_pct"] = pct_of(grouped["cost_to_serve"], grouped["net_revenue"])
     grouped["profit_pct"] = pct_of(grouped["profit"], grouped["net_revenue"])
     grouped = grouped.rename_axis(by).reset_index()
-    return grouped.sort_values(["profit", by], ascending=[False, True], kind="stable").reset_index(
-        drop=True
-    )
+    order = profit_order(grouped["profit"].to_numpy(), id_order(grouped[by]))
+    return grouped.iloc[order].reset_index(drop=True)
 
 
 def activity_costs(pnl: pd.DataFrame, rate_table: pd.DataFrame) -> pd.DataFrame:
@@ -95,7 +96,8 @@ def activity_cost_by(pnl: pd.DataFrame, by: str) -> pd.DataFrame:
 
 def customer_ranking(pnl: pd.DataFrame) -> pd.DataFrame:
     """Customers by operating profit, most profitable first (ties by customer_id), with
-    profit as % of net revenue: the whale curve's order, as a table."""
+    profit as % of net revenue: the whale curve's order
+    (:func:`analytics.ranking.rank_customers`), as a table."""
     columns = [c for c in ("name", "segment") if c in pnl.columns]
     frame = pnl[[*columns, "net_revenue", "profit"]].copy()
     frame["profit_pct"] = pct_of(frame["profit"], frame["net_revenue"])
@@ -103,5 +105,4 @@ def customer_ranking(pnl: pd.DataFrame) -> pd.DataFrame:
         frame["quadrant"] = pnl["quadrant"].astype(str).map(lambda q: q.replace("_", " "))
     frame = frame.rename_axis("customer_id").reset_index()
     frame["customer_id"] = frame["customer_id"].astype(str)
-    return frame.sort_values(["profit", "customer_id"], ascending=[False, True],
-                             kind="stable").reset_index(drop=True)
+    return frame.iloc[rank_customers(frame)].reset_index(drop=True)

@@ -75,7 +75,8 @@ import pandas as pd
 from analytics.analysis import Analysis, cents
 from analytics.pnl import pct_of
 from analytics.quadrants import QUADRANTS, Thresholds, quadrant_codes
-from analytics.whale import WhaleCurve, id_order, whale_curve
+from analytics.ranking import id_order
+from analytics.whale import WhaleCurve, whale_curve
 
 SCENARIO_PNL_COLUMNS = (
     "customer_id",

@@ -2,8 +2,9 @@
 
 Definitions
 -----------
-- Customers are ranked by operating profit, descending; ties by ``customer_id``
-  ascending, so the ranking is deterministic.
+- Customers are ranked by :func:`analytics.ranking.rank_customers`: operating profit
+  in whole cents, descending; ties by ``customer_id`` ascending, so the ranking is
+  deterministic and float noise never decides it.
 - ``cum_customers_pct`` = 100 x rank / n; ``cum_profit_pct`` = 100 x cumulative
   profit / total profit; ``cum_revenue_pct`` = 100 x cumulative net revenue / total
   net revenue.
@@ -35,6 +36,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
+
+from analytics.ranking import id_order, rank_customers
 
 POINT_COLUMNS = (
     "rank",
@@ -76,29 +79,6 @@ class WhaleCurve:
     summary: WhaleSummary
 
 
-def id_order(index: pd.Index) -> np.ndarray:
-    """Each customer's position among the customer ids sorted as text (for tie-breaks)."""
-    ids = index.to_numpy().astype(str)
-    order = np.empty(len(ids), dtype=np.int64)
-    order[np.argsort(ids, kind="stable")] = np.arange(len(ids))
-    return order
-
-
-def rank_by_profit(pnl: pd.DataFrame, ties: np.ndarray | None = None) -> pd.DataFrame:
-    """Customers sorted by profit descending, ties by customer_id ascending.
-
-    ``ties`` is :func:`id_order` of ``pnl.index`` when the caller has it already
-    (sorting 100,000 ids as text is most of the work).
-    """
-    frame = pnl[["profit", "net_revenue"]].copy()
-    frame.index = frame.index.rename("customer_id")
-    frame = frame.reset_index()
-    frame["customer_id"] = frame["customer_id"].astype(str)
-    ties = id_order(pnl.index) if ties is None else ties
-    order = np.lexsort((ties, -frame["profit"].to_numpy(dtype=float)))
-    return frame.iloc[order].reset_index(drop=True)
-
-
 def _cumulative_at(cum: np.ndarray, share: float) -> float:
     """Cumulative value after ``share`` x n customers, a fractional one counted partly."""
     n = len(cum)
@@ -117,9 +97,11 @@ def whale_curve(pnl: pd.DataFrame, ties: np.ndarray | None = None) -> WhaleCurve
     Parameters
     ----------
     pnl : indexed by customer_id, with ``profit`` and ``net_revenue``.
-    ties : optional :func:`id_order` of ``pnl.index`` (computed when omitted).
+    ties : optional :func:`analytics.ranking.id_order` of ``pnl.index`` (computed when
+        omitted).
     """
-    ranked = rank_by_profit(pnl, ties)
+    ties = id_order(pnl.index) if ties is None else ties
+    ranked = pnl[["profit", "net_revenue"]].iloc[rank_customers(pnl, ties)]
     n = len(ranked)
     profit = ranked["profit"].to_numpy(dtype=float)
     revenue = ranked["net_revenue"].to_numpy(dtype=float)
@@ -131,7 +113,7 @@ def whale_curve(pnl: pd.DataFrame, ties: np.ndarray | None = None) -> WhaleCurve
     points = pd.DataFrame(
         {
             "rank": np.arange(1, n + 1),
-            "customer_id": ranked["customer_id"],
+            "customer_id": ranked.index.astype(str).to_numpy(),
             "profit": profit,
             "net_revenue": revenue,
             "cum_profit": cum_profit,
