@@ -8,8 +8,8 @@ statement, right after its imports: when the frame has not run in this session, 
 ``st.navigation`` with the real page list (which ends legacy mode for the whole server)
 and reruns, so the same URL is served again, this time through ``app.py``. Imports may
 come first because the modules a page imports draw nothing and read no session state;
-the guard cannot itself be an import, because Python runs a module once per process,
-not once per script run.
+the guard is a call rather than the side effect of an import because Python runs a
+module's body once per process, not once per script run.
 
 Each page script is named after its URL path (``pages/cost-to-serve.py`` for
 ``/cost-to-serve``): legacy mode derives URLs from file names, and a name that does not
