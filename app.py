@@ -2,15 +2,16 @@
 
 import streamlit as st
 
-from pages.ui.frame import build_pages, filters_ui, mark_frame
+from pages.ui.frame import build_pages, filters_ui, friendly_errors, mark_frame
 from pages.ui.state import dimensions, ensure_dataset
 
 st.set_page_config(page_title="ProfitLens", page_icon=":material/insights:", layout="wide")
 mark_frame()
 navigation = st.navigation(build_pages())
-info = ensure_dataset()
-segments, regions = dimensions(info.version)
-filters_ui(info, segments, regions)
-with st.sidebar:
-    st.caption(f"Dataset: {info.source}")
-navigation.run()
+with friendly_errors():
+    info = ensure_dataset()
+    segments, regions = dimensions(info.version)
+    filters_ui(info, segments, regions)
+    with st.sidebar:
+        st.caption(f"Dataset: {info.source}")
+    navigation.run()

@@ -146,3 +146,36 @@ def test_every_page_calls_the_guard_before_anything_else():
         assert isinstance(docstring.value, ast.Constant), script.name
         first = next(node for node in body if not isinstance(node, ast.Import | ast.ImportFrom))
         assert ast.unparse(first) == "page_guard()", script.name
+
+
+def test_an_unexpected_error_shows_one_sentence_and_an_id_never_a_traceback(
+        app_env, monkeypatch, caplog):
+    import analytics.whale
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret server detail /srv/profitlens")
+
+    monkeypatch.setattr(analytics.whale, "whale_curve", broken)
+    monkeypatch.setattr("analytics.analysis.whale_curve", broken, raising=False)
+    app = run_app()
+    assert not app.exception
+    (error,) = [e.value for e in app.error]
+    assert error.startswith("Something went wrong on this page (error ")
+    assert "/srv" not in error and "secret" not in error
+
+
+def test_a_store_held_by_another_program_is_said_plainly(tmp_path, monkeypatch):
+    import duckdb
+
+    db = tmp_path / "held.duckdb"
+    holder = duckdb.connect(str(db))  # another program writing to the store
+    try:
+        with app_on(db, monkeypatch):
+            app = AppTest.from_file("../app.py", default_timeout=120)
+            app.run()
+            assert not app.exception
+            (error,) = [e.value for e in app.error]
+            assert error.startswith("The data store cannot be opened right now (error ")
+            assert str(tmp_path) not in error
+    finally:
+        holder.close()

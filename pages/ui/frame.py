@@ -19,10 +19,16 @@ match the URL makes it show "Page not found" before the guard can reroute.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import streamlit as st
 
+from data.catalog import StoreError
+
+LOG = logging.getLogger("profitlens")
 FRAME_KEY = "_profitlens_frame"
 PAGE_SPECS = (
     # (section, script, title, url path, icon)
@@ -43,6 +49,28 @@ def build_pages() -> dict[str, list]:
                     default=url_path == "")
         )
     return sections
+
+
+@contextmanager
+def friendly_errors():
+    """No traceback ever reaches a user: an unexpected error shows one sentence, an error
+    id and what to try; the traceback goes to the server log under that id. Streamlit's
+    own control flow (``st.rerun``, ``st.stop``) is not an ``Exception`` and passes."""
+    try:
+        yield
+    except StoreError as exc:
+        error_id = uuid.uuid4().hex[:8]
+        LOG.error("error %s: the store cannot be opened: %s", error_id, exc)
+        st.error(f"The data store cannot be opened right now (error {error_id}): another "
+                 "program may be using it, such as a load from the command line. Try again "
+                 "in a minute.", icon=":material/error:")
+    except Exception:
+        error_id = uuid.uuid4().hex[:8]
+        LOG.exception("error %s on a page", error_id)
+        st.error(f"Something went wrong on this page (error {error_id}). Try again, or "
+                 "change the filters; if it happens again, reload the page or load the data "
+                 "again on the Data page, and quote the error id: the details are in the "
+                 "server's log.", icon=":material/error:")
 
 
 def mark_frame() -> None:
