@@ -8,10 +8,10 @@ with quadrants, the whale curve, the capacity report and the summary figures.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from analytics.money import round_money
 from analytics.pnl import activity_columns, customer_pnl
 from analytics.quadrants import QUADRANTS, Thresholds, classify, thresholds
 from analytics.tdabc import activity_rates, capacity_usage
@@ -53,13 +53,6 @@ MONEY_COLUMNS = (
 )
 
 
-def cents(value: float) -> float:
-    """Round money to the cent, half away from zero on its shortest decimal spelling
-    (0.125 -> 0.13), not on the binary float (which would give 0.12)."""
-    exact = Decimal(repr(float(value)))
-    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) + 0.0
-
-
 @dataclass(frozen=True)
 class Analysis:
     pnl: pd.DataFrame
@@ -86,8 +79,10 @@ class Analysis:
         return {q: int(counts.get(q, 0)) for q in QUADRANTS}
 
     def summary(self) -> dict:
-        """The figures of ``summary.json``: money to the cent, percentages as 12.5."""
+        """The figures of ``summary.json``: money to the cent (:mod:`analytics.money`),
+        percentages as 12.5."""
         totals = self.totals()
+        unused = self.unused_capacity_cost
         whale = self.whale.summary
 
         def pct(value: float | None) -> float | None:
@@ -95,18 +90,18 @@ class Analysis:
 
         return {
             "customers": len(self.pnl),
-            **{k: cents(v) for k, v in totals.items()},
-            "unused_capacity_cost": cents(self.unused_capacity_cost),
-            "profit_after_unused_capacity": cents(totals["profit"] - self.unused_capacity_cost),
+            **{k: round_money(v) for k, v in totals.items()},
+            "unused_capacity_cost": round_money(unused),
+            "profit_after_unused_capacity": round_money(totals["profit"] - unused),
             "whale": {
                 "peak_pct": pct(whale.peak_pct),
                 "peak_customers_pct": pct(whale.peak_customers_pct),
                 "top20_profit_pct": pct(whale.top20_profit_pct),
                 "bottom10_profit_pct": pct(whale.bottom10_profit_pct),
                 "profit_is_positive": whale.profit_is_positive,
-                "peak_profit": cents(whale.peak_profit),
-                "top20_profit": cents(whale.top20_profit),
-                "bottom10_profit": cents(whale.bottom10_profit),
+                "peak_profit": round_money(whale.peak_profit),
+                "top20_profit": round_money(whale.top20_profit),
+                "bottom10_profit": round_money(whale.bottom10_profit),
                 "unprofitable_customers": whale.unprofitable_customers,
             },
             "quadrants": self.quadrant_counts(),

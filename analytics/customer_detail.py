@@ -26,6 +26,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from analytics.money import round_money
 from analytics.pnl import CTS_PREFIX
 
 OTHER_ACTIVITIES = "Other activities"
@@ -41,10 +42,6 @@ USAGE_COLUMNS = (
     "excess_cost",
 )
 MONTHLY_COLUMNS = ("net_revenue", "cogs", "net_margin", "cost_to_serve", "profit")
-
-
-def _cents(value: float) -> float:
-    return float(np.round(float(value) + 0.0, 2))
 
 
 def _require(frame, columns, what: str) -> None:
@@ -87,9 +84,9 @@ def waterfall_steps(
     """
     _require(pnl_row.index, ("list_revenue", "discounts", "cogs"), "pnl_row")
     costs = {
-        str(key)[len(CTS_PREFIX):]: _cents(value)
+        str(key)[len(CTS_PREFIX):]: round_money(value)
         for key, value in pnl_row.items()
-        if str(key).startswith(CTS_PREFIX) and _cents(value) != 0
+        if str(key).startswith(CTS_PREFIX) and round_money(value) != 0
     }
     ranked = sorted(costs.items(), key=lambda item: (-item[1], item[0]))
     total_cost = math.fsum(costs.values())
@@ -101,16 +98,16 @@ def waterfall_steps(
     if len(rest) == 1:
         named += rest
     elif rest:
-        named.append((OTHER_ACTIVITIES, _cents(math.fsum(cost for _, cost in rest))))
+        named.append((OTHER_ACTIVITIES, round_money(math.fsum(cost for _, cost in rest))))
 
     rows: list[tuple[str, str, str, float]] = []
-    running = _cents(pnl_row["list_revenue"])
+    running = round_money(pnl_row["list_revenue"])
     rows.append(("List revenue", "absolute", "revenue", running))
 
     def deduct(label: str, kind: str, amount: float) -> None:
         nonlocal running
-        step = -_cents(amount)
-        running = _cents(running + step)
+        step = -round_money(amount)
+        running = round_money(running + step)
         rows.append((label, "relative", kind, step))
 
     def subtotal(label: str) -> None:

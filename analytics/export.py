@@ -4,7 +4,7 @@ A text cell that starts with ``=``, ``+``, ``-`` or ``@`` (or their fullwidth fo
 ``＝＋－＠``), also after leading spaces, control or format characters, or that starts
 with a tab, carriage return or line feed, could run as a formula in Excel or LibreOffice
 (OWASP's CSV injection); it is prefixed with a single quote. Numbers are left as numbers.
-Money is rounded to the cent.
+Money is rounded to the cent, per value (:mod:`analytics.money`).
 
 Every CSV (the app's downloads and the command line's files) comes from one writer,
 :func:`csv_bytes` / :func:`to_csv`: Arrow's, which quotes every text field, so a carriage
@@ -28,6 +28,8 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
+
+from analytics.money import round_money
 
 # What starts a formula, also after leading whitespace, control and format characters
 # (" =1", "\x00=1", "\u200b@x"); a tab, CR or LF there is enough by itself.
@@ -104,12 +106,17 @@ def is_money(column: str) -> bool:
 
 
 def round_for_export(frame: pd.DataFrame) -> pd.DataFrame:
-    """Money to the cent, percentages and other figures to four decimals."""
+    """Money to the cent (:func:`analytics.money.round_money`), percentages and other
+    figures to four decimals."""
     out = frame.copy()
-    for column in out.columns:
-        if not pd.api.types.is_float_dtype(out[column].dtype):
+    for position, column in enumerate(out.columns):
+        series = out.iloc[:, position]
+        if not pd.api.types.is_float_dtype(series.dtype):
             continue
-        out[column] = out[column].round(2 if is_money(str(column)) else 4)
+        if is_money(str(column)):
+            out.isetitem(position, round_money(series).astype(series.dtype))
+        else:
+            out.isetitem(position, series.round(4))
     return out
 
 

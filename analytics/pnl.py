@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analytics.money import round_money
 from analytics.tdabc import cost_by_activity
 
 PNL_COLUMNS = (
@@ -62,7 +63,7 @@ def customer_pnl(
     Returns
     -------
     DataFrame indexed by ``customer_id`` with the attributes, :data:`PNL_COLUMNS`, and one
-    ``cts_<activity>`` column per activity, in cents (rounded half to even). Percentages
+    ``cts_<activity>`` column per activity, to the cent (:mod:`analytics.money`). Percentages
     are NaN when net revenue is zero or negative.
     """
     missing = [c for c in ("list_revenue", "net_revenue", "cogs") if c not in customers.columns]
@@ -72,7 +73,8 @@ def customer_pnl(
     # Each customer's cost per activity is assigned in whole cents (as an invoice would
     # be), so cost to serve, profit and every total are sums of cent amounts and the
     # exported columns add up exactly to the summary.
-    cts = cost_by_activity(volumes, rate_table).round(2)
+    cts = cost_by_activity(volumes, rate_table)
+    cts = pd.DataFrame(round_money(cts.to_numpy()), index=cts.index, columns=cts.columns)
     list_revenue = customers["list_revenue"].to_numpy(dtype=float)
     net_revenue = customers["net_revenue"].to_numpy(dtype=float)
     cogs = customers["cogs"].to_numpy(dtype=float)

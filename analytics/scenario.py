@@ -72,7 +72,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from analytics.analysis import Analysis, cents
+from analytics.analysis import Analysis
+from analytics.money import round_money, to_cents
 from analytics.pnl import pct_of
 from analytics.quadrants import QUADRANTS, Thresholds, quadrant_codes
 from analytics.ranking import id_order
@@ -370,14 +371,9 @@ class MenuCheck:
 
     def as_dict(self) -> dict:
         out = asdict(self)
-        out["menu_total"] = _cents(self.menu_total)
-        out["bundle_premium"] = _cents(self.bundle_premium)
+        out["menu_total"] = round_money(self.menu_total)
+        out["bundle_premium"] = round_money(self.bundle_premium)
         return out
-
-
-def _cents(value: float) -> float:
-    """Money to the cent, rounded as every other summary figure (:func:`analysis.cents`)."""
-    return cents(value)
 
 
 @dataclass(frozen=True, eq=False)
@@ -440,7 +436,7 @@ class ScenarioResult:
         else:
             frame = self.pnl.iloc[rows].reset_index()[list(SCENARIO_PNL_COLUMNS)]
         for column in MONEY_COLUMNS:
-            frame[column] = frame[column].round(2)
+            frame[column] = round_money(frame[column])
         frame["bill_change_pct"] = frame["bill_change_pct"].round(4)
         return frame.reset_index(drop=True)
 
@@ -457,12 +453,13 @@ def _readonly(array: np.ndarray) -> np.ndarray:
 def _apportion(amounts: list[float], start: float, end: float) -> tuple[int, int, list[int]]:
     """Start, end and steps in whole cents, the steps adding up exactly to end - start.
 
-    Each step is rounded to the cent, then the difference left by rounding is handed out
-    one cent at a time to the non-zero steps whose rounding lost (or gained) the most.
+    Each step is rounded to the cent (:func:`analytics.money.to_cents`), then the
+    difference left by rounding is handed out one cent at a time to the non-zero steps
+    whose rounding lost (or gained) the most.
     """
-    start_c, end_c = round(cents(start) * 100), round(cents(end) * 100)
+    start_c, end_c = to_cents(start), to_cents(end)
     exact = [a * 100 for a in amounts]
-    steps = [round(x) for x in exact]
+    steps = to_cents(amounts).tolist()
     diff = end_c - start_c - sum(steps)
     candidates = [i for i, x in enumerate(exact) if x != 0] or list(range(len(steps)))
     while diff:
@@ -813,8 +810,8 @@ class ScenarioBase:
             "customers_in_scope": int(in_scope.sum()),
             "customers_paying_more": int((bill_change >= PAYS_MORE_FROM).sum()),
             "customers_at_risk": int(at_risk.sum()),
-            "profit_at_stake": _cents(float(self.profit[at_risk].sum())),
-            "profit_after_at_risk": _cents(float(profit_after[at_risk].sum())),
+            "profit_at_stake": round_money(float(self.profit[at_risk].sum())),
+            "profit_after_at_risk": round_money(float(profit_after[at_risk].sum())),
         }
         pnl = pd.DataFrame(
             {

@@ -21,6 +21,7 @@ from analytics.export import (
     to_csv,
     to_excel_bytes,
 )
+from analytics.money import round_money
 
 RISKY = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "Acme", None]
 
@@ -279,7 +280,7 @@ def test_hostile_text_round_trips_through_csv_pandas_and_duckdb(rows, tmp_path):
     data = path.read_bytes()
     assert csv_bytes(frame, bom=True) == BOM + data  # the app's download: the same file
 
-    cents = frame["profit"].round(2).tolist()
+    cents = round_money(frame["profit"]).tolist()
 
     def same_text(read: str | None, written: str | None) -> bool:
         """The cell as written, or with the guard's quote before it."""

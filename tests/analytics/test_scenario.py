@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics import analyse
-from analytics.analysis import cents as to_cents
+from analytics.money import to_cents
 from analytics.pnl import pct_of
 from analytics.quadrants import QUADRANTS, classify, quadrant_codes
 from analytics.scenario import (
@@ -452,7 +452,7 @@ def test_scenario_invariants(data):
     assert cents[0] + sum(cents[1:-1]) == cents[-1]
     summary = result.summary()
     unsaved = summary["unsaved_capacity_cost"]
-    assert cents[0] == round(to_cents(analysis.pnl["profit"].sum()) * 100)
+    assert cents[0] == to_cents(analysis.pnl["profit"].sum())
     # The unsaved capacity cost in the summary is rounded: a cent either way.
     assert abs(cents[-1] - round((pnl["profit_after"].sum() - unsaved) * 100)) <= 1
     assert round(100 * summary["profit_after"]) == cents[-1]
