@@ -435,6 +435,9 @@ COMMANDS = {"sample": cmd_sample, "load": cmd_load, "report": cmd_report,
 def main(argv: list[str] | None = None) -> int:
     from data import DatasetError, StoreError
 
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    argv = [a for a in argv if a != "--debug"]
     try:
         args = build_parser().parse_args(argv)
         return COMMANDS[args.command](args)
@@ -451,6 +454,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_FAILURE
-    except Exception as exc:  # the promise: never a traceback
-        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+    except Exception as exc:  # the promise: never a traceback, unless asked for
+        if debug:
+            raise
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        print(f"error: {type(exc).__name__}: {first} (run with --debug for the details)",
+              file=sys.stderr)
         return EXIT_FAILURE

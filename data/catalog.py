@@ -81,7 +81,14 @@ class StoreBase:
         try:
             self.con = duckdb.connect(self.path, config=config)
         except duckdb.Error as exc:
-            raise StoreError(f"cannot open the database {self.path}: {exc}") from None
+            if "lock" in str(exc).lower():
+                raise StoreError(
+                    f"the store {Path(self.path).name} is in use by another program (a "
+                    "running dashboard, or another load): DuckDB lets one program write to "
+                    "it at a time"
+                ) from None
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise StoreError(f"cannot open the store {Path(self.path).name}: {first}") from None
         self._lock = threading.Lock()
         self._staged_at: dict[str, float] = {}  # token -> time.monotonic() of staging
         self._ensure_meta()

@@ -1,6 +1,6 @@
-"""Numbers within bounds (issue 14, item 2): a value too large for the cent arithmetic is
-refused as out of range, naming the largest allowed, not loaded to break every figure
-later, nor called "not a number"."""
+"""Robustness (issue 14): numbers within bounds, bounded reading, plain messages (out of
+memory, a store held by another program), a killed load's leftovers removed, labels
+without server paths; each test failed on the code before its fix."""
 
 import pytest
 
@@ -185,3 +185,26 @@ def test_a_rate_card_edit_keeps_a_name_with_a_line_break_in_one_row():
     assert saved["activity"].tolist()[-1] == "New\ractivity"
     assert len(saved) == len(rates)
     store.close()
+
+
+def test_a_load_into_a_store_another_program_holds_says_so_in_one_line(tmp_path, capsys):
+    import subprocess
+    import sys
+    import time
+
+    db = tmp_path / "held.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True);"
+        " time.sleep(60)"), str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        folder = tmp_path / "ds"
+        folder.mkdir()
+        (folder / "transactions.csv").write_text(TX)
+        assert main(["load", str(folder), "--db", str(db)]) == 1
+        assert capsys.readouterr().err.splitlines() == [
+            "error: the store held.duckdb is in use by another program (a running dashboard, "
+            "or another load): DuckDB lets one program write to it at a time"]
+    finally:
+        holder.kill()
+        time.sleep(0.1)
