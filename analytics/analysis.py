@@ -40,17 +40,6 @@ WHALE_EXPORT_COLUMNS = (
     "cum_revenue_pct",
 )
 CAPACITY_EXPORT_COLUMNS = ("resource", "cost", "capacity", "used", "unused", "unused_cost")
-MONEY_COLUMNS = (
-    "list_revenue",
-    "discounts",
-    "net_revenue",
-    "cogs",
-    "net_margin",
-    "cost_to_serve",
-    "profit",
-    "cost",
-    "unused_cost",
-)
 
 
 @dataclass(frozen=True)

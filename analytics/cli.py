@@ -137,10 +137,6 @@ def _number(text: str) -> float:
     return value
 
 
-def _progress(fraction: float, text: str) -> None:
-    print(f"  {fraction * 100:5.1f} %  {text}", file=sys.stderr)
-
-
 def cmd_sample(args) -> int:
     from data.sample import write_sample
 

@@ -81,11 +81,3 @@ def format_pct(value: float | None, decimals: int = 1) -> str:
         return "–"
     return f"{value:,.{decimals}f}%"
 
-
-def format_value(key: str, value: float | None, symbol: str = "$") -> str:
-    kind = METRICS[key].kind
-    if kind == "money":
-        return format_money(value, symbol)
-    if kind == "pct":
-        return format_pct(value)
-    return "–" if value is None else f"{int(value):,}"

@@ -23,18 +23,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-RATE_COLUMNS = ("activity", "resource", "unit_time", "capacity_cost_rate", "rate")
-CAPACITY_COLUMNS = (
-    "resource",
-    "cost",
-    "capacity",
-    "used",
-    "unused",
-    "unused_cost",
-    "used_pct",
-    "capacity_cost_rate",
-)
-
 
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]

@@ -39,17 +39,6 @@ import pandas as pd
 
 from analytics.ranking import id_order, rank_customers
 
-POINT_COLUMNS = (
-    "rank",
-    "customer_id",
-    "profit",
-    "net_revenue",
-    "cum_profit",
-    "cum_customers_pct",
-    "cum_profit_pct",
-    "cum_revenue_pct",
-)
-
 
 @dataclass(frozen=True)
 class WhaleSummary:
