@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from pages.ui.frame import build_pages, filters_ui, friendly_errors, mark_frame
+from pages.ui.frame import ICON, build_pages, filters_ui, friendly_errors, mark_frame
 from pages.ui.state import dimensions, ensure_dataset
 
-st.set_page_config(page_title="ProfitLens", page_icon=":material/insights:", layout="wide")
+# The icon ships with the app: a Material icon name would make every browser fetch it
+# from the internet (a dashboard on a closed company network must not).
+st.set_page_config(page_title="ProfitLens", page_icon=str(ICON), layout="wide")
 mark_frame()
 navigation = st.navigation(build_pages())
 with friendly_errors():

@@ -23,12 +23,14 @@ import logging
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
 from data.catalog import StoreError
 
 LOG = logging.getLogger("profitlens")
+ICON = Path(__file__).resolve().parent / "icon.png"
 FRAME_KEY = "_profitlens_frame"
 PAGE_SPECS = (
     # (section, script, title, url path, icon)
