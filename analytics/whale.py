@@ -90,10 +90,10 @@ def whale_curve(pnl: pd.DataFrame, ties: np.ndarray | None = None) -> WhaleCurve
         omitted).
     """
     ties = id_order(pnl.index) if ties is None else ties
-    ranked = pnl[["profit", "net_revenue"]].iloc[rank_customers(pnl, ties)]
-    n = len(ranked)
-    profit = ranked["profit"].to_numpy(dtype=float)
-    revenue = ranked["net_revenue"].to_numpy(dtype=float)
+    order = rank_customers(pnl, ties)
+    n = len(order)
+    profit = pnl["profit"].to_numpy(dtype=float)[order]
+    revenue = pnl["net_revenue"].to_numpy(dtype=float)[order]
     cum_profit = np.cumsum(profit)
     cum_revenue = np.cumsum(revenue)
     total = float(cum_profit[-1]) if n else 0.0
@@ -102,7 +102,7 @@ def whale_curve(pnl: pd.DataFrame, ties: np.ndarray | None = None) -> WhaleCurve
     points = pd.DataFrame(
         {
             "rank": np.arange(1, n + 1),
-            "customer_id": ranked.index.astype(str).to_numpy(),
+            "customer_id": pnl.index.astype(str).array.take(order),
             "profit": profit,
             "net_revenue": revenue,
             "cum_profit": cum_profit,
