@@ -20,11 +20,12 @@ import json
 import os
 import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import run_measured  # noqa: E402  (a sibling module of this script)
+
 OUT = ROOT / "tests" / "benchmarks" / "out"
 
 REFERENCE = r"""
@@ -46,22 +47,6 @@ print(len(lines), len(activity), len(customers))
 """
 
 
-def run_measured(command: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MiB and stdout of one fresh process (reaped by wait4)."""
-    start = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        pid = os.posix_spawn(command[0], command, os.environ | {"PYTHONPATH": str(ROOT)},
-                             file_actions=[(os.POSIX_SPAWN_DUP2, out.fileno(), 1),
-                                           (os.POSIX_SPAWN_DUP2, err.fileno(), 2)])
-        _, status, usage = os.wait4(pid, 0)
-        seconds = time.perf_counter() - start
-        out.seek(0)
-        err.seek(0)
-        if os.waitstatus_to_exitcode(status):
-            raise SystemExit(f"{' '.join(command)} failed:\n{err.read()}")
-        return seconds, usage.ru_maxrss / 1024, out.read()
-
-
 def ensure_data(folder: Path, customers: int, seed: int) -> dict:
     marker = folder / "rows.json"
     if marker.exists():
@@ -69,7 +54,7 @@ def ensure_data(folder: Path, customers: int, seed: int) -> dict:
         if info.get("customers") == customers and info.get("seed") == seed:
             return info
     print(f"generating {customers:,} customers into {folder} ...", flush=True)
-    seconds, peak, _ = run_measured([
+    seconds, _, peak, _ = run_measured([
         sys.executable, "-m", "analytics", "sample", str(folder),
         "--customers", str(customers), "--seed", str(seed),
     ])
@@ -107,7 +92,7 @@ def main() -> None:
     timings: dict[str, list[tuple[float, float]]] = {"reference": [], "report": []}
     for number in range(args.runs):
         for name, command in (("reference", reference_cmd), ("report", report_cmd)):
-            seconds, peak, _ = run_measured(command)
+            seconds, _, peak, _ = run_measured(command)
             timings[name].append((seconds, peak))
             print(f"run {number + 1}: {name:9s} {seconds:6.2f} s  peak {peak:7,.0f} MiB",
                   flush=True)
