@@ -18,7 +18,6 @@ from analytics.scenario import (
     Scenario,
     ScenarioBase,
     Scope,
-    _apportion,
     guess_order_activity,
     kanthal,
     match_activities,
@@ -26,6 +25,7 @@ from analytics.scenario import (
     presets,
     unbundle,
 )
+from analytics.scenario.bridge import apportion
 
 # --- the Kanthal case (DOMAIN.md §3) --------------------------------------------------
 # Customer service costs $1.50 a minute. A normal order takes 100 minutes ($150); each
@@ -334,7 +334,7 @@ def test_guessing_activities():
 
 
 def test_apportion_keeps_the_sum():
-    start, end, steps = _apportion([0.004, 0.004, 0.004, -0.0], 1.0, 1.012)
+    start, end, steps = apportion([0.004, 0.004, 0.004, -0.0], 1.0, 1.012)
     assert sum(steps) == end - start == 1
     assert steps[3] == 0
 
@@ -510,3 +510,32 @@ def test_scenario_module_is_pure():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_public_names_stay_importable_from_analytics_scenario():
+    import analytics.scenario as scenario
+
+    # What pages/pricing.py, the CLI, data's tests and the benchmark import from here.
+    for name in ("MenuItem", "Scenario", "ScenarioBase", "ScenarioResult", "Scope", "MenuCheck",
+                 "SCENARIO_PNL_COLUMNS", "MONEY_COLUMNS", "BRIDGE_STEPS", "PAYS_MORE_FROM",
+                 "guess_order_activity", "match_activities", "kanthal", "unbundle",
+                 "move_support_online", "presets", "PRESETS"):
+        assert hasattr(scenario, name), name
+    assert set(scenario.__all__) <= set(dir(scenario))
+
+
+def test_run_is_its_named_steps(kanthal_base):
+    from analytics.scenario.engine import customer_effects, pnl_after, unsaved_capacity
+
+    base, _ = kanthal_base
+    scenario = KANTHAL_CONTRACT.with_changes(core_price_change_pct=2.0)
+    terms = base.terms(scenario)
+    effects = customer_effects(base, scenario, terms)
+    after = pnl_after(base, effects, scenario.at_risk_pct)
+    unsaved = unsaved_capacity(base, scenario, terms, effects)
+    result = base.run(scenario)
+    assert result.pnl["profit_after"].tolist() == after.profit.tolist()
+    assert result.pnl["fee_revenue"].tolist() == after.fee_revenue.tolist()
+    assert result.figures["unsaved_capacity_cost"] == pytest.approx(unsaved, abs=0.005)
+    assert result.figures["profit_after"] == pytest.approx(
+        after.profit.sum() - unsaved, abs=0.005)

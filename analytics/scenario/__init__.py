@@ -1,0 +1,121 @@
+"""Menu-pricing scenarios: from today's customer P&L to a priced service menu.
+
+Anderson & Narus's menu pricing (DOMAIN.md §6), Kanthal's surcharge on order changes and
+minimum order (§3), and cheaper activities (§5), as one vectorised what-if model.
+
+Formulas, per customer in the scenario's scope
+----------------------------------------------
+- response share ``r`` of an activity applies only when it carries a fee
+  (``fee_per_unit > 0``): a service with no price is used as today;
+- new usage = usage x (1 - r); for the order-counting activity also x (1 - c x small
+  orders / orders), ``c`` the consolidation share: the consolidated small orders leave
+  the activity in proportion (exactly "minus the consolidated orders" when the activity
+  counts every order);
+- fee revenue = fee x new usage (service fees) + small-order surcharge x remaining small
+  orders, remaining small orders = small orders x (1 - c);
+- net revenue after = net revenue x (1 + core price change);
+- rate after = rate x (1 + rate change); cost to serve after = today's cost to serve +
+  sum of (rate after x new usage - rate x usage), i.e. sum of (rate after x new usage)
+  carrying over today's per-activity cents exactly;
+- profit after = net revenue after + fee revenue - COGS - cost to serve after;
+- bill change = net revenue after + fee revenue - net revenue; bill change % = 100 x bill
+  change / net revenue (NaN when net revenue <= 0); a customer *pays more* when its bill
+  rises by at least a cent, and is *at risk* when bill change % > the at-risk threshold;
+  *profit at stake* = today's profit of the at-risk customers (lost if they leave).
+
+Customers outside the scope keep today's P&L.
+
+Company
+-------
+profit after = sum of customer profits after - unsaved capacity cost. When capacity does
+not follow usage, the usage given up on *timed* activities (those on a resource) stays
+as unused capacity, so its cost at today's rates is not saved. Direct-cost activities
+(``cost_per_unit``, e.g. freight) always save. A rate change counts as achieved (the
+resource's spending falls with it).
+
+Quadrants after use the *baseline* thresholds, so a movement is a real movement. Fee
+revenue counts as revenue: revenue after = net revenue after + fee revenue; net margin
+after = revenue after - COGS; both axes are % of revenue after.
+
+The profit bridge goes from today's operating profit through service fees, cost saved
+(usage response and rate changes), the core price change, small-order effects
+(surcharges plus the cost saved by consolidated orders) and unsaved capacity to the
+scenario's profit. Its amounts are in whole cents, apportioned by largest remainder, so
+the steps add up exactly to the (rounded) end points.
+
+Modules
+-------
+- :mod:`~analytics.scenario.parameters`: :class:`MenuItem`, :class:`Scope`,
+  :class:`Scenario` (frozen, checked, to and from JSON);
+- :mod:`~analytics.scenario.engine`: :class:`ScenarioBase` and the named steps of
+  :meth:`ScenarioBase.run`;
+- :mod:`~analytics.scenario.bridge`: the profit bridge in cents;
+- :mod:`~analytics.scenario.menu_check`: Anderson & Narus's menu check;
+- :mod:`~analytics.scenario.result`: :class:`ScenarioResult` and its exports;
+- :mod:`~analytics.scenario.presets`: activities by name and the preset scenarios.
+
+Everything public is importable from here: ``from analytics.scenario import Scenario``.
+
+Example
+-------
+>>> import pandas as pd
+>>> from analytics.analysis import analyse
+>>> ids = pd.Index(["GE", "Small"], name="customer_id")
+>>> customers = pd.DataFrame({"list_revenue": [1000.0, 500.0], "net_revenue": [1000.0, 500.0],
+...                           "cogs": [800.0, 300.0]}, index=ids)
+>>> volumes = pd.DataFrame({"Order": [4.0, 2.0], "Order change": [4.0, 0.0]}, index=ids)
+>>> rates = pd.DataFrame({"activity": ["Order", "Order change"], "cost_per_unit": [15.0, 45.0]})
+>>> base = ScenarioBase.build(analyse(customers, volumes, rates), volumes)
+>>> scenario = Scenario("Change fee").with_item("Order change", fee_per_unit=45.0,
+...                                              usage_response_pct=50.0)
+>>> result = base.run(scenario)
+>>> result.pnl["profit_after"].tolist()
+[140.0, 170.0]
+>>> result.summary()["profit_before"], result.summary()["profit_after"]
+(130.0, 310.0)
+"""
+
+from analytics.scenario.bridge import BRIDGE_STEPS
+from analytics.scenario.engine import PAYS_MORE_FROM, ScenarioBase
+from analytics.scenario.menu_check import COLLABORATIVE_SHARE, MenuCheck
+from analytics.scenario.parameters import SCOPES, MenuItem, Scenario, Scope
+from analytics.scenario.presets import (
+    CHANGE_KEYWORDS,
+    ORDER_EXCLUDE,
+    ORDER_KEYWORDS,
+    PRESETS,
+    SUPPORT_KEYWORDS,
+    guess_order_activity,
+    kanthal,
+    match_activities,
+    move_support_online,
+    presets,
+    unbundle,
+)
+from analytics.scenario.result import MONEY_COLUMNS, SCENARIO_PNL_COLUMNS, ScenarioResult
+
+__all__ = [
+    "BRIDGE_STEPS",
+    "CHANGE_KEYWORDS",
+    "COLLABORATIVE_SHARE",
+    "MONEY_COLUMNS",
+    "ORDER_EXCLUDE",
+    "ORDER_KEYWORDS",
+    "PAYS_MORE_FROM",
+    "PRESETS",
+    "SCENARIO_PNL_COLUMNS",
+    "SCOPES",
+    "SUPPORT_KEYWORDS",
+    "MenuCheck",
+    "MenuItem",
+    "Scenario",
+    "ScenarioBase",
+    "ScenarioResult",
+    "Scope",
+    "guess_order_activity",
+    "kanthal",
+    "match_activities",
+    "move_support_online",
+    "presets",
+    "unbundle",
+]

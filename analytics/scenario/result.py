@@ -1,0 +1,108 @@
+"""A scenario's outcome: the per-customer table, the bridge, the migration, the summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from analytics.money import round_money
+from analytics.quadrants import QUADRANTS
+from analytics.scenario.menu_check import MenuCheck
+from analytics.scenario.parameters import Scenario
+from analytics.whale import WhaleCurve, whale_curve
+
+if TYPE_CHECKING:
+    from analytics.scenario.engine import ScenarioBase
+
+SCENARIO_PNL_COLUMNS = (
+    "customer_id",
+    "net_revenue_before",
+    "net_revenue_after",
+    "fee_revenue",
+    "cost_to_serve_before",
+    "cost_to_serve_after",
+    "profit_before",
+    "profit_after",
+    "bill_change_pct",
+    "quadrant_before",
+    "quadrant_after",
+    "at_risk",
+)
+MONEY_COLUMNS = (
+    "net_revenue_before",
+    "net_revenue_after",
+    "fee_revenue",
+    "cost_to_serve_before",
+    "cost_to_serve_after",
+    "profit_before",
+    "profit_after",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioResult:
+    """A scenario's outcome: the per-customer table, bridge, migration and summary.
+
+    ``pnl`` is indexed by customer_id (see :data:`SCENARIO_PNL_COLUMNS` plus
+    ``service_fee_revenue``, ``surcharge_revenue``, ``bill_change``, ``in_scope``);
+    ``bridge`` has ``key, step, amount, cents, measure`` (``measure`` as Plotly's
+    waterfall wants it); ``migration`` counts customers from each quadrant (rows) to
+    each quadrant (columns). ``whale_after`` and ``menu_check`` are computed on first use.
+    """
+
+    scenario: Scenario
+    pnl: pd.DataFrame
+    bridge: pd.DataFrame
+    migration: pd.DataFrame
+    figures: dict
+    whale_before: WhaleCurve
+    _base: ScenarioBase = field(repr=False)
+
+    @cached_property
+    def whale_after(self) -> WhaleCurve:
+        """The whale curve of the profits after (revenue: net revenue after + fees)."""
+        frame = pd.DataFrame(
+            {
+                "profit": self.pnl["profit_after"].to_numpy(),
+                "net_revenue": self.pnl["net_revenue_after"].to_numpy()
+                + self.pnl["fee_revenue"].to_numpy(),
+            },
+            index=self.pnl.index,
+        )
+        return whale_curve(frame, self._base.id_order)
+
+    @cached_property
+    def menu_check(self) -> MenuCheck:
+        return self._base.menu_check(self.scenario)
+
+    def summary(self) -> dict:
+        """``scenario_summary.json``: money to the cent, percentages as 12.5."""
+        figures = dict(self.figures)
+        figures["migration"] = {
+            q: {t: int(self.migration.loc[q, t]) for t in QUADRANTS} for q in QUADRANTS
+        }
+        figures["bridge"] = [
+            {"step": row.step, "amount": row.amount} for row in self.bridge.itertuples()
+        ]
+        figures["menu_check"] = self.menu_check.as_dict()
+        figures["scenario"] = self.scenario.to_dict()
+        return figures
+
+    def pnl_export(self, rows: np.ndarray | None = None) -> pd.DataFrame:
+        """``scenario_pnl.csv``: :data:`SCENARIO_PNL_COLUMNS` by customer_id, money to the cent.
+
+        With ``rows`` (positions in :attr:`pnl`), only those customers, in that order.
+        """
+        if rows is None:
+            frame = self.pnl.reset_index()
+            frame = frame[list(SCENARIO_PNL_COLUMNS)].sort_values("customer_id", kind="stable")
+        else:
+            frame = self.pnl.iloc[rows].reset_index()[list(SCENARIO_PNL_COLUMNS)]
+        for column in MONEY_COLUMNS:
+            frame[column] = round_money(frame[column])
+        frame["bill_change_pct"] = frame["bill_change_pct"].round(4)
+        return frame.reset_index(drop=True)
