@@ -22,6 +22,7 @@ from analytics.customer_detail import (
 )
 from analytics.metrics import format_money, format_money_short, format_pct
 from analytics.quadrants import LABELS, MOVES, quadrant_summary
+from analytics.ranking import id_order, profit_order, rank_customers
 from pages.ui.chart import show_chart
 from pages.ui.frame import Filters, current_filters, page_guard
 from pages.ui.state import (
@@ -278,8 +279,7 @@ def customer_frame(pnl: pd.DataFrame) -> pd.DataFrame:
     for column in ("net_revenue", "net_margin", "net_margin_pct", "cost_to_serve",
                    "cost_to_serve_pct", "profit"):
         out[column] = frame[column]
-    order = np.lexsort((out["customer_id"].astype(str).to_numpy(), -out["profit"].to_numpy()))
-    return out.iloc[order].reset_index(drop=True)
+    return out.iloc[rank_customers(out)].reset_index(drop=True)
 
 
 def search(frame: pd.DataFrame, text: str) -> pd.DataFrame:
@@ -304,8 +304,13 @@ ORDERS = {
 
 
 def order_rows(frame: pd.DataFrame, order: str) -> pd.DataFrame:
-    """``frame`` sorted as ``order`` says (empty values last, ties by customer id)."""
+    """``frame`` sorted as ``order`` says (empty values last, ties by customer id); by
+    profit as customers are ranked, in whole cents."""
     column, ascending = ORDERS[order]
+    if column == "profit":
+        profit = frame["profit"].to_numpy(dtype=float)
+        ranked = profit_order(-profit if ascending else profit, id_order(frame["customer_id"]))
+        return frame.iloc[ranked].reset_index(drop=True)
     return frame.sort_values([column, "customer_id"], ascending=[ascending, True],
                              na_position="last", kind="stable").reset_index(drop=True)
 
@@ -378,8 +383,8 @@ def picker_options(pnl: pd.DataFrame) -> list:
     matches and the selected customer."""
     if len(pnl) <= PICKER_LIMIT:
         return sorted(pnl.index.tolist(), key=str)
-    ranked = pnl["profit"].sort_values(kind="stable")
-    chosen = set(ranked.index[:1000]) | set(ranked.index[-1000:])
+    ranked = pnl.index[rank_customers(pnl)]
+    chosen = set(ranked[:1000]) | set(ranked[-1000:])
     text = state.get("cust_search", "")
     if text:
         chosen |= set(search(customer_frame(pnl), text)["customer_id"].head(2000))

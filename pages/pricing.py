@@ -19,8 +19,10 @@ from analytics.charts import (
     whale_comparison_figure,
 )
 from analytics.metrics import format_money, format_money_short, format_pct
+from analytics.money import round_money
 from analytics.quadrants import LABELS, QUADRANTS
 from analytics.scenario import (
+    PAYS_MORE_FROM,
     MenuItem,
     Scenario,
     ScenarioBase,
@@ -138,7 +140,7 @@ def _menu_frame(base: ScenarioBase, scenario: Scenario | None = None) -> pd.Data
     rows = []
     for activity, rate in zip(base.activities, base.rate, strict=True):
         item = (scenario.item(activity) if scenario else None) or MenuItem(activity)
-        rows.append([activity, round(float(rate), 2), item.fee_per_unit,
+        rows.append([activity, round_money(float(rate)), item.fee_per_unit,
                      item.usage_response_pct, item.rate_change_pct])
     return pd.DataFrame(rows, columns=MENU_COLUMNS)
 
@@ -452,8 +454,8 @@ def impact_frame(result: ScenarioResult, customers: pd.DataFrame,
         found = customers[extra].reindex(frame["customer_id"])
         for column in extra:
             frame.insert(1 + extra.index(column), column, found[column].to_numpy())
-    frame["bill_change"] = (frame["net_revenue_after"] + frame["fee_revenue"]
-                            - frame["net_revenue_before"]).round(2)
+    frame["bill_change"] = round_money(frame["net_revenue_after"] + frame["fee_revenue"]
+                                       - frame["net_revenue_before"])
     for column in ("quadrant_before", "quadrant_after"):
         frame[column] = frame[column].astype(str).map(LABELS)
     return frame
@@ -464,12 +466,12 @@ def payer_rows(result: ScenarioResult) -> np.ndarray:
     largest increase in % first, ties by customer id: the order of the table."""
     pnl = result.pnl
 
-    def cents(column: str) -> np.ndarray:
-        return pnl[column].to_numpy(dtype=float).round(2)
+    def money(column: str) -> np.ndarray:
+        return round_money(pnl[column].to_numpy(dtype=float))
 
-    change = (cents("net_revenue_after") + cents("fee_revenue")
-              - cents("net_revenue_before")).round(2)
-    rows = np.flatnonzero(change >= 0.005)
+    change = round_money(money("net_revenue_after") + money("fee_revenue")
+                         - money("net_revenue_before"))
+    rows = np.flatnonzero(change >= PAYS_MORE_FROM)
     pct = pnl["bill_change_pct"].to_numpy(dtype=float)[rows].round(4)
     ids = pnl.index.to_numpy()[rows].astype(str)
     return rows[np.lexsort((ids, -pct))]
@@ -626,7 +628,7 @@ def comparison_rows(results: list[tuple[str, ScenarioResult]]) -> pd.DataFrame:
         f = result.figures
         rows.append({
             "scenario": name, "profit": f["profit_after"],
-            "change": round(f["profit_after"] - f["profit_before"], 2),
+            "change": round_money(f["profit_after"] - f["profit_before"]),
             "fee_revenue": f["fee_revenue"], "cost_saved": f["cost_saved"],
             "core_price_effect": f["core_price_effect"],
             "small_order_effect": f["small_order_effect"],

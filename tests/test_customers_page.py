@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analytics.ranking import rank_customers
 from tests.conftest import app_on, charts
 
 PAGE = "pages/customers.py"
@@ -85,7 +86,8 @@ def test_sample_page_shows_map_quadrants_and_customers(app_env):
     assert quadrants["Quadrant"].tolist() == ["Passive", "Carriage trade", "Bargain basement",
                                               "Aggressive"]
     assert sum(quadrant_counts(app)) == len(customers) == 2000
-    assert customers["profit"].is_monotonic_decreasing
+    # The one ranking rule: whole cents, most profitable first, ties by customer id.
+    assert customers.index[rank_customers(customers)].tolist() == customers.index.tolist()
     assert app.radio[0].value == "median"
 
 
