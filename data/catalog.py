@@ -91,6 +91,7 @@ class StoreBase:
             raise StoreError(f"cannot open the store {Path(self.path).name}: {first}") from None
         self._lock = threading.Lock()
         self._staged_at: dict[str, float] = {}  # token -> time.monotonic() of staging
+        self._staging: set[str] = set()  # tokens being staged right now
         self._ensure_meta()
         self.work_dir = self._clean_work_dir()
 
@@ -168,8 +169,12 @@ class StoreBase:
         )
 
     @staticmethod
-    def _drop_stages(cur, token: str = "") -> None:
-        """Drop staged tables (one load's, or all): they are never live data."""
+    def _drop_stages(cur, token: str = "", keep: set[str] | frozenset = frozenset()) -> None:
+        """Drop staged tables (one load's, or all but the loads in ``keep``): they are
+        never live data."""
         prefix = f"{STAGE_PREFIX}{token}"
+        kept = tuple(f"{STAGE_PREFIX}{t}_" for t in keep)
         for (name,) in cur.execute(read_sql("staged_tables"), [prefix]).fetchall():
+            if kept and name.startswith(kept):
+                continue
             cur.execute(f"DROP TABLE IF EXISTS {quote_ident(name)}")

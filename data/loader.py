@@ -122,9 +122,23 @@ class LoaderMixin(StoreBase):
         """
         progress = progress or (lambda fraction, text: None)
         token = uuid.uuid4().hex[:12]
-        with self._lock, self.cursor() as cur, self.temp_dir("load-") as workdir:
+        # Reading and validating never holds the store's lock: another user's validation
+        # or load does not wait on this one. Only the bookkeeping is serialised, and a
+        # commit meanwhile leaves the tables of a staging in progress alone.
+        with self._lock, self.cursor() as cur:
             self._drop_abandoned(cur)
             self._staged_at[token] = time.monotonic()
+            self._staging.add(token)
+        try:
+            return self._stage(token, files, mappings, display_names, source, progress,
+                               sample_rows, options)
+        finally:
+            with self._lock:
+                self._staging.discard(token)
+
+    def _stage(self, token, files, mappings, display_names, source, progress, sample_rows,
+               options) -> PendingLoad:
+        with self.cursor() as cur, self.temp_dir("load-") as workdir:
             importer = Importer(cur, Path(workdir), f"{STAGE_PREFIX}{token}_", progress)
             try:
                 staged = importer.stage(files, mappings, display_names, options=options)
@@ -197,8 +211,9 @@ class LoaderMixin(StoreBase):
                 cur.execute("ROLLBACK")
                 self._drop_stages(cur, pending.token)
                 raise
-            # Other previews were validated against data that is now gone.
-            self._drop_stages(cur)
+            # Other previews were validated against data that is now gone (a staging still
+            # in progress is left to finish).
+            self._drop_stages(cur, keep=self._staging)
         progress(1.0, "Loaded")
         return LoadResult(version, dict(pending.rows), pending.warnings)
 

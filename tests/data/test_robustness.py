@@ -208,3 +208,41 @@ def test_a_load_into_a_store_another_program_holds_says_so_in_one_line(tmp_path,
     finally:
         holder.kill()
         time.sleep(0.1)
+
+
+def test_a_slow_validation_does_not_hold_up_another_users(tmp_path):
+    """Reading and validating never holds the store's lock (issue 14, item 3)."""
+    import threading
+
+    from data import Store
+    from data.sample import write_sample
+
+    write_sample(tmp_path / "big", customers=200)
+    small = tmp_path / "small"
+    small.mkdir()
+    (small / "transactions.csv").write_text(TX)
+    store = Store(tmp_path / "store.duckdb")
+    reading = threading.Event()
+    release = threading.Event()
+
+    def slow(fraction, text):  # the first user's validation, stuck mid-read
+        reading.set()
+        release.wait(30)
+
+    first = {}
+    worker = threading.Thread(target=lambda: first.update(
+        pending=store.stage_files({"transactions": tmp_path / "big" / "transactions.csv"},
+                                  progress=slow)))
+    worker.start()
+    assert reading.wait(30)
+    done = threading.Event()
+    second = threading.Thread(target=lambda: (store.load_folder(small), done.set()))
+    second.start()
+    assert done.wait(30), "the second user's load waited on the first user's validation"
+    release.set()
+    worker.join(60)
+    assert store.info().rows["transactions"] == 1
+    assert first["pending"].rows["transactions"] > 1  # the slow one finished unharmed
+    store.commit(first["pending"])
+    assert store.info().rows["transactions"] > 1
+    store.close()
