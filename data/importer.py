@@ -45,6 +45,7 @@ from data.derive import Deriver
 from data.problems import DatasetError, Problem, quote_ident, sql_literal  # noqa: F401
 from data.recipe import LoadOptions
 from data.sources import (
+    REJECTS_KEPT,
     Source,
     SourceError,
     open_csv,
@@ -735,16 +736,19 @@ class Importer:
 
     def _report_rejects(self, source: Source) -> bool:
         """Rows DuckDB could not split into the header's fields, one problem per row."""
-        rows = self.con.execute(
+        lines, errors = self.con.execute(
+            f"SELECT count(DISTINCT line), count(*) FROM {source.rejects}"
+        ).fetchall()[0]
+        shown = self.con.execute(
             "SELECT line, min(error_type), max(TRY_CAST(regexp_extract(error_message, "
-            f"'Found: (\\d+)', 1) AS INTEGER)) FROM {source.rejects} GROUP BY line ORDER BY line"
+            f"'Found: (\\d+)', 1) AS INTEGER)) FROM {source.rejects} GROUP BY line ORDER BY line "
+            f"LIMIT {MAX_LINES_PER_PROBLEM * 2}"
         ).fetchall()
         self.con.execute(f"DROP TABLE IF EXISTS {source.rejects}")
         self.con.execute(f"DROP TABLE IF EXISTS {source.rejects}_scan")
-        if not rows:
+        if not shown:
             return False
         expected = len(source.headers)
-        shown = rows[:MAX_LINES_PER_PROBLEM * 2]
         numbers = record_lines(Path(source.params[0]), [int(row[0]) for row in shown])
         for line, error_type, found in shown:
             if error_type in ("TOO MANY COLUMNS", "MISSING COLUMNS"):
@@ -755,9 +759,10 @@ class Importer:
             else:
                 text = f"cannot be read as CSV ({str(error_type).lower()})"
             self._problem(Problem(source.display, text, line=numbers[int(line)]))
-        if len(rows) > len(shown):
-            self._problem(Problem(source.display,
-                                  f"{len(rows) - len(shown):,} more rows cannot be read as CSV"))
+        if lines > len(shown):
+            at_least = "at least " if errors >= REJECTS_KEPT else ""
+            self._problem(Problem(source.display, f"{at_least}{lines - len(shown):,} more rows "
+                                  "cannot be read as CSV"))
         return True
 
     def _report_bad_values(self, source: Source, checks: list[Check], inner: str) -> None:

@@ -35,6 +35,9 @@ SNIFF_BYTES = 1 << 16
 # Reading limits, each configurable (``PROFITLENS_MAX_COLUMNS``...; see data/DICTIONARY.md).
 MAX_COLUMNS = 2_000
 MAX_UNPACKED_MB = 1_024
+# Rows DuckDB keeps of a file it cannot split: enough to name the first ones and count
+# on; a file of a million broken lines would otherwise cost gigabytes.
+REJECTS_KEPT = 10_000
 CHUNK = 1 << 24
 DELIMITERS = (",", ";", "\t", "|")
 
@@ -256,7 +259,8 @@ def open_csv(
     from_sql = (
         f"read_csv(?, columns={{{columns}}}, header=true, delim=?, quote='\"', escape='\"', "
         f"auto_detect=false, store_rejects=true, rejects_table='{rejects}', "
-        f"rejects_scan='{rejects}_scan', max_line_size=8388608)"
+        f"rejects_scan='{rejects}_scan', rejects_limit={REJECTS_KEPT}, "
+        "max_line_size=8388608)"
     )
     return Source(
         table=table,
