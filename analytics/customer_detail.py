@@ -1,6 +1,7 @@
 """One customer up close: its P&L waterfall, its activity usage, its months.
 
-Three pure computations behind the Customers page's detail:
+Three pure computations behind the Customers page's detail, and its sentences
+(:func:`position_sentence`, :func:`driver_sentence`, :func:`monthly_note`):
 
 * :func:`waterfall_steps`: list revenue through discounts, COGS and each cost-to-serve
   activity down to operating profit, in cents, so the steps add up exactly to profit;
@@ -26,6 +27,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from analytics.metrics import format_money, format_pct
 from analytics.money import round_money
 from analytics.pnl import CTS_PREFIX
 
@@ -265,3 +267,62 @@ def monthly_pnl(
     out["cost_to_serve"] = np.asarray(cost, dtype=float)
     out["profit"] = out["net_margin"] - out["cost_to_serve"]
     return out
+
+
+# -- what the detail says ---------------------------------------------------------------
+
+
+def position_sentence(row: pd.Series) -> str:
+    """Where one customer (a P&L row) stands: its margin against its cost to serve."""
+    margin, cts = row["net_margin_pct"], row["cost_to_serve_pct"]
+    if not row["net_revenue"] > 0:
+        return ("No positive net revenue in this period, so its margin and cost to serve "
+                "cannot be read as % of revenue.")
+    side = ("above break-even: its margin covers its cost to serve" if margin >= cts
+            else "below break-even: its cost to serve exceeds its margin")
+    return (f"Net margin {format_pct(margin)} and cost to serve {format_pct(cts)} of net "
+            f"revenue, {side}.")
+
+
+def revenue_multiple(net_revenue: pd.Series, customer) -> float | None:
+    """A customer's net revenue as a multiple of the median customer's (None when the
+    median is not positive)."""
+    median = float(net_revenue.median())
+    return float(net_revenue.loc[customer]) / median if median > 0 else None
+
+
+def driver_sentence(usage: pd.DataFrame, multiple: float | None, currency: str = "$",
+                    escape=None) -> str:
+    """The top three cost drivers of :func:`usage_vs_median`, against the median customer,
+    and the customer's revenue ``multiple`` for scale.
+
+    Plain text; with ``escape`` (a function that makes text literal Markdown) Markdown,
+    each activity in bold.
+    """
+    drivers = top_cost_drivers(usage, 3)
+    if drivers.empty:
+        return "It uses no activity more than the median customer does."
+    parts = []
+    for activity, row in drivers.iterrows():
+        times = (f"{row['multiple']:,.1f}× the median" if np.isfinite(row["multiple"])
+                 else "the median customer has none")
+        money = format_money(row["excess_cost"], currency, 0)
+        name = f"**{escape(activity)}**" if escape else str(activity)
+        parts.append(f"{name} ({row['quantity']:,.0f}, {times}) costs "
+                     f"{escape(money) if escape else money} more")
+    sentence = "Top cost drivers, against the median customer: " + "; ".join(parts) + "."
+    if multiple is not None and np.isfinite(multiple):
+        sentence += f" For scale: its net revenue is {multiple:,.1f}× the median customer's."
+    return sentence
+
+
+def monthly_note(cost_to_serve: float, monthly: pd.DataFrame, currency: str = "$") -> str:
+    """How the monthly view (:func:`monthly_pnl`) is costed, and how much of the
+    customer's ``cost_to_serve`` it leaves out because the activity has no date."""
+    note = ("Monthly profit = net revenue − COGS − each month's dated activity × the period's "
+            "rates.")
+    undated = float(cost_to_serve) - float(monthly["cost_to_serve"].sum())
+    if undated > 0.5:
+        return note + (f" {format_money(undated, currency, 0)} of its cost to serve comes from "
+                       "activity without a date, which is not in this monthly view.")
+    return note + " Activity without a date would not be in this view."

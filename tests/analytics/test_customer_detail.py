@@ -243,3 +243,46 @@ def test_detail_figures_build():
                      index=pd.to_datetime(["2024-01-01"])),
         pd.DataFrame(index=pd.to_datetime(["2024-01-01"])), RATES)
     assert len(monthly_figure(monthly).data) == 3  # profit, loss, revenue
+
+
+# -- the detail's sentences -------------------------------------------------------------
+
+
+def test_position_sentence_above_below_and_without_revenue():
+    from analytics.customer_detail import position_sentence
+
+    row = pd.Series({"net_revenue": 100.0, "net_margin_pct": 30.0, "cost_to_serve_pct": 40.0})
+    assert position_sentence(row) == (
+        "Net margin 30.0% and cost to serve 40.0% of net revenue, below break-even: its "
+        "cost to serve exceeds its margin.")
+    assert "above break-even" in position_sentence(row.replace(40.0, 30.0))
+    assert position_sentence(row.replace(100.0, 0.0)).startswith("No positive net revenue")
+
+
+def test_driver_sentence_plain_and_markdown():
+    from analytics.customer_detail import driver_sentence, revenue_multiple
+
+    usage = pd.DataFrame({"quantity": [30.0, 4.0], "multiple": [3.0, np.inf],
+                          "excess_cost": [640.0, 200.0]}, index=pd.Index(["Order", "Vis*t"]))
+    plain = driver_sentence(usage, 2.0, "$")
+    assert plain == ("Top cost drivers, against the median customer: Order (30, 3.0× the "
+                     "median) costs $640 more; Vis*t (4, the median customer has none) costs "
+                     "$200 more. For scale: its net revenue is 2.0× the median customer's.")
+    marked = driver_sentence(usage, None, "$", escape=lambda s: s.replace("*", "\\*"))
+    assert "**Vis\\*t**" in marked and "For scale" not in marked
+    assert driver_sentence(usage.iloc[:0], 1.0) == (
+        "It uses no activity more than the median customer does.")
+    revenue = pd.Series([10.0, 20.0, 40.0], index=["a", "b", "c"])
+    assert revenue_multiple(revenue, "c") == 2.0
+    assert revenue_multiple(revenue * 0, "c") is None
+
+
+def test_monthly_note_counts_undated_cost():
+    from analytics.customer_detail import monthly_note
+
+    monthly = pd.DataFrame({"cost_to_serve": [10.0, 20.0]})
+    assert monthly_note(1030.0, monthly, "$").endswith(
+        " $1,000 of its cost to serve comes from activity without a date, which is not in "
+        "this monthly view.")
+    assert monthly_note(30.4, monthly).endswith("Activity without a date would not be in "
+                                                "this view.")
