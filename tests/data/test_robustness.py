@@ -246,3 +246,12 @@ def test_a_slow_validation_does_not_hold_up_another_users(tmp_path):
     store.commit(first["pending"])
     assert store.info().rows["transactions"] > 1
     store.close()
+
+
+def test_a_file_of_broken_lines_is_counted_without_keeping_them_all(tmp_path, capsys):
+    content = "customer_id,date,net_revenue\n" + " \n" * 12_000
+    status, lines = load(tmp_path, {"transactions.csv": content}, capsys)
+    assert status == 2
+    assert lines[0].startswith("transactions.csv line 2: the row has ")
+    assert lines[-1].startswith("transactions.csv: at least ")
+    assert lines[-1].endswith(" more rows cannot be read as CSV")
