@@ -115,7 +115,8 @@ TABLES: dict[str, Table] = {
                 ),
                 Column(
                     "date", "date",
-                    description="When; rows without a date count in every period.",
+                    description="When; a row without a date is prorated to a chosen period "
+                    "by its share of the data's span, as capacity is.",
                 ),
                 Column("order_id", "id", description="The order the activity served."),
             ),

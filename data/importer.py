@@ -859,8 +859,9 @@ class Importer:
             ).fetchall()[0][0]
             if undated:
                 self.staged.warnings.append(
-                    f"{activities.source.display}: {undated:,} row(s) without a date count in "
-                    "every period."
+                    f"{activities.source.display}: {undated:,} row(s) without a date are "
+                    "prorated to a chosen period by its share of the data's span, as "
+                    "capacity is."
                 )
 
     def _duplicates(self, staged: StagedTable, key: str) -> None:

@@ -23,15 +23,17 @@ def base_warnings(
 ) -> tuple[str, ...]:
     """What a per-customer table must say about itself.
 
-    >>> base_warnings(period_chosen=True, activity_rows=5, activities_dated=False,
-    ...               master_rows=0, unknown_customers=0, customers_filtered=False,
-    ...               fraction=0.5)
-    ('Activities have no dates: all of their volume counts in the chosen period.',)
+    >>> (warning,) = base_warnings(
+    ...     period_chosen=True, activity_rows=5, activities_dated=False, master_rows=0,
+    ...     unknown_customers=0, customers_filtered=False, fraction=0.5)
+    >>> warning.split(": ")[1]
+    '50.0 % of their volume, as for capacity.'
     """
     warnings = []
     if period_chosen and activity_rows and not activities_dated:
         warnings.append(
-            "Activities have no dates: all of their volume counts in the chosen period."
+            f"Activities without dates are prorated to the chosen period: {fraction * 100:.1f} "
+            "% of their volume, as for capacity."
         )
     if master_rows and unknown_customers and not customers_filtered:
         warnings.append(

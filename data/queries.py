@@ -170,13 +170,14 @@ class QueriesMixin(StoreBase):
             # must not mix two versions.
             cur.execute("BEGIN TRANSACTION")
             try:
-                cur.execute(read_sql("period_activity"), period)
+                info = self._info(cur)
+                fraction = period_fraction(info, start, end)
+                cur.execute(read_sql("period_activity"), {**period, "fraction": fraction})
                 cur.execute(read_sql("selected_customers"), chosen)
                 table = cur.execute(read_sql("selected_customers_read")).df()
                 triples = cur.execute(read_sql("customer_volumes")).fetchnumpy()
                 totals = cur.execute(read_sql("activity_totals")).df()
                 rates, resources = self._rate_card(cur)
-                info = self._info(cur)
             finally:
                 cur.execute("ROLLBACK")  # read only; the temp tables go with it
         table = table.set_index("customer_id")
@@ -190,7 +191,6 @@ class QueriesMixin(StoreBase):
         period_volume = (
             totals.set_index("activity")["quantity"].reindex(activities).fillna(0.0)
         )
-        fraction = period_fraction(info, start, end)
         warnings = base_warnings(
             period_chosen=bool(start or end),
             activity_rows=info.rows.get("activities", 0) if info else 0,

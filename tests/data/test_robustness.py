@@ -255,3 +255,35 @@ def test_a_file_of_broken_lines_is_counted_without_keeping_them_all(tmp_path, ca
     assert lines[0].startswith("transactions.csv line 2: the row has ")
     assert lines[-1].startswith("transactions.csv: at least ")
     assert lines[-1].endswith(" more rows cannot be read as CSV")
+
+
+def test_undated_activity_is_prorated_like_capacity_under_a_period_filter(tmp_path):
+    """Issue 10, item 7: a quarter of a year showed a resource 960 % used, because undated
+    activity counted in full while capacity was prorated."""
+    import datetime as dt
+
+    from analytics.analysis import analyse
+    from data import Store
+
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "transactions.csv").write_text(
+        "customer_id,date,net_revenue\nC1,2024-01-01,100\nC1,2024-12-31,100\n")
+    (folder / "activities.csv").write_text("customer_id,activity,quantity\nC1,Calls,366\n")
+    (folder / "rates.csv").write_text("activity,resource,unit_time\nCalls,Desk,10\n")
+    (folder / "resources.csv").write_text("resource,cost,capacity\nDesk,3660,4000\n")
+    store = Store(":memory:")
+    store.load_folder(folder)
+    quarter = store.customer_base(dt.date(2024, 1, 1), dt.date(2024, 3, 31))  # 91 of 366 days
+    assert quarter.volumes.loc["C1", "Calls"] == pytest.approx(366 * 91 / 366)
+    result = analyse(quarter.customers, quarter.volumes, quarter.rates, quarter.resources,
+                     period_fraction=quarter.period_fraction,
+                     capacity_volume=quarter.period_volume)
+    used = result.capacity.set_index("resource").loc["Desk", "used"]
+    capacity = result.capacity.set_index("resource").loc["Desk", "capacity"]
+    assert used / capacity == pytest.approx(3660 / 4000)  # the year's 91.5 %, not 4 times it
+    assert quarter.warnings == ("Activities without dates are prorated to the chosen period: "
+                                "24.9 % of their volume, as for capacity.",)
+    whole = store.customer_base()
+    assert whole.volumes.loc["C1", "Calls"] == 366
+    store.close()
