@@ -24,6 +24,8 @@ TEXT = "#1F2933"  # the app's text colour (.streamlit/config.toml)
 
 # Kaplan & Narayanan's typical whale: the top 20 % earn 150-300 % of profit and the
 # bottom 10 % lose 50-200 %, so the curve stands at 150-300 % from x = 20 to x = 90.
+# Whale percentages are of operating profit, which leaves unused capacity out: say so.
+PROFIT_AXIS = "Cumulative % of operating profit<br>(before unused capacity)"
 TYPICAL_LOW = ((0, 0), (20, 150), (90, 150), (100, 100))
 TYPICAL_HIGH = ((0, 0), (20, 300), (90, 300), (100, 100))
 
@@ -114,7 +116,7 @@ def whale_figure(
             text=f"Peak {summary.peak_pct:,.0f}% at {summary.peak_customers_pct:.0f}% of customers",
             showarrow=True, arrowhead=2, ax=40, ay=-30, font={"color": BLUE},
         )
-        fig.update_yaxes(title="Cumulative % of operating profit", ticksuffix="%")
+        fig.update_yaxes(title=PROFIT_AXIS, ticksuffix="%")
     else:
         fig.add_trace(go.Scatter(
             x=x, y=points["cum_profit"], name="Cumulative operating profit",
@@ -613,7 +615,7 @@ def whale_comparison_figure(curves, currency: str = "$", max_points: int = 1000)
         ))
     if in_pct:
         _level_line(fig, 100, "100 % of profit", dash="dash")
-        fig.update_yaxes(title="Cumulative % of operating profit", ticksuffix="%")
+        fig.update_yaxes(title=PROFIT_AXIS, ticksuffix="%")
     else:
         _level_line(fig, 0)
         fig.update_yaxes(title=f"Cumulative operating profit ({escape(currency)})",

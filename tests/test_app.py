@@ -179,3 +179,10 @@ def test_a_store_held_by_another_program_is_said_plainly(tmp_path, monkeypatch):
             assert str(tmp_path) not in error
     finally:
         holder.close()
+
+
+def test_the_overview_shows_profit_after_unused_capacity(app_env):
+    app = run_app()
+    unused = next(m for m in app.metric if m.label == "Unused capacity")
+    assert unused.proto.delta.startswith("profit after it $")
+    assert "Operating profit after the cost of unused capacity: $" in unused.proto.help

@@ -83,6 +83,12 @@ def kpi_row(result: Analysis) -> None:
         key: _share(amounts[key], totals["net_revenue"])
         for key in ("net_margin", "cost_to_serve", "profit")
     }
+    # Operating profit leaves unused capacity out; the company's profit is after it.
+    after = totals["profit"] - result.unused_capacity_cost
+    notes["unused_capacity_cost"] = (
+        f"profit after it {format_money_short(after, CURRENCY)}")
+    helps["unused_capacity_cost"] += (
+        f" Operating profit after the cost of unused capacity: {format_money(after, CURRENCY)}.")
     columns = [*st.columns(3), *st.columns(3)]
     for column, key in zip(columns, KPI_KEYS, strict=True):
         column.metric(
