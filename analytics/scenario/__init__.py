@@ -77,7 +77,9 @@ Example
 
 from analytics.scenario.bridge import BRIDGE_STEPS
 from analytics.scenario.engine import PAYS_MORE_FROM, ScenarioBase
+from analytics.scenario.impact import comparison_table, impact_table, payer_rows, stake_sentence
 from analytics.scenario.menu_check import COLLABORATIVE_SHARE, MenuCheck
+from analytics.scenario.menu_table import MENU_COLUMNS, menu_items, menu_table
 from analytics.scenario.parameters import SCOPES, MenuItem, Scenario, Scope
 from analytics.scenario.presets import (
     CHANGE_KEYWORDS,
@@ -90,6 +92,7 @@ from analytics.scenario.presets import (
     match_activities,
     move_support_online,
     presets,
+    suggested_minimum,
     unbundle,
 )
 from analytics.scenario.result import MONEY_COLUMNS, SCENARIO_PNL_COLUMNS, ScenarioResult
@@ -98,6 +101,7 @@ __all__ = [
     "BRIDGE_STEPS",
     "CHANGE_KEYWORDS",
     "COLLABORATIVE_SHARE",
+    "MENU_COLUMNS",
     "MONEY_COLUMNS",
     "ORDER_EXCLUDE",
     "ORDER_KEYWORDS",
@@ -112,10 +116,17 @@ __all__ = [
     "ScenarioBase",
     "ScenarioResult",
     "Scope",
+    "comparison_table",
     "guess_order_activity",
+    "impact_table",
     "kanthal",
     "match_activities",
+    "menu_items",
+    "menu_table",
     "move_support_online",
+    "payer_rows",
     "presets",
+    "stake_sentence",
+    "suggested_minimum",
     "unbundle",
 ]

@@ -150,3 +150,25 @@ PRESETS = {"kanthal": kanthal, "unbundle": unbundle, "support_online": move_supp
 def presets(base: ScenarioBase) -> dict[str, Scenario]:
     """Every preset, made for ``base``'s activities."""
     return {key: make(base) for key, make in PRESETS.items()}
+
+
+def suggested_minimum(customers) -> float:
+    """A round minimum order near a quarter of the average order value (the Kanthal
+    preset's when none is set): 0 when orders or revenue are unknown.
+
+    ``customers``: the per-customer table, with ``net_revenue`` and ``orders``.
+
+    >>> import pandas as pd
+    >>> suggested_minimum(pd.DataFrame({"net_revenue": [9000.0, 3000.0], "orders": [20, 4]}))
+    100.0
+    >>> suggested_minimum(pd.DataFrame({"net_revenue": [9000.0]}))
+    0.0
+    """
+    orders = float(customers["orders"].sum()) if "orders" in customers.columns else 0.0
+    if orders <= 0:
+        return 0.0
+    quarter = float(customers["net_revenue"].sum()) / orders / 4
+    if quarter <= 0:
+        return 0.0
+    power = 10 ** math.floor(math.log10(quarter))
+    return float(round(quarter / power) * power)

@@ -1,0 +1,88 @@
+"""Who a scenario touches: the per-customer impact table, the customers who pay more,
+what is at stake, and several scenarios side by side.
+
+Example
+-------
+>>> stake_sentence({"customers_at_risk": 2, "profit_at_stake": 1500.0})
+"If the at-risk customers leave, $1,500.00 of today's operating profit goes with them."
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analytics.metrics import format_money
+from analytics.money import round_money
+from analytics.quadrants import LABELS
+from analytics.scenario.engine import PAYS_MORE_FROM
+from analytics.scenario.result import ScenarioResult
+
+COMPARISON_FIGURES = ("fee_revenue", "cost_saved", "core_price_effect", "small_order_effect",
+                      "unsaved_capacity_cost", "customers_paying_more", "customers_at_risk",
+                      "profit_at_stake")
+
+
+def impact_table(result: ScenarioResult, customers: pd.DataFrame,
+                 rows: np.ndarray | None = None) -> pd.DataFrame:
+    """The per-customer impact (:meth:`ScenarioResult.pnl_export`) with names and segments
+    from ``customers`` (those present), the bill change to the cent and the quadrants'
+    labels: every customer by id, or the ``rows`` (positions in ``result.pnl``) in that
+    order."""
+    frame = result.pnl_export(rows)
+    extra = [c for c in ("name", "segment") if c in customers.columns]
+    if extra:
+        found = customers[extra].reindex(frame["customer_id"])
+        for column in extra:
+            frame.insert(1 + extra.index(column), column, found[column].to_numpy())
+    frame["bill_change"] = round_money(frame["net_revenue_after"] + frame["fee_revenue"]
+                                       - frame["net_revenue_before"])
+    for column in ("quadrant_before", "quadrant_after"):
+        frame[column] = frame[column].astype(str).map(LABELS)
+    return frame
+
+
+def payer_rows(result: ScenarioResult) -> np.ndarray:
+    """Positions in ``result.pnl`` of the customers who pay more (by a cent or more,
+    :data:`PAYS_MORE_FROM`, on amounts to the cent), largest increase in % first, ties by
+    customer id."""
+    pnl = result.pnl
+
+    def money(column: str) -> np.ndarray:
+        return round_money(pnl[column].to_numpy(dtype=float))
+
+    change = round_money(money("net_revenue_after") + money("fee_revenue")
+                         - money("net_revenue_before"))
+    rows = np.flatnonzero(change >= PAYS_MORE_FROM)
+    pct = pnl["bill_change_pct"].to_numpy(dtype=float)[rows].round(4)
+    ids = pnl.index.to_numpy()[rows].astype(str)
+    return rows[np.lexsort((ids, -pct))]
+
+
+def stake_sentence(figures: dict, currency: str = "$") -> str:
+    """What today's profit loses (or gains) if the at-risk customers leave (``figures``:
+    a result's :attr:`~ScenarioResult.figures`)."""
+    stake = figures["profit_at_stake"]
+    if figures["customers_at_risk"] == 0:
+        return "Nobody is at risk, so no profit is at stake."
+    if stake >= 0:
+        return (f"If the at-risk customers leave, {format_money(stake, currency)} of today's "
+                "operating profit goes with them.")
+    return (f"The at-risk customers lose {format_money(-stake, currency)} today: if they "
+            "leave, today's operating profit rises by that much.")
+
+
+def comparison_table(results: list[tuple[str, ScenarioResult]]) -> pd.DataFrame:
+    """Today and each named scenario in a row: operating profit, its change from today to
+    the cent, and the figures of :data:`COMPARISON_FIGURES` (today: no effect)."""
+    first = results[0][1].figures
+    today = {key: 0 if key.startswith("customers_") else 0.0 for key in COMPARISON_FIGURES}
+    rows = [{"scenario": "Today", "profit": first["profit_before"], "change": 0.0, **today}]
+    for name, result in results:
+        f = result.figures
+        rows.append({
+            "scenario": name, "profit": f["profit_after"],
+            "change": round_money(f["profit_after"] - f["profit_before"]),
+            **{key: f[key] for key in COMPARISON_FIGURES},
+        })
+    return pd.DataFrame(rows)

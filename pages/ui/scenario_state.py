@@ -1,0 +1,171 @@
+"""The Pricing page's scenario model and inputs in session state: the cached base, the
+inputs a preset or a saved scenario fills, and saved scenarios run on today's data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from analytics.scenario import (
+    Scenario,
+    ScenarioBase,
+    ScenarioResult,
+    guess_order_activity,
+    kanthal,
+    menu_table,
+    move_support_online,
+    suggested_minimum,
+    unbundle,
+)
+from data.store import OrderIdsMissing
+from pages.ui.frame import Filters, current_filters
+from pages.ui.state import analysis, customer_base, dataset_info, filtered_base, get_store
+
+DEFAULTS = {
+    "pr_name": "My scenario",
+    "pr_core": 0.0,
+    "pr_risk": 10.0,
+    "pr_capacity": False,
+    "pr_min": 0.0,
+    "pr_sof": 0.0,
+    "pr_cons": 0.0,
+    "pr_scope": "all",
+    "pr_scope_q": [],
+    "pr_scope_s": [],
+    "pr_scope_c": [],
+    "pr_menu_rev": 0,
+    "pr_note": "",
+}
+
+
+def _filter_key(filters: Filters) -> tuple:
+    return (dataset_info().version, filters.start, filters.end, filters.segments,
+            filters.regions)
+
+
+@st.cache_resource(max_entries=8, show_spinner="Preparing the scenario model…")
+def _scenario_base(
+    version: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    segments: tuple[str, ...],
+    regions: tuple[str, ...],
+    minimum_order_value: float,
+) -> ScenarioBase:
+    """Today's P&L as arrays, with order sizes for a minimum order (0: none); read-only,
+    so one base serves every session."""
+    today = analysis(version, start, end, segments, regions)
+    volumes = customer_base(version, start, end, segments, regions).volumes
+    orders = None
+    if minimum_order_value > 0:
+        orders = get_store().order_sizes(minimum_order_value, start, end,
+                                         list(segments) or None, list(regions) or None)
+    return ScenarioBase.build(today, volumes, orders,
+                              minimum_order_value if orders is not None else None)
+
+
+def scenario_base(minimum_order_value: float = 0.0) -> ScenarioBase:
+    return _scenario_base(*_filter_key(current_filters()), float(minimum_order_value))
+
+
+def has_order_ids() -> bool:
+    f = current_filters()
+    customers = filtered_base(f).customers
+    return (dataset_info().has_column("transactions", "order_id")
+            and "orders" in customers.columns and float(customers["orders"].sum()) > 0)
+
+
+def defaults(base: ScenarioBase) -> None:
+    state = st.session_state
+    for key, value in DEFAULTS.items():
+        state.setdefault(key, value)
+    if "pr_menu" not in state or list(state["pr_menu"]["activity"]) != list(base.activities):
+        state["pr_menu"] = menu_table(base)
+        state["pr_menu_rev"] = state.get("pr_menu_rev", 0) + 1
+    if state.get("pr_order_act") not in base.activities:
+        state["pr_order_act"] = guess_order_activity(base.activities) or (
+            base.activities[0] if base.activities else None)
+
+
+def fill(scenario: Scenario, note: str = "") -> None:
+    """Put a scenario's values into the inputs (a preset or a saved scenario)."""
+    state = st.session_state
+    base = scenario_base()
+    unknown = [i.activity for i in scenario.menu if i.activity not in base.activities]
+    orders_known = has_order_ids()
+    state["pr_name"] = scenario.name
+    state["pr_core"] = float(scenario.core_price_change_pct)
+    state["pr_risk"] = float(scenario.at_risk_pct)
+    state["pr_capacity"] = scenario.capacity_follows_usage
+    minimum = scenario.minimum_order_value if orders_known else 0.0
+    state["pr_min"] = float(minimum)
+    state["pr_sof"] = float(scenario.small_order_fee) if minimum else 0.0
+    state["pr_cons"] = float(scenario.consolidation_pct) if minimum else 0.0
+    if scenario.order_activity in base.activities:
+        state["pr_order_act"] = scenario.order_activity
+    state["pr_scope"] = scenario.scope.kind
+    key = {"quadrant": "pr_scope_q", "segment": "pr_scope_s", "customers": "pr_scope_c"}
+    for kind, name in key.items():
+        state[name] = list(scenario.scope.values) if scenario.scope.kind == kind else []
+    state["pr_menu"] = menu_table(base, scenario)
+    state["pr_menu_rev"] = state.get("pr_menu_rev", 0) + 1
+    notes = [note or scenario.description]
+    if unknown:
+        notes.append("Not in this dataset, left out: " + ", ".join(unknown) + ".")
+    if scenario.minimum_order_value and not orders_known:
+        notes.append("The minimum order is left out: transactions have no order_id.")
+    state["pr_note"] = " ".join(n for n in notes if n)
+
+
+def apply_preset(key: str) -> None:
+    minimum = float(st.session_state.get("pr_min") or 0.0)
+    if key == "kanthal":
+        if has_order_ids():
+            minimum = minimum or suggested_minimum(filtered_base().customers)
+        scenario = kanthal(scenario_base(minimum))
+    elif key == "unbundle":
+        scenario = unbundle(scenario_base())
+    else:
+        scenario = move_support_online(scenario_base())
+    fill(scenario)
+
+
+def reset() -> None:
+    fill(Scenario("My scenario"), note="Back to today's terms.")
+
+
+def load_saved(name: str) -> None:
+    definition = get_store().load_scenario(name)
+    if definition is None:
+        st.session_state["pr_note"] = f"The scenario {name} no longer exists."
+        return
+    try:
+        scenario = Scenario.from_dict(definition)
+    except (TypeError, ValueError) as exc:
+        st.session_state["pr_note"] = f"The scenario {name} cannot be read: {exc}"
+        return
+    fill(scenario.renamed(name), note=f"Loaded the saved scenario {name}.")
+
+
+def delete_saved(name: str) -> None:
+    get_store().delete_scenario(name)
+    st.session_state["pr_compare"] = [
+        n for n in st.session_state.get("pr_compare", []) if n != name
+    ]
+    st.session_state["pr_saved_msg"] = f"Deleted {name}."
+
+
+def run_saved(name: str) -> ScenarioResult | str:
+    """A saved scenario's result on today's data, or why it cannot run."""
+    definition = get_store().load_scenario(name)
+    if definition is None:
+        return "it no longer exists"
+    try:
+        scenario = Scenario.from_dict(definition).renamed(name)
+        minimum = scenario.minimum_order_value
+        if minimum and not has_order_ids():
+            return "it sets a minimum order, and transactions have no order_id"
+        return scenario_base(minimum).run(scenario)
+    except (TypeError, ValueError, KeyError, OrderIdsMissing) as exc:
+        return str(exc)
