@@ -589,22 +589,25 @@ def scenario_bridge_figure(bridge: pd.DataFrame, currency: str = "$") -> go.Figu
 
 
 def whale_comparison_figure(curves, currency: str = "$", max_points: int = 1000) -> go.Figure:
-    """Several whale curves on one chart (today and one or more scenarios).
+    """Several whale curves on one chart (today and one or more scenarios), on one scale.
 
-    ``curves`` is a sequence of ``(name, WhaleCurve)``; names are escaped. The y axis is
-    the cumulative % of each curve's own total profit when every total is positive, else
-    cumulative operating profit in money (a % of a loss means nothing).
+    ``curves`` is a sequence of ``(name, WhaleCurve)``, today's first; names are escaped.
+    The y axis is the cumulative % of *today's* total operating profit when that is
+    positive (so a scenario that earns more ends above 100 %), else cumulative operating
+    profit in money (a % of a loss means nothing).
     """
     curves = list(curves)
-    in_pct = all(curve.summary.profit_is_positive for _, curve in curves)
+    today = float(curves[0][1].points["cum_profit"].iloc[-1]) if curves and not (
+        curves[0][1].points.empty) else 0.0
+    in_pct = today > 0
     fig = new_figure()
     for i, (name, curve) in enumerate(curves):
         points = downsample(curve.points, max_points)
         if points.empty:
             continue
         label = escape(name)
-        y = points["cum_profit_pct"] if in_pct else points["cum_profit"]
-        suffix = "% of its operating profit" if in_pct else ""
+        y = points["cum_profit"] / today * 100 if in_pct else points["cum_profit"]
+        suffix = "% of today's operating profit" if in_pct else ""
         value = "%{y:,.1f}" if in_pct else f"{escape(currency)}%{{y:,.0f}}"
         fig.add_trace(go.Scatter(
             x=points["cum_customers_pct"], y=y, name=label, mode="lines",
@@ -614,8 +617,9 @@ def whale_comparison_figure(curves, currency: str = "$", max_points: int = 1000)
             "<extra></extra>",
         ))
     if in_pct:
-        _level_line(fig, 100, "100 % of profit", dash="dash")
-        fig.update_yaxes(title=PROFIT_AXIS, ticksuffix="%")
+        _level_line(fig, 100, "100 % of today's profit", dash="dash")
+        fig.update_yaxes(title="Cumulative % of today's operating profit<br>(before unused "
+                         "capacity)", ticksuffix="%")
     else:
         _level_line(fig, 0)
         fig.update_yaxes(title=f"Cumulative operating profit ({escape(currency)})",

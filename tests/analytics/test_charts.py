@@ -69,7 +69,7 @@ def test_whale_charts_mark_100_percent_and_stay_small(build):
     fig = build(curve)
     levels = [s for s in fig.layout.shapes if s.type == "line" and s.y0 == s.y1 == 100]
     assert len(levels) == 1 and levels[0].xref == "x domain"
-    assert any(a.text == "100 % of profit" for a in fig.layout.annotations)
+    assert any(a.text.startswith("100 % of") for a in fig.layout.annotations)
     assert all(len(trace.x) <= 2_000 for trace in fig.data if trace.x is not None)
 
 
@@ -81,3 +81,16 @@ def test_whale_in_money_when_profit_is_negative():
     fig = whale_figure(whale_curve(pnl))
     assert [s.y0 for s in fig.layout.shapes if s.type == "line"] == [0]
     assert fig.data[-1].y[-1] == pytest.approx(pnl["profit"].sum())
+
+
+def test_scenario_whale_curves_share_todays_scale():
+    """A scenario that doubles every profit ends at 200 % of today's profit, not at 100 %
+    of its own (the best scenario used to draw the lowest curve)."""
+    today = pd.DataFrame({"customer_id": ["a", "b", "c"], "profit": [60.0, 50.0, -10.0],
+                          "net_revenue": [100.0, 100.0, 100.0]})
+    better = today.assign(profit=today["profit"] * 2)
+    fig = whale_comparison_figure([("Today", whale_curve(today)),
+                                   ("Better", whale_curve(better))])
+    ends = [trace.y[-1] for trace in fig.data]
+    assert ends == pytest.approx([100.0, 200.0])
+    assert "today's operating profit" in fig.layout.yaxis.title.text
