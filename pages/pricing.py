@@ -10,7 +10,6 @@ import streamlit as st
 
 from analytics.charts import bridge_comparison_figure, whale_comparison_figure
 from analytics.scenario import Scenario, comparison_table
-from data.store import OrderIdsMissing
 from pages.ui.chart import show_chart
 from pages.ui.frame import current_filters, page_guard
 from pages.ui.scenario_inputs_ui import inputs_ui, menu_ui
@@ -28,9 +27,12 @@ from pages.ui.scenario_state import (
     has_order_ids,
     load_saved,
     run_saved,
+    run_scenario,
+    save_scenario,
+    saved_scenarios,
     scenario_base,
 )
-from pages.ui.state import CURRENCY, dataset_info, filtered_base, get_store
+from pages.ui.state import CURRENCY, dataset_info, filtered_base
 from pages.ui.widgets import download_buttons, md_escape, money_column, thin_data_ui
 
 page_guard()
@@ -47,8 +49,7 @@ def save_ui(scenario: Scenario) -> None:
             if not name:
                 st.error("Give the scenario a name first.")
                 return
-            exists = name in {n for n, _ in get_store().scenarios()}
-            get_store().save_scenario(name, scenario.renamed(name).to_dict())
+            exists = save_scenario(name, scenario)
             st.session_state["pr_saved_msg"] = (
                 f"Saved {name}" + (" (replacing the scenario of that name)." if exists else ".")
             )
@@ -71,11 +72,9 @@ def studio() -> None:
         st.subheader("Scenario")
         scenario = inputs_ui(base0, orders_known, customers)
     with figures_box:
-        minimum = scenario.minimum_order_value
-        try:
-            result = (scenario_base(minimum) if minimum else base0).run(scenario)
-        except (ValueError, KeyError, OrderIdsMissing) as exc:
-            st.error(md_escape(f"This scenario cannot run: {exc}"))
+        result = run_scenario(scenario, base0)
+        if isinstance(result, str):
+            st.error(md_escape(f"This scenario cannot run: {result}"))
             return
         kpis_ui(result)
         bridge_ui(result)
@@ -92,7 +91,7 @@ def saved_ui() -> None:
     message = state.pop("pr_saved_msg", None)
     if message:
         st.success(md_escape(message), icon=":material/check_circle:")
-    saved = get_store().scenarios()
+    saved = saved_scenarios()
     if not saved:
         st.info("No scenario is saved yet: set one up above, name it and save it. Saved "
                 "scenarios can be reloaded, compared with today and deleted.",

@@ -169,3 +169,25 @@ def run_saved(name: str) -> ScenarioResult | str:
         return scenario_base(minimum).run(scenario)
     except (TypeError, ValueError, KeyError, OrderIdsMissing) as exc:
         return str(exc)
+
+
+def run_scenario(scenario: Scenario, base: ScenarioBase) -> ScenarioResult | str:
+    """``scenario`` run on ``base`` (today's base without a minimum order; the base with
+    one when the scenario sets it), or why it cannot run."""
+    minimum = scenario.minimum_order_value
+    try:
+        return (scenario_base(minimum) if minimum else base).run(scenario)
+    except (ValueError, KeyError, OrderIdsMissing) as exc:
+        return str(exc)
+
+
+def saved_scenarios() -> list[tuple[str, object]]:
+    """The saved scenarios' names and when each was saved."""
+    return get_store().scenarios()
+
+
+def save_scenario(name: str, scenario: Scenario) -> bool:
+    """Save ``scenario`` under ``name``; True when it replaced one of that name."""
+    exists = name in {n for n, _ in get_store().scenarios()}
+    get_store().save_scenario(name, scenario.renamed(name).to_dict())
+    return exists
