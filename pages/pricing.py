@@ -150,7 +150,10 @@ def saved_ui() -> None:
                 "customers_paying_more": st.column_config.NumberColumn("Paying more",
                                                                        format="%,d"),
                 "customers_at_risk": st.column_config.NumberColumn("At risk", format="%,d"),
-                "profit_at_stake": money_column("Profit at stake"),
+                "at_risk_leave_profit_change": money_column(
+                    "If the at-risk leave", help="Change in company profit, capacity kept"),
+                "at_risk_leave_profit_change_capacity_cut": money_column(
+                    "… capacity cut", help="The same, with their capacity cut too"),
             },
         )
         download_buttons(table, "scenario-comparison", key="pr_compare_dl")

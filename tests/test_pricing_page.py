@@ -29,7 +29,7 @@ def test_pricing_page_renders(app_env):
     assert not app.exception
     assert app.title[0].value == "Pricing scenarios"
     assert [m.label for m in app.metric][:6] == [
-        "Profit today", "Profit after", "Change", "Paying more", "At risk", "Profit at stake"]
+        "Profit today", "Profit after", "Change", "Paying more", "At risk", "If the at-risk leave"]
     assert metric(app, "Profit today") == metric(app, "Profit after")
     subheaders = [s.value for s in app.subheader]
     for title in ("Scenario", "Profit bridge", "Service menu", "Whale curve before and after",

@@ -359,6 +359,12 @@ class ScenarioBase:
             "customers_at_risk": int(after.at_risk.sum()),
             "profit_at_stake": round_money(float(self.profit[after.at_risk].sum())),
             "profit_after_at_risk": round_money(float(after.profit[after.at_risk].sum())),
+            # If the at-risk customers leave: their revenue, COGS and avoidable cost go
+            # with them; their timed cost stays as unused capacity unless someone cuts it.
+            "at_risk_leave_profit_change": round_money(-float(
+                (after.profit + timed_cost_after(self, terms, effects))[after.at_risk].sum())),
+            "at_risk_leave_profit_change_capacity_cut": round_money(
+                -float(after.profit[after.at_risk].sum())),
         }
         return ScenarioResult(
             scenario,
@@ -437,6 +443,17 @@ def pnl_after(base: ScenarioBase, effects: Effects, at_risk_pct: float) -> After
                                  base.thresholds)
     return After(net_revenue_after, fee_revenue, cost_after, profit_after, bill_change,
                  bill_pct, at_risk, codes_after)
+
+
+def timed_cost_after(base: ScenarioBase, terms: Terms, effects: Effects) -> np.ndarray:
+    """Each customer's cost after the scenario on timed activities: the capacity cost that
+    stays when the customer leaves, unless someone cuts that capacity."""
+    timed = base.timed
+    today = base.usage @ np.where(timed, base.rate, 0.0)
+    after = base.usage @ np.where(timed, terms.rate_after * terms.keep, 0.0)
+    if terms.consolidated_share is not None and timed[terms.order_column]:
+        after = after - effects.consolidation_saved
+    return after if terms.mask is None else np.where(terms.mask, after, today)
 
 
 def unsaved_capacity(base: ScenarioBase, scenario: Scenario, terms: Terms,

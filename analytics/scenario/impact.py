@@ -3,8 +3,8 @@ what is at stake, and several scenarios side by side.
 
 Example
 -------
->>> stake_sentence({"customers_at_risk": 2, "profit_at_stake": 1500.0})
-"If the at-risk customers leave, $1,500.00 of today's operating profit goes with them."
+>>> stake_sentence({"customers_at_risk": 0})
+"Nobody is at risk, so no customer's leaving is in view."
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from analytics.scenario.result import ScenarioResult
 
 COMPARISON_FIGURES = ("fee_revenue", "cost_saved", "core_price_effect", "small_order_effect",
                       "unsaved_capacity_cost", "customers_paying_more", "customers_at_risk",
-                      "profit_at_stake")
+                      "at_risk_leave_profit_change",
+                      "at_risk_leave_profit_change_capacity_cut")
 
 
 def impact_table(result: ScenarioResult, customers: pd.DataFrame,
@@ -60,16 +61,31 @@ def payer_rows(result: ScenarioResult) -> np.ndarray:
 
 
 def stake_sentence(figures: dict, currency: str = "$") -> str:
-    """What today's profit loses (or gains) if the at-risk customers leave (``figures``:
-    a result's :attr:`~ScenarioResult.figures`)."""
-    stake = figures["profit_at_stake"]
-    if figures["customers_at_risk"] == 0:
-        return "Nobody is at risk, so no profit is at stake."
-    if stake >= 0:
-        return (f"If the at-risk customers leave, {format_money(stake, currency)} of today's "
-                "operating profit goes with them.")
-    return (f"The at-risk customers lose {format_money(-stake, currency)} today: if they "
-            "leave, today's operating profit rises by that much.")
+    """What company profit does if the at-risk customers leave, with their capacity kept
+    and with it cut (``figures``: a result's :attr:`~ScenarioResult.figures`).
+
+    >>> print(stake_sentence({"customers_at_risk": 2, "at_risk_leave_profit_change": -2340.0,
+    ...                       "at_risk_leave_profit_change_capacity_cut": 6130.0}))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    If the 2 at-risk customers leave, company profit falls by $2,340.00 while their capacity
+    is kept (their timed cost stays as unused capacity); only if that capacity is cut too
+    does it rise by $6,130.00.
+    """
+    count = figures["customers_at_risk"]
+    if count == 0:
+        return "Nobody is at risk, so no customer's leaving is in view."
+
+    def moves(change: float, verbs: tuple[str, str]) -> str:
+        if not change:
+            return "does not change" if verbs[0] == "rises" else "not change"
+        return f"{verbs[0] if change > 0 else verbs[1]} by {format_money(abs(change), currency)}"
+
+    who = ("the at-risk customer leaves" if count == 1
+           else f"the {count:,} at-risk customers leave")
+    kept = moves(figures["at_risk_leave_profit_change"], ("rises", "falls"))
+    cut = moves(figures["at_risk_leave_profit_change_capacity_cut"], ("rise", "fall"))
+    return (f"If {who}, company profit {kept} while their capacity is kept (their timed cost "
+            f"stays as unused capacity); only if that capacity is cut too does it {cut}.")
 
 
 def comparison_table(results: list[tuple[str, ScenarioResult]]) -> pd.DataFrame:

@@ -29,7 +29,8 @@ def kpis_ui(result: ScenarioResult) -> None:
     top = st.columns(3)
     bottom = st.columns(3)
     exact = {key: format_money(f[key], CURRENCY) for key in
-             ("profit_before", "profit_after", "profit_at_stake", "profit_after_at_risk")}
+             ("profit_before", "profit_after", "at_risk_leave_profit_change",
+              "at_risk_leave_profit_change_capacity_cut")}
     top[0].metric("Profit today", format_money_short(f["profit_before"], CURRENCY),
                   help=f"Today's operating profit. Exactly {exact['profit_before']}.",
                   border=True)
@@ -48,11 +49,16 @@ def kpis_ui(result: ScenarioResult) -> None:
                      delta=f"bill > +{format_pct(result.scenario.at_risk_pct)}",
                      delta_color="off", delta_arrow="off", border=True,
                      help="Customers whose bill rises by more than the at-risk threshold.")
-    bottom[2].metric("Profit at stake", format_money_short(f["profit_at_stake"], CURRENCY),
-                     help="Today's operating profit of the at-risk customers, lost if they "
-                     f"leave. Exactly {exact['profit_at_stake']}; after the scenario they "
-                     f"would earn {exact['profit_after_at_risk']}.",
-                     border=True)
+    bottom[2].metric(
+        "If the at-risk leave", format_money_short(f["at_risk_leave_profit_change"], CURRENCY),
+        delta=(f"capacity cut: "
+               f"{format_money_short(f['at_risk_leave_profit_change_capacity_cut'], CURRENCY)}"),
+        delta_color="off", delta_arrow="off", border=True,
+        help="The change in company profit if the at-risk customers leave, while their "
+        "capacity is kept (their timed cost stays as unused capacity): exactly "
+        f"{exact['at_risk_leave_profit_change']}. Only if that capacity is cut too: "
+        f"{exact['at_risk_leave_profit_change_capacity_cut']}.",
+    )
 
 
 def bridge_ui(result: ScenarioResult) -> None:

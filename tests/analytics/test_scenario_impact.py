@@ -60,11 +60,13 @@ def test_nobody_pays_more_today(base):
 
 
 def test_stake_sentences():
-    assert stake_sentence({"customers_at_risk": 0, "profit_at_stake": 5.0}) == (
-        "Nobody is at risk, so no profit is at stake.")
-    assert stake_sentence({"customers_at_risk": 1, "profit_at_stake": -1500.0}, "€") == (
-        "The at-risk customers lose €1,500.00 today: if they leave, today's operating profit "
-        "rises by that much.")
+    assert stake_sentence({"customers_at_risk": 0}) == (
+        "Nobody is at risk, so no customer's leaving is in view.")
+    assert stake_sentence({"customers_at_risk": 1, "at_risk_leave_profit_change": -400.0,
+                           "at_risk_leave_profit_change_capacity_cut": 1500.0}, "€") == (
+        "If the at-risk customer leaves, company profit falls by €400.00 while their capacity "
+        "is kept (their timed cost stays as unused capacity); only if that capacity is cut "
+        "too does it rise by €1,500.00.")
 
 
 def test_comparison_has_today_then_each_scenario(base):
@@ -98,3 +100,28 @@ def test_suggested_minimum_is_a_round_quarter_of_the_average_order():
     assert suggested_minimum(customers) == 300.0  # 1,030 an order / 4 = 257.5 -> 300
     assert suggested_minimum(customers.assign(orders=0)) == 0.0
     assert suggested_minimum(customers.assign(net_revenue=-1.0)) == 0.0
+
+
+def test_if_the_at_risk_customers_leave_capacity_kept_and_cut():
+    """Issue 10, item 2, by hand: a customer at risk leaves. With its capacity kept, the
+    company loses its revenue and fees and saves only COGS and the direct cost (its timed
+    cost stays as unused capacity); only with that capacity cut does profit rise by its
+    loss."""
+    rates = pd.DataFrame({"activity": ["Order", "Freight"], "cost_per_unit": [None, 10.0],
+                          "resource": ["Customer service", None], "unit_time": [40.0, None]})
+    resources = pd.DataFrame({"resource": ["Customer service"], "cost": [560_000.0],
+                              "capacity": [700_000.0]})  # $0.80 a minute: $32 an order
+    ids = pd.Index(["A", "B"], name="customer_id")
+    customers = pd.DataFrame({"list_revenue": [10_000.0, 1_000.0],
+                              "net_revenue": [10_000.0, 1_000.0], "cogs": [6_000.0, 900.0]},
+                             index=ids)
+    volumes = pd.DataFrame({"Order": [10.0, 50.0], "Freight": [5.0, 20.0]}, index=ids)
+    model = ScenarioBase.build(analyse(customers, volumes, rates, resources), volumes)
+    result = model.run(Scenario("Order fee").with_item("Order", fee_per_unit=20.0))
+    f = result.figures
+    assert f["customers_at_risk"] == 1  # B: its bill doubles; A's rises 2 %
+    assert result.pnl.loc["B", "profit_after"] == -700.0  # 2,000 - 900 - 1,800
+    # B leaves: -2,000 revenue and fees, +900 COGS, +200 freight; its 1,600 of timed cost
+    # stays.
+    assert f["at_risk_leave_profit_change"] == -900.0
+    assert f["at_risk_leave_profit_change_capacity_cut"] == 700.0
