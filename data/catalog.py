@@ -53,6 +53,20 @@ class DatasetInfo:
 
 
 
+def _process_alive(name: str) -> bool:
+    """Whether the process a work folder entry is named after (``load-<pid>-…``) runs."""
+    parts = name.split("-")
+    if len(parts) < 3 or not parts[1].isdigit():
+        return False
+    try:
+        os.kill(int(parts[1]), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, owned by someone else
+    return True
+
+
 class StoreError(Exception):
     """The database itself cannot be used (locked by another process, unreadable)."""
 
@@ -96,20 +110,27 @@ class StoreBase:
         self.work_dir = self._clean_work_dir()
 
     def _clean_work_dir(self) -> Path:
-        """The store's folder for a load's temporary files (``<store>.work``), emptied:
-        the store is ours alone now (DuckDB locks the file), so whatever a killed load left
-        there belongs to nobody. An in-memory store uses a folder of its own process."""
+        """The store's folder for a load's temporary files (``<store>.work``), without what
+        a killed load left: each folder in it is named after its process, and one whose
+        process is gone belongs to nobody (another store object of this process may be
+        loading, so its folders stay). An in-memory store uses a folder of its own."""
         if self.path == ":memory:":
             folder = Path(tempfile.gettempdir()) / f"profitlens-work-{os.getpid()}-{id(self)}"
+            shutil.rmtree(folder, ignore_errors=True)
         else:
             folder = Path(self.path + ".work")
-        shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True, exist_ok=True)
+        for entry in folder.iterdir():
+            if not _process_alive(entry.name):
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
         return folder
 
     def temp_dir(self, prefix: str):
         """A temporary folder inside the store's work folder, removed when left."""
-        return tempfile.TemporaryDirectory(prefix=prefix, dir=self.work_dir)
+        return tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-", dir=self.work_dir)
 
     def close(self) -> None:
         self.con.close()

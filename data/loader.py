@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -228,7 +229,7 @@ class LoaderMixin(StoreBase):
         """Generate the embedded sample dataset and load it."""
         from data.sample import write_sample
 
-        folder = Path(tempfile.mkdtemp(prefix="sample-", dir=self.work_dir))
+        folder = Path(tempfile.mkdtemp(prefix=f"sample-{os.getpid()}-", dir=self.work_dir))
         try:
             if progress:
                 progress(0.05, "Generating the sample dataset")

@@ -287,3 +287,18 @@ def test_undated_activity_is_prorated_like_capacity_under_a_period_filter(tmp_pa
     whole = store.customer_base()
     assert whole.volumes.loc["C1", "Calls"] == 366
     store.close()
+
+
+def test_a_second_store_object_leaves_a_running_loads_files_alone(tmp_path):
+    import os
+
+    from data import Store
+
+    db = tmp_path / "store.duckdb"
+    first = Store(db)
+    with first.temp_dir("load-") as running:
+        assert f"load-{os.getpid()}-" in running
+        second = Store(db)  # same process: its load may be running
+        assert os.path.isdir(running)
+        second.close()
+    first.close()
