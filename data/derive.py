@@ -172,11 +172,9 @@ class Deriver:
             return lines.extras[header]
 
         def number_of(header: str) -> str:
-            from data.importer import fast_number_sql, number_sql
+            from data.importer import text_number_sql
 
-            raw = lines.extras[header]
-            return number_sql(fast_number_sql(raw, lines.decimal, "DOUBLE"), raw,
-                              lines.decimal, "DOUBLE")
+            return text_number_sql(lines.extras[header], lines.decimal)
 
         sql, params = driver_volumes_sql(drivers, quote_ident(lines.name), text_of, number_of)
         activities = self.importer.recipe_table("activities")

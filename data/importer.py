@@ -42,7 +42,7 @@ from data.dates import (
     fast_date_sql,
 )
 from data.derive import Deriver
-from data.problems import DatasetError, Problem, quote_ident, sql_literal  # noqa: F401
+from data.problems import DatasetError, Problem, quote_ident
 from data.recipe import LoadOptions
 from data.sources import (
     REJECTS_KEPT,
@@ -113,6 +113,12 @@ def slow_number_sql(raw: str, decimal: str, target: str) -> str:
     )
 
 
+def text_number_sql(raw: str, decimal: str) -> str:
+    """The number in the text ``raw`` as a DOUBLE (NULL when it is not one), read with
+    the file's decimal mark: for checks and conditions on columns not parsed otherwise."""
+    return number_sql(fast_number_sql(raw, decimal, "DOUBLE"), raw, decimal, "DOUBLE")
+
+
 def number_sql(fast: str, raw: str, decimal: str, target: str) -> str:
     """The parsed number: the fast cast where it worked, the slow parse elsewhere.
 
@@ -165,7 +171,7 @@ def column_checks(col: Column, date_format: str | None, chosen: bool = False,
     if col.kind in ("money", "number"):
         # Read as a double too, so a value too large for DECIMAL(18,4) is said to be out
         # of range, not "not a number".
-        wide = number_sql(fast_number_sql(r, decimal, "DOUBLE"), r, decimal, "DOUBLE")
+        wide = text_number_sql(r, decimal)
         huge = f"coalesce(abs({wide}) >= {LARGEST:.0f}, false)"
         checks.append(Check(
             col.name, f"CASE WHEN {t} IS NULL AND {r} IS NOT NULL THEN {huge} "

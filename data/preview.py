@@ -16,7 +16,7 @@ import pandas as pd
 
 from data.contract import normalise_header
 from data.drivers import Driver, ResourceSpec, driver_volumes_sql, time_equation_rates
-from data.importer import Importer, Progress, fast_number_sql, number_sql
+from data.importer import Importer, Progress, text_number_sql
 from data.problems import quote_ident
 from data.recipe import LoadOptions
 
@@ -77,9 +77,7 @@ class LinesPreview:
         return self._by_key[normalise_header(header)]
 
     def _number(self, header: str) -> str:
-        raw = self._text(header)
-        decimal = self.lines.decimal
-        return number_sql(fast_number_sql(raw, decimal, "DOUBLE"), raw, decimal, "DOUBLE")
+        return text_number_sql(self._text(header), self.lines.decimal)
 
     def values(self, header: str, limit: int = MAX_VALUES) -> pd.DataFrame:
         """The column's most frequent values (as trimmed text) and their line counts."""

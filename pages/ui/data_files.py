@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from data import TABLE_ORDER, TABLES, DatasetError
-from data.contract import EXTENSIONS
+from data.contract import DERIVED, EXTENSIONS
 from data.dates import DATE_FORMATS, TWO_DIGIT_YEARS, guess_date_format, read_date
 from data.mapping import (
     mapping_problems,
@@ -398,8 +398,7 @@ def _mapping_problems(table: str, mapping: dict[str, str | None]) -> list[str]:
     problems += [f'the column "{h}" is chosen for {" and ".join(n)}: each column of the file '
                  "can feed one field only" for h, n in used.items()
                  if len(n) > 1 and not set(n) <= set(base)]
-    for target, inputs in (("cogs", ("cogs", "gross_profit", "unit_cost")),
-                           ("list revenue", ("list_revenue", "discount"))):
+    for target, inputs in DERIVED.items():
         given = [c for c in inputs if mapping.get(c)]
         if table == "transactions" and len(given) > 1:
             problems.append(f"{' and '.join(given)} both give {target}: keep one of them")
