@@ -108,12 +108,13 @@ class Deriver:
     def _customers(self, lines: StagedTable) -> None:
         name = quote_ident(lines.name)
         mapped = [a for a in ATTRIBUTES if a in lines.present]
-        parts, joins, selects = [], [], []
+        parts, joins, selects, counts = [], [], [], []
         for attribute in ATTRIBUTES:
             if attribute not in mapped:
                 selects.append(f"NULL AS {attribute}")
                 continue
             column = quote_ident(attribute)
+            # k: how many values the customer has (the warning below counts k > 1).
             parts.append(
                 f"m_{attribute} AS (SELECT customer_id, arg_max(v, {{'n': n, 'd': d, 'l': l}}) "
                 f"AS v, count(*) AS k FROM (SELECT customer_id, {column} AS v, count(*) AS n, "
@@ -122,24 +123,32 @@ class Deriver:
             )
             joins.append(f"LEFT JOIN m_{attribute} USING (customer_id)")
             selects.append(f"m_{attribute}.v AS {attribute}")
+            counts.append(f"m_{attribute}.k AS k_{attribute}")
         target = self.importer.recipe_table("customers")
         ids = f"ids AS (SELECT DISTINCT customer_id FROM {name})"
+        # One pass over the lines gives each customer's values and how many it has.
         self.con.execute(
-            f"INSERT INTO {quote_ident(target.name)} WITH {', '.join([ids, *parts])} "
-            f"SELECT customer_id, {', '.join(selects)} FROM ids {' '.join(joins)}"
+            f"CREATE OR REPLACE TEMP TABLE _attributes AS WITH {', '.join([ids, *parts])} "
+            f"SELECT customer_id, {', '.join(selects + counts)} FROM ids {' '.join(joins)}"
         )
+        try:
+            self.con.execute(
+                f"INSERT INTO {quote_ident(target.name)} SELECT customer_id, "
+                f"{', '.join(ATTRIBUTES)} FROM _attributes"
+            )
+            several = self.con.execute(
+                "SELECT " + ", ".join(f"count(*) FILTER (WHERE k_{a} > 1)" for a in mapped)
+                + " FROM _attributes"
+            ).fetchall()[0] if mapped else ()
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS _attributes")
         target.present = ("customer_id", *mapped)
         target.source = lines.source
         target.rows = self._count(target)
-        for attribute in mapped:
-            several = self.con.execute(
-                f"SELECT count(*) FROM (SELECT customer_id FROM {name} WHERE "
-                f"{quote_ident(attribute)} IS NOT NULL GROUP BY customer_id "
-                f"HAVING count(DISTINCT {quote_ident(attribute)}) > 1)"
-            ).fetchall()[0][0]
-            if several:
+        for attribute, count in zip(mapped, several, strict=True):
+            if count:
                 self.staged.warnings.append(
-                    f"{lines.source.display}, {attribute}: {several:,} customer(s) have "
+                    f"{lines.source.display}, {attribute}: {count:,} customer(s) have "
                     "several values; each gets its most frequent one (ties: the latest line)."
                 )
 

@@ -224,7 +224,7 @@ def driver_preview_ui(preview, found: tuple[Driver, ...], given: tuple[ResourceS
         st.info("No cost drivers yet: without them (or an activities file) every customer's "
                 "cost to serve is 0. Add one above.", icon=":material/info:")
         return
-    refused = {d.activity: preview.missing(d) for d in found if preview.missing(d)}
+    refused = {d.activity: why for d in found if (why := preview.missing(d))}
     for activity, why in refused.items():
         st.warning(f"{md_escape(activity)}: {md_escape(why)}. The load would refuse this "
                    "driver: remove it or change the column choices.", icon=":material/warning:")
