@@ -1,8 +1,9 @@
 """The analytics package imports neither Streamlit nor DuckDB.
 
 Every module of ``analytics/`` is imported, found on disk so a new one is checked too,
-except ``analytics/cli.py`` (and ``__main__``, which runs it): the command line is the one
-documented place in ``analytics/`` that wires ``data/`` in.
+except ``analytics/cli.py`` and ``analytics/cli_exit.py`` (and ``__main__``, which runs
+them): the command line is the one documented place in ``analytics/`` that wires
+``data/`` in.
 """
 
 import subprocess
@@ -10,7 +11,7 @@ import sys
 
 from tests.conftest import ROOT
 
-WIRING = {"analytics.cli", "analytics.__main__"}
+WIRING = {"analytics.cli", "analytics.cli_exit", "analytics.__main__"}
 
 
 def analytics_modules() -> list[str]:
@@ -41,7 +42,7 @@ def test_every_analytics_module_is_checked():
                  "analytics.charts", "analytics.charts.common", "analytics.charts.whale",
                  "analytics.charts.cost", "analytics.charts.quadrants",
                  "analytics.charts.customer", "analytics.charts.scenario",
-                 "analytics.export", "analytics.findings",
+                 "analytics.export", "analytics.exit", "analytics.findings",
                  "analytics.money", "analytics.ranking"):
         assert name in modules
     assert not WIRING & set(modules)
