@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
                           help="%% of small orders consolidated into larger ones (default: 0)")
     scenario.add_argument("--order-activity", metavar="NAME",
                           help="the activity that counts orders (default: guessed from names)")
+    from analytics.cli_exit import add_parser as add_exit_parser  # it imports this module
+
+    add_exit_parser(commands)
     return parser
 
 
@@ -424,8 +427,14 @@ def _analyse(base, load_warnings: tuple[str, ...], **thresholds):
     )
 
 
+def cmd_exit(args) -> int:
+    from analytics.cli_exit import cmd_exit as run  # it imports this module
+
+    return run(args)
+
+
 COMMANDS = {"sample": cmd_sample, "load": cmd_load, "report": cmd_report,
-            "scenario": cmd_scenario}
+            "scenario": cmd_scenario, "exit": cmd_exit}
 
 
 def main(argv: list[str] | None = None) -> int:
