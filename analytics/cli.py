@@ -243,26 +243,21 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
-MENU_COLUMNS = ("activity", "fee_per_unit", "usage_response_pct", "rate_change_pct")
-MENU_REQUIRED = MENU_COLUMNS[:3]
-# Allowed range of each menu number (low, high), inclusive.
-MENU_RANGES = {
-    "fee_per_unit": (0.0, math.inf),
-    "usage_response_pct": (0.0, 100.0),
-    "rate_change_pct": (-100.0, math.inf),
-}
+MENU_REQUIRED = ("activity", "fee_per_unit", "usage_response_pct")
 
 
 def read_menu(path: Path, activities) -> tuple:
     """The menu items of a menu CSV, checked against the dataset's ``activities``.
 
     Headers in any case and order; comma or semicolon delimited; an empty number counts
-    as 0. Raises :class:`data.DatasetError` with one problem per bad cell, naming the
-    file, line (the header is line 1), column and value.
+    as 0. The rows are read by the one menu parser
+    (:func:`analytics.scenario.parse_menu`, which the Pricing page uses too). Raises
+    :class:`data.DatasetError` with one problem per bad cell, naming the file, line (the
+    header is line 1), column and value.
     """
     import csv
 
-    from analytics.scenario import MenuItem
+    from analytics.scenario import MENU_FIELDS, parse_menu
     from data import DatasetError, Problem
 
     name = path.name
@@ -282,45 +277,13 @@ def read_menu(path: Path, activities) -> tuple:
     missing = [c for c in MENU_REQUIRED if c not in header]
     if missing:
         raise DatasetError([Problem(name, f"lacks column(s): {', '.join(missing)}", line=1)])
-    position = {c: header.index(c) for c in MENU_COLUMNS if c in header}
-    known = set(activities)
-    problems, items, seen = [], [], {}
-    for line, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        cells = {c: (row[i].strip() if i < len(row) else "") for c, i in position.items()}
-        activity = cells["activity"]
-        if not activity:
-            problems.append(Problem(name, "an activity name is needed", line, "activity"))
-            continue
-        if activity not in known:
-            problems.append(Problem(name, "is not an activity of the dataset (known: "
-                                    + ", ".join(sorted(known)) + ")", line, "activity",
-                                    activity))
-        elif activity in seen:
-            problems.append(Problem(name, f"is listed twice (first on line {seen[activity]})",
-                                    line, "activity", activity))
-        seen.setdefault(activity, line)
-        numbers = {}
-        for column, (low, high) in MENU_RANGES.items():
-            raw = cells.get(column, "")
-            try:
-                value = float(raw) if raw else 0.0
-            except ValueError:
-                problems.append(Problem(name, "is not a number", line, column, raw))
-                continue
-            if not math.isfinite(value):
-                problems.append(Problem(name, "is not a finite number", line, column, raw))
-            elif not low <= value <= high:
-                bounds = f"between {low:g} and {high:g}" if high < math.inf else f"{low:g} or more"
-                problems.append(Problem(name, f"must be {bounds}", line, column, raw))
-            else:
-                numbers[column] = value
-        if len(numbers) == len(MENU_RANGES) and activity in known and seen[activity] == line:
-            items.append(MenuItem(activity, **numbers))
-    if problems:
-        raise DatasetError(problems)
-    return tuple(items)
+    position = {c: header.index(c) for c in MENU_FIELDS if c in header}
+    cells = [{c: row[i] for c, i in position.items() if i < len(row)} for row in rows[1:]]
+    parsed = parse_menu(cells, activities, first_line=2)
+    if parsed.problems:
+        raise DatasetError([Problem(name, p.message, p.line, p.column, p.value)
+                            for p in parsed.problems])
+    return parsed.items
 
 
 def cmd_scenario(args) -> int:

@@ -72,6 +72,10 @@ def studio() -> None:
         st.subheader("Scenario")
         scenario = inputs_ui(base0, orders_known, customers)
     with figures_box:
+        if st.session_state.get("pr_menu_refusal"):  # no run with values the menu refuses
+            st.error("This scenario cannot run: the service menu has values it cannot take "
+                     "(listed under the menu).", icon=":material/error:")
+            return
         result = run_scenario(scenario, base0)
         if isinstance(result, str):
             st.error(md_escape(f"This scenario cannot run: {result}"))

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analytics.cli import main
+from tests.bad_menus import BAD_MENUS
 from tests.conftest import ROOT
 from tests.data.conftest import write_dataset
 
@@ -179,3 +180,16 @@ def test_missing_menu_and_dataset(sample, tmp_path, capsys):
     assert "no such menu file" in capsys.readouterr().err
     assert main(["scenario", "--menu", "m.csv", "--out", str(tmp_path / "o")]) == 2
     assert "a dataset folder, --recipe RECIPE or --db" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("case", BAD_MENUS)
+def test_the_menu_parser_refuses_in_the_cli(sample, tmp_path, capsys, case):
+    # The same bad menus the Pricing page refuses (tests/test_pricing_page.py).
+    bad = tmp_path / "bad.csv"
+    bad.write_text(case.csv(), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["scenario", str(sample), "--menu", str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert case.refusal("bad.csv", case.bad + 2) in err  # the header is line 1
+    assert len(err.splitlines()) == 1
+    assert not out.exists()

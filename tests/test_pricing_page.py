@@ -1,10 +1,12 @@
 """AppTest of the Pricing page: inputs, presets, results, saved scenarios."""
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.bad_menus import HEADER, PAGE_BAD_MENUS
 from tests.conftest import charts
 
 
@@ -124,3 +126,34 @@ def test_save_reload_compare_and_delete(private_app):
     assert [n for n, _ in store.scenarios()] == ["<b>Unbundle</b>"]
     store.close()
     assert app.selectbox(key="pr_pick").options == ["<b>Unbundle</b>"]
+
+
+def shown(markdown: str) -> str:
+    """Markdown written with md_escape, as it reads on the page."""
+    return re.sub(r"\\(.)", r"\1", markdown.replace("\u2060", ""))
+
+
+@pytest.mark.parametrize("case", PAGE_BAD_MENUS)
+def test_the_menu_parser_refuses_on_the_page(app_env, case):
+    # The same bad menus the command line refuses (tests/test_cli_scenario.py): typed
+    # into the menu table, nothing clamped, the same sentences, and no scenario run.
+    app = open_page()
+    table = app.session_state["pr_menu"].copy()
+    for column in HEADER[1:]:
+        table[column] = table[column].astype(object)
+    for activity, *cells in case.rows:
+        row = table.index[table["activity"] == activity][0]
+        for column, text in zip(HEADER[1:], cells, strict=True):
+            try:
+                table.at[row, column] = float(text) if text else None
+            except ValueError:
+                table.at[row, column] = text
+    bad_row = int(table.index[table["activity"] == case.rows[case.bad][0]][0]) + 1
+    app.session_state["pr_menu"] = table
+    app.session_state["pr_menu_rev"] += 1
+    app.run()
+    assert not app.exception
+    errors = [shown(e.value) for e in app.error]
+    assert any(case.refusal("Service menu", bad_row, "row") in e for e in errors), errors
+    assert any(e.startswith("This scenario cannot run: the service menu") for e in errors)
+    assert "Profit after" not in [m.label for m in app.metric]

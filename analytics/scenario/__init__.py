@@ -51,6 +51,9 @@ Modules
   :meth:`ScenarioBase.run`;
 - :mod:`~analytics.scenario.bridge`: the profit bridge in cents;
 - :mod:`~analytics.scenario.menu_check`: Anderson & Narus's menu check;
+- :mod:`~analytics.scenario.menu_parse`: the one menu parser (the command line's menu
+  file and the Pricing page's menu table refuse the same values the same way);
+- :mod:`~analytics.scenario.menu_table`: the page's menu table and back to menu items;
 - :mod:`~analytics.scenario.result`: :class:`ScenarioResult` and its exports;
 - :mod:`~analytics.scenario.presets`: activities by name and the preset scenarios.
 
@@ -79,7 +82,14 @@ from analytics.scenario.bridge import BRIDGE_STEPS
 from analytics.scenario.engine import PAYS_MORE_FROM, ScenarioBase
 from analytics.scenario.impact import comparison_table, impact_table, payer_rows, stake_sentence
 from analytics.scenario.menu_check import COLLABORATIVE_SHARE, MenuCheck
-from analytics.scenario.menu_table import MENU_COLUMNS, menu_items, menu_table
+from analytics.scenario.menu_parse import (
+    MENU_FIELDS,
+    MENU_RANGES,
+    MenuProblem,
+    ParsedMenu,
+    parse_menu,
+)
+from analytics.scenario.menu_table import MENU_COLUMNS, menu_table, parse_menu_table
 from analytics.scenario.parameters import SCOPES, MenuItem, Scenario, Scope
 from analytics.scenario.presets import (
     CHANGE_KEYWORDS,
@@ -102,6 +112,8 @@ __all__ = [
     "CHANGE_KEYWORDS",
     "COLLABORATIVE_SHARE",
     "MENU_COLUMNS",
+    "MENU_FIELDS",
+    "MENU_RANGES",
     "MONEY_COLUMNS",
     "ORDER_EXCLUDE",
     "ORDER_KEYWORDS",
@@ -112,6 +124,8 @@ __all__ = [
     "SUPPORT_KEYWORDS",
     "MenuCheck",
     "MenuItem",
+    "MenuProblem",
+    "ParsedMenu",
     "Scenario",
     "ScenarioBase",
     "ScenarioResult",
@@ -121,9 +135,10 @@ __all__ = [
     "impact_table",
     "kanthal",
     "match_activities",
-    "menu_items",
     "menu_table",
     "move_support_online",
+    "parse_menu",
+    "parse_menu_table",
     "payer_rows",
     "presets",
     "stake_sentence",

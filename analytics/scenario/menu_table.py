@@ -7,8 +7,10 @@ Example
 >>> menu = pd.DataFrame({"activity": ["Order", "Visit"], "rate": [32.0, 500.0],
 ...                      "fee_per_unit": [10.0, 0.0], "usage_response_pct": [150.0, 0.0],
 ...                      "rate_change_pct": [0.0, 0.0]})
->>> menu_items(menu)
-(MenuItem(activity='Order', fee_per_unit=10.0, usage_response_pct=100.0, rate_change_pct=0.0),)
+>>> print(parse_menu_table(menu).refusal("Service menu", "row"))
+Service menu row 1, usage_response_pct: "150" must be between 0 and 100
+>>> parse_menu_table(menu.assign(usage_response_pct=[50.0, 0.0])).items
+(MenuItem(activity='Order', fee_per_unit=10.0, usage_response_pct=50.0, rate_change_pct=0.0),)
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analytics.money import round_money
+from analytics.scenario.menu_parse import ParsedMenu, parse_menu
 from analytics.scenario.parameters import MenuItem, Scenario
 
 if TYPE_CHECKING:
@@ -37,16 +40,10 @@ def menu_table(base: ScenarioBase, scenario: Scenario | None = None) -> pd.DataF
     return pd.DataFrame(rows, columns=list(MENU_COLUMNS))
 
 
-def menu_items(menu: pd.DataFrame) -> tuple[MenuItem, ...]:
-    """The menu items of an edited :func:`menu_table`: rows with a fee or a rate change,
-    empty cells as 0 and each number brought into its range (a fee not below 0, a
-    response within 0-100 %, a rate change not below -100 %)."""
-    items = []
-    for row in menu.fillna(0.0).itertuples(index=False):
-        fee, response, change = (float(row.fee_per_unit), float(row.usage_response_pct),
-                                 float(row.rate_change_pct))
-        if fee > 0 or change != 0:
-            items.append(MenuItem(str(row.activity), fee_per_unit=max(fee, 0.0),
-                                  usage_response_pct=min(max(response, 0.0), 100.0),
-                                  rate_change_pct=max(change, -100.0)))
-    return tuple(items)
+def parse_menu_table(menu: pd.DataFrame, activities=None) -> ParsedMenu:
+    """An edited :func:`menu_table` read by the one menu parser (:func:`parse_menu`, rows
+    numbered from 1, nothing clamped): the items are the rows on the menu (a fee or a rate
+    change); any problem refuses the menu, as the command line refuses a menu file."""
+    parsed = parse_menu(menu.to_dict("records"), activities)
+    items = tuple(i for i in parsed.items if i.fee_per_unit > 0 or i.rate_change_pct != 0)
+    return ParsedMenu(items, parsed.problems)

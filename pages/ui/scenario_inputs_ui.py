@@ -6,13 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from analytics.quadrants import LABELS, QUADRANTS
-from analytics.scenario import Scenario, ScenarioBase, Scope, menu_items
+from analytics.scenario import Scenario, ScenarioBase, Scope, parse_menu_table
 from pages.ui.scenario_state import apply_preset, reset
 from pages.ui.state import CURRENCY
 from pages.ui.widgets import md_escape, money_column
 
 SCOPE_LABELS = {"all": "All customers", "quadrant": "A quadrant", "segment": "A segment",
                 "customers": "Hand-picked customers"}
+MENU_SOURCE = "Service menu"  # how the menu's problems name it ("Service menu row 3, …")
 PRESET_BUTTONS = (
     ("kanthal", "Kanthal: charge for order changes and set a minimum order"),
     ("unbundle", "Unbundle: lower core price, every service on the menu"),
@@ -96,7 +97,7 @@ def inputs_ui(base: ScenarioBase, orders_known: bool, customers: pd.DataFrame) -
     minimum = float(state["pr_min"] or 0) if has_minimum else 0.0
     return Scenario(
         name=str(state.get("pr_name") or "Scenario"),
-        menu=menu_items(state["pr_menu_edited"]),
+        menu=parse_menu_table(state["pr_menu_edited"]).items,
         core_price_change_pct=float(state["pr_core"]),
         minimum_order_value=minimum,
         small_order_fee=float(state["pr_sof"] or 0) if minimum else 0.0,
@@ -117,6 +118,7 @@ def menu_ui(base: ScenarioBase) -> None:
                 "need activities. Add activities.csv and a rate card on the Data page.",
                 icon=":material/info:")
         state["pr_menu_edited"] = state["pr_menu"]
+        state["pr_menu_refusal"] = ""
         return
     st.caption(
         "A fee per unit puts the activity on the menu; the usage response is the share of "
@@ -143,3 +145,15 @@ def menu_ui(base: ScenarioBase) -> None:
                 help="Change of the activity's cost rate (negative: cheaper)."),
         },
     )
+    refusal = parse_menu_table(state["pr_menu_edited"], base.activities).refusal(
+        MENU_SOURCE, "row")
+    state["pr_menu_refusal"] = refusal
+    if refusal:
+        st.error(menu_refusal_md(refusal), icon=":material/error:")
+
+
+def menu_refusal_md(refusal: str) -> str:
+    """The menu's problems as a Markdown list, each shown literally: the same sentences
+    the command line gives for a menu file (rows of the table instead of lines)."""
+    lines = "\n".join(f"- {md_escape(problem)}" for problem in refusal.splitlines())
+    return f"The service menu is refused; correct these values:\n\n{lines}"

@@ -8,12 +8,13 @@ import pytest
 from analytics import analyse
 from analytics.scenario import (
     MenuItem,
+    ParsedMenu,
     Scenario,
     ScenarioBase,
     comparison_table,
     impact_table,
-    menu_items,
     menu_table,
+    parse_menu_table,
     payer_rows,
     stake_sentence,
     suggested_minimum,
@@ -83,16 +84,23 @@ def test_comparison_has_today_then_each_scenario(base):
     assert table.loc[2, "fee_revenue"] == 0.0
 
 
-def test_menu_table_round_trips_and_clamps(base):
+def test_menu_table_round_trips_and_refuses_what_it_used_to_clamp(base):
     model, _ = base
     table = menu_table(model, CHANGE_FEE)
     assert table["activity"].tolist() == ["Order", "Order change"]
     assert table["rate"].tolist() == [150.0, 450.0]
-    assert menu_items(table) == (MenuItem("Order change", 450.0, 50.0, 0.0),)
-    assert menu_items(menu_table(model)) == ()
+    assert parse_menu_table(table).items == (MenuItem("Order change", 450.0, 50.0, 0.0),)
+    assert parse_menu_table(menu_table(model)) == ParsedMenu((), ())
+    # An emptied cell counts as 0; out-of-range values are refused, none clamped.
     odd = table.assign(fee_per_unit=[np.nan, -5.0], usage_response_pct=[0.0, 120.0],
                        rate_change_pct=[-150.0, 0.0])
-    assert menu_items(odd) == (MenuItem("Order", 0.0, 0.0, -100.0),)
+    parsed = parse_menu_table(odd, model.activities)
+    assert parsed.items == ()
+    assert parsed.refusal("Service menu", "row").splitlines() == [
+        'Service menu row 1, rate_change_pct: "-150" must be -100 or more',
+        'Service menu row 2, fee_per_unit: "-5" must be 0 or more',
+        'Service menu row 2, usage_response_pct: "120" must be between 0 and 100',
+    ]
 
 
 def test_suggested_minimum_is_a_round_quarter_of_the_average_order():
