@@ -95,11 +95,29 @@ RESOURCE_COLUMNS = (
 
 @dataclass(frozen=True)
 class Chosen:
-    """A set of customers: their ids (in the P&L's order) and how they were chosen."""
+    """A set of customers: their ids (in the P&L's order), how they were chosen (``kind``,
+    one of :data:`SELECTORS`, and ``value``: the quadrant, segment or percentage) and a
+    label to show."""
 
     ids: pd.Index
     kind: str
     label: str
+    value: str = ""
+
+    @property
+    def scope(self) -> Scope:
+        """The pricing scenario's scope with the same customers: the quadrant or segment
+        itself (the Pricing page places quadrants with the same median thresholds), else
+        the customers by id.
+
+        >>> pnl = pd.DataFrame({"profit": [1.0], "segment": ["OEM"]},
+        ...                    index=pd.Index(["A"], name="customer_id"))
+        >>> choose(pnl, segment="OEM").scope.label, choose(pnl, bottom_pct=50).scope.label
+        ('segment: OEM', '1 chosen customer(s)')
+        """
+        if self.kind in ("quadrant", "segment"):
+            return Scope(self.kind, (self.value,))
+        return Scope.customers([str(i) for i in self.ids])
 
 
 def choose(
@@ -159,7 +177,8 @@ def choose(
         if quadrant not in QUADRANTS:
             raise ValueError(f"unknown quadrant: {quadrant} (one of {', '.join(QUADRANTS)})")
         mask = (pnl["quadrant"].astype(str) == quadrant).to_numpy()
-        return Chosen(index[mask], "quadrant", f"the {LABELS[quadrant].lower()} quadrant")
+        return Chosen(index[mask], "quadrant", f"the {LABELS[quadrant].lower()} quadrant",
+                      quadrant)
     if bottom_pct is not None:
         pct = float(bottom_pct)
         if not (math.isfinite(pct) and 0 < pct <= 100):
@@ -168,14 +187,14 @@ def choose(
         order = rank_customers(pnl)
         tail = np.sort(order[len(order) - count:]) if count else np.array([], dtype=int)
         return Chosen(index[tail], "bottom_pct",
-                      f"the least profitable {pct:g} % of customers")
+                      f"the least profitable {pct:g} % of customers", f"{pct:g}")
     segments = pnl["segment"] if "segment" in pnl.columns else pd.Series(dtype=object)
     known = sorted({str(s) for s in segments.dropna()})
     if segment not in known:
         raise ValueError(f"unknown segment: {segment}" + (
             f" (one of {', '.join(known)})" if known else " (the customers have no segment)"))
     mask = (segments.astype(object) == segment).to_numpy()
-    return Chosen(index[mask], "segment", f"the {segment} segment")
+    return Chosen(index[mask], "segment", f"the {segment} segment", segment)
 
 
 def _largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
@@ -369,18 +388,20 @@ def exit_sentences(summary: dict, currency: str = "$") -> list[str]:
 TRANSFORM_KEYS = ("profit_change_capacity_kept", "profit_change_capacity_cut")
 
 
-def scoped(scenario: Scenario, ids) -> Scenario:
-    """``scenario`` applied to the customers ``ids`` only.
+def scoped(scenario: Scenario, who) -> Scenario:
+    """``scenario`` applied to ``who`` only: a :class:`Scope`, or customer ids.
 
     >>> scoped(Scenario("S"), ["A", "B"]).scope.label
     '2 chosen customer(s)'
     """
-    return replace(scenario, scope=Scope.customers([str(i) for i in ids]))
+    scope = who if isinstance(who, Scope) else Scope.customers([str(i) for i in who])
+    return replace(scenario, scope=scope)
 
 
-def transform_outcome(base: ScenarioBase, scenario: Scenario, ids) -> dict:
-    """The company profit change when ``scenario`` applies to ``ids`` only, with capacity
-    kept and with it cut.
+def transform_outcome(base: ScenarioBase, scenario: Scenario, who) -> dict:
+    """The company profit change when ``scenario`` applies to ``who`` only (a
+    :class:`Scope` such as :attr:`Chosen.scope`, or customer ids), with capacity kept and
+    with it cut.
 
     The scenario engine's summary gives both (``profit_change_capacity_kept``,
     ``profit_change_capacity_cut``) when it has them; otherwise the scenario runs twice,
@@ -391,7 +412,7 @@ def transform_outcome(base: ScenarioBase, scenario: Scenario, ids) -> dict:
     ``profit_change_capacity_kept``, ``profit_change_capacity_cut``,
     ``customers_paying_more``, ``customers_at_risk``.
     """
-    mine = scoped(scenario, ids)
+    mine = scoped(scenario, who)
     result: ScenarioResult = base.run(mine)
     figures = result.figures
     if all(key in figures for key in TRANSFORM_KEYS):

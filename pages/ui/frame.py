@@ -39,6 +39,7 @@ PAGE_SPECS = (
     ("Analysis", "pages/cost-to-serve.py", "Cost to serve", "cost-to-serve",
      ":material/precision_manufacturing:"),
     ("Analysis", "pages/pricing.py", "Pricing", "pricing", ":material/sell:"),
+    ("Analysis", "pages/exit.py", "Exit or transform", "exit", ":material/logout:"),
     ("Data", "pages/data.py", "Data", "data", ":material/upload_file:"),
 )
 

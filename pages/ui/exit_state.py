@@ -1,0 +1,120 @@
+"""The Exit or transform page's data: the chosen customers' exit figures, the scenario to
+transform them with (the Pricing page's, else a preset) and the hand-over to Pricing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics.exit import Chosen, ExitOutcome, choose, exit_outcome, transform_outcome
+from analytics.scenario import (
+    Scenario,
+    ScenarioBase,
+    kanthal,
+    move_support_online,
+    suggested_minimum,
+    unbundle,
+)
+from pages.ui.scenario_state import fill, has_order_ids, scenario_base
+from pages.ui.state import filtered_analysis, filtered_base
+
+PRICING_PAGE = "pages/pricing.py"
+SNAPSHOT = "ex_pricing_scenario"
+PRESETS = {
+    "kanthal": "Kanthal: charge for order changes and set a minimum order",
+    "unbundle": "Unbundle: lower core price, every service on the menu",
+    "support_online": "Move support online: lower the support rates",
+}
+
+
+def chosen(kind: str, value) -> Chosen:
+    """The customers chosen under the sidebar's filters (a ValueError says what is
+    unknown)."""
+    return choose(filtered_analysis().pnl, **{kind: value})
+
+
+def exit_figures(who: Chosen) -> ExitOutcome:
+    return exit_outcome(filtered_analysis(), filtered_base().volumes, who)
+
+
+def segments() -> list[str]:
+    pnl = filtered_analysis().pnl
+    if "segment" not in pnl.columns:
+        return []
+    return sorted({str(s) for s in pnl["segment"].dropna()})
+
+
+def customer_labels() -> dict[str, str]:
+    """Each customer id with its name, for the picker (shown as text)."""
+    pnl = filtered_analysis().pnl
+    ids = [str(c) for c in pnl.index]
+    if "name" not in pnl.columns:
+        return dict(zip(ids, ids, strict=True))
+    return {i: i if pd.isna(n) else f"{i} · {n}"
+            for i, n in zip(ids, pnl["name"], strict=True)}
+
+
+def _menu(table: pd.DataFrame) -> tuple:
+    """The menu items of the Pricing page's menu table, read by the scenario package's
+    own reader (``parse_menu_table`` where the package has it, else ``menu_items``)."""
+    import analytics.scenario as package
+
+    parse = getattr(package, "parse_menu_table", None)
+    return parse(table).items if parse is not None else package.menu_items(table)
+
+
+def pricing_scenario() -> Scenario | None:
+    """The scenario set on the Pricing page in this session, if it changes anything.
+
+    Streamlit forgets a page's widget values once another page has run twice, so the
+    first run after the Pricing page keeps a copy."""
+    state = st.session_state
+    if "pr_core" in state and "pr_menu_edited" in state and not state.get("pr_menu_refusal"):
+        try:
+            minimum = float(state.get("pr_min") or 0.0)
+            scenario = Scenario(
+                name=str(state.get("pr_name") or "Pricing page scenario"),
+                menu=_menu(state["pr_menu_edited"]),
+                core_price_change_pct=float(state["pr_core"]),
+                minimum_order_value=minimum,
+                small_order_fee=float(state.get("pr_sof") or 0.0) if minimum else 0.0,
+                consolidation_pct=float(state.get("pr_cons") or 0.0) if minimum else 0.0,
+                order_activity=state.get("pr_order_act") if minimum else None,
+                capacity_follows_usage=bool(state.get("pr_capacity")),
+                at_risk_pct=float(state.get("pr_risk") or 10.0),
+            )
+        except (TypeError, ValueError, KeyError):
+            scenario = None
+        changes = scenario is not None and (
+            any(not i.is_neutral for i in scenario.menu) or scenario.core_price_change_pct
+            or scenario.minimum_order_value)
+        state[SNAPSHOT] = scenario if changes else None
+    return state.get(SNAPSHOT)
+
+
+def preset(key: str) -> Scenario:
+    if key == "kanthal":
+        minimum = suggested_minimum(filtered_base().customers) if has_order_ids() else 0.0
+        return kanthal(scenario_base(minimum))
+    if key == "unbundle":
+        return unbundle(scenario_base())
+    return move_support_online(scenario_base())
+
+
+def base_for(scenario: Scenario) -> ScenarioBase:
+    return scenario_base(scenario.minimum_order_value)
+
+
+def transform(scenario: Scenario, who: Chosen) -> dict | str:
+    """The scenario applied to ``who`` only, or why it cannot run."""
+    try:
+        return transform_outcome(base_for(scenario), scenario, who.scope)
+    except (ValueError, KeyError) as exc:
+        return str(exc)
+
+
+def open_in_pricing(scenario: Scenario, who: Chosen) -> None:
+    """Set the Pricing page's inputs to ``scenario`` for ``who`` only, and go there."""
+    fill(scenario.with_changes(scope=who.scope),
+         note=f"From Exit or transform: {scenario.name}, for {who.label} only.")
+    st.switch_page(PRICING_PAGE)
