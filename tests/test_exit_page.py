@@ -128,7 +128,7 @@ def test_the_pricing_page_scenario_and_the_way_back_to_it(app_env):
     # (each customer's price effect may be rounded to the cent: half a cent each at most)
     assert kept == cut == pytest.approx(gain, abs=0.005 * len(aggressive) + 0.01)
     paying = dict(cards(app))["Paying more"]
-    # A rerun on this page keeps the scenario (Streamlit drops the Pricing widgets' values).
+    # A rerun on this page keeps the scenario (Streamlit has dropped the Pricing widgets' values).
     app.radio(key="ex_kind").set_value("quadrant").run()
     app.run()
     assert app.selectbox(key="ex_scenario").value == "pricing"

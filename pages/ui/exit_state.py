@@ -12,6 +12,7 @@ from analytics.scenario import (
     ScenarioBase,
     kanthal,
     move_support_online,
+    parse_menu_table,
     suggested_minimum,
     unbundle,
 )
@@ -54,27 +55,21 @@ def customer_labels() -> dict[str, str]:
             for i, n in zip(ids, pnl["name"], strict=True)}
 
 
-def _menu(table: pd.DataFrame) -> tuple:
-    """The menu items of the Pricing page's menu table, read by the scenario package's
-    own reader (``parse_menu_table`` where the package has it, else ``menu_items``)."""
-    import analytics.scenario as package
-
-    parse = getattr(package, "parse_menu_table", None)
-    return parse(table).items if parse is not None else package.menu_items(table)
-
-
 def pricing_scenario() -> Scenario | None:
     """The scenario set on the Pricing page in this session, if it changes anything.
 
-    Streamlit forgets a page's widget values once another page has run twice, so the
-    first run after the Pricing page keeps a copy."""
+    Streamlit drops the Pricing page's widget values at the end of the first run of
+    another page, so that first run keeps a copy of the scenario."""
     state = st.session_state
-    if "pr_core" in state and "pr_menu_edited" in state and not state.get("pr_menu_refusal"):
+    if "pr_core" in state and "pr_menu_edited" in state:
+        menu = parse_menu_table(state["pr_menu_edited"])
         try:
+            if not menu.ok:  # the Pricing page runs no scenario with a refused menu
+                raise ValueError("the service menu is refused")
             minimum = float(state.get("pr_min") or 0.0)
             scenario = Scenario(
                 name=str(state.get("pr_name") or "Pricing page scenario"),
-                menu=_menu(state["pr_menu_edited"]),
+                menu=menu.items,
                 core_price_change_pct=float(state["pr_core"]),
                 minimum_order_value=minimum,
                 small_order_fee=float(state.get("pr_sof") or 0.0) if minimum else 0.0,
