@@ -72,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="custom net margin % split (with --cts-threshold)")
     report.add_argument("--cts-threshold", type=_finite, metavar="PCT",
                         help="custom cost-to-serve % split (with --margin-threshold)")
+    report.add_argument("--rate-uncertainty", metavar="PCT",
+                        help="add each customer's robustness to rate errors of ±PCT %% "
+                        "(0 to 100)")
+    report.add_argument("--monte-carlo", metavar="N", help="with --rate-uncertainty: N "
+                        "random draws of rate errors give each customer's p_unprofitable")
+    report.add_argument("--seed", metavar="S", help="seed of --monte-carlo (default: 0)")
     scenario = commands.add_parser(
         "scenario", help="apply a pricing scenario (a service menu) to every customer"
     )
@@ -196,6 +202,7 @@ def _open_dataset(args):
 
 
 def cmd_report(args) -> int:
+    from analytics import robustness
     from analytics.breakdown import breakdown
     from analytics.export import to_csv
 
@@ -205,6 +212,20 @@ def cmd_report(args) -> int:
         raise InvalidInput("--margin-threshold and --cts-threshold go together")
     if args.start and args.end and args.start > args.end:
         raise InvalidInput(f"--start {args.start} is after --end {args.end}")
+    uncertainty, draws, seed = args.rate_uncertainty, args.monte_carlo, args.seed
+    if uncertainty is not None:
+        try:
+            uncertainty = robustness.check_pct(uncertainty)
+        except ValueError as exc:
+            raise InvalidInput(f"--rate-uncertainty {exc}") from None
+    if draws is not None and uncertainty is None:
+        raise InvalidInput("--monte-carlo needs --rate-uncertainty")
+    if seed is not None and draws is None:
+        raise InvalidInput("--seed goes with --monte-carlo")
+    if draws is not None and not (draws.isdigit() and int(draws) >= 1):
+        raise InvalidInput(f"--monte-carlo must be a whole number of draws, 1 or more, not {draws}")
+    if seed is not None and not seed.isdigit():
+        raise InvalidInput(f"--seed must be a whole number, 0 or more, not {seed}")
     store, load_warnings = _open_dataset(args)
     try:
         base = store.customer_base(args.start, args.end)
@@ -221,7 +242,15 @@ def cmd_report(args) -> int:
     )
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
-    to_csv(analysis.pnl_export(), out / "customer_pnl.csv")
+    pnl = analysis.pnl_export()
+    if uncertainty is not None:  # the new columns come last: existing ones keep their place
+        classes = robustness.classify_robustness(analysis.pnl, uncertainty)
+        pnl["robustness"] = classes.reindex(pnl["customer_id"]).to_numpy()
+        chance = None if draws is None else robustness.unprofitable_probability(
+            analysis.pnl, uncertainty, int(draws), int(seed or 0))
+        if chance is not None:
+            pnl["p_unprofitable"] = chance.reindex(pnl["customer_id"]).to_numpy()
+    to_csv(pnl, out / "customer_pnl.csv")
     to_csv(analysis.whale_export(), out / "whale.csv")
     if not analysis.capacity.empty:
         to_csv(analysis.capacity_export(), out / "capacity.csv")
@@ -233,11 +262,20 @@ def cmd_report(args) -> int:
         "start": args.start.isoformat() if args.start else None,
         "end": args.end.isoformat() if args.end else None,
     }
+    if uncertainty is not None:
+        summary["robustness"] = robustness.robustness_summary(
+            classes, analysis.pnl["profit"], uncertainty, chance,
+            None if draws is None else int(draws), None if draws is None else int(seed or 0))
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     print(
         f"{summary['customers']:,} customers, net revenue {summary['net_revenue']:,.2f}, "
         f"operating profit {summary['profit']:,.2f}; wrote {out}"
     )
+    if uncertainty is not None:
+        counts = summary["robustness"]
+        print(f"rates ±{uncertainty:g}%: {counts['robust_profitable']:,} robust profitable, "
+              f"{counts['robust_unprofitable']:,} robust unprofitable, "
+              f"{counts['sensitive']:,} sensitive")
     for warning in analysis.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return EXIT_OK
