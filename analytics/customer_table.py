@@ -26,6 +26,7 @@ import pandas as pd
 
 from analytics.quadrants import LABELS
 from analytics.ranking import id_order, profit_order, rank_customers
+from analytics.robustness import LABELS as ROBUSTNESS_LABELS
 
 TABLE_COLUMNS = ("net_revenue", "net_margin", "net_margin_pct", "cost_to_serve",
                  "cost_to_serve_pct", "profit")
@@ -41,13 +42,18 @@ PICKER_ENDS = 1000  # the most and the least profitable customers a long picker 
 PICKER_MATCHES = 2000  # search matches a long picker adds
 
 
-def customer_table(pnl: pd.DataFrame) -> pd.DataFrame:
+def customer_table(pnl: pd.DataFrame, robustness: pd.Series | None = None) -> pd.DataFrame:
     """``customer_id``, name, segment and region (those present), the quadrant's label
-    and the money and % columns, ranked by operating profit (most profitable first)."""
+    (and, given ``robustness`` classes indexed like ``pnl``, their labels:
+    :func:`analytics.robustness.classify_robustness`) and the money and % columns, ranked
+    by operating profit (most profitable first)."""
     frame = pnl.reset_index()
     columns = ["customer_id"] + [c for c in ("name", "segment", "region") if c in frame]
     out = frame[columns].copy()
     out["quadrant"] = frame["quadrant"].map(LABELS).astype(object)
+    if robustness is not None:
+        out["robustness"] = (robustness.reindex(pnl.index).map(ROBUSTNESS_LABELS)
+                             .astype(object).to_numpy())
     for column in TABLE_COLUMNS:
         out[column] = frame[column]
     return out.iloc[rank_customers(out)].reset_index(drop=True)

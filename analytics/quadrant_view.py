@@ -71,6 +71,23 @@ def map_notes(extent) -> list[str]:
     return notes
 
 
+def sensitive_note(count: int, pct: float) -> str:
+    """What the map's rings mean (:mod:`analytics.robustness`).
+
+    >>> sensitive_note(150, 10)[:62]
+    'A dark ring marks the 150 sensitive customers: rates off by up'
+    >>> sensitive_note(1, 10)[-60:]
+    'could turn its profit into a loss or its loss into a profit.'
+    """
+    if count == 0:
+        return (f"No customer is sensitive: rates off by up to ±{pct:g}% leave every profit "
+                "a profit and every loss a loss.")
+    who = "its" if count == 1 else "their"
+    return (f"A dark ring marks the {count:,} sensitive customer{'s' if count != 1 else ''}: "
+            f"rates off by up to ±{pct:g}% could turn {who} profit into a loss or {who} loss "
+            "into a profit.")
+
+
 def split_sentence(limits) -> str:
     """Where the map is split (``limits``: :class:`analytics.quadrants.Thresholds`)."""
     return (

@@ -208,8 +208,10 @@ def robustness_sentence(counts: dict[str, int], pct: float) -> str | None:
     >>> text = robustness_sentence({"robust_unprofitable": 312, "unprofitable": 402}, 10)
     >>> text[:78]
     '312 of the 402 loss-making customers lose money even with every activity rate '
-    >>> text[78:]
-    '10% lower (or any mix of rate errors within ±10%); the other 90 could break even.'
+    >>> text[78:127]
+    '10% lower (or any mix of rate errors within ±10%)'
+    >>> text[127:]
+    '; the other 90 could break even if the rates are overstated.'
     """
     if pct == 0:
         return None
@@ -231,5 +233,5 @@ def robustness_sentence(counts: dict[str, int], pct: float) -> str | None:
     sentence = (f"{who} {verb} money even with every activity rate {size} lower (or any "
                 f"mix of rate errors within ±{size})")
     if rest:
-        sentence += f"; the other {rest:,} could break even"
+        sentence += f"; the other {rest:,} could break even if the rates are overstated"
     return sentence + "."

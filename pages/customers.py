@@ -24,6 +24,14 @@ from pages.ui.customers_state import (
     write_url,
 )
 from pages.ui.frame import Filters, current_filters, page_guard
+from pages.ui.robustness_state import (
+    TABLE_HELP,
+    map_marks,
+    map_note,
+    rate_uncertainty,
+    rate_uncertainty_ui,
+    robustness_classes,
+)
 from pages.ui.state import CURRENCY, dataset_info, filtered_analysis, memo
 from pages.ui.widgets import download_buttons, md_escape, money_column, thin_data_ui
 
@@ -38,7 +46,7 @@ def thresholds_ui(filters: Filters):
     """Median, mean or custom split of the map; returns the analysis under it."""
     if "cust_method_w" not in state:
         state["cust_method_w"] = state.get(METHOD, "median")
-    left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
+    left, middle, right, last = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
     method = left.radio(
         "Split the map at", list(METHOD_LABELS), format_func=METHOD_LABELS.get,
         key="cust_method_w", horizontal=True,
@@ -64,6 +72,7 @@ def thresholds_ui(filters: Filters):
                         disabled=method != "custom")
     right.number_input("Cost-to-serve threshold (%)", key="cust_cts_w", min_value=-1000.0,
                        max_value=1000.0, step=0.5, format="%.1f", disabled=method != "custom")
+    rate_uncertainty_ui(last)
     state[METHOD] = method
     state[MARGIN] = state["cust_margin_w"] if method == "custom" else None
     state[CTS] = state["cust_cts_w"] if method == "custom" else None
@@ -73,20 +82,20 @@ def thresholds_ui(filters: Filters):
 
 def view_key(result, filters: Filters) -> tuple:
     """What the fragment's derived tables and figures depend on: the dataset version, the
-    filters and the thresholds in use (the key of their shared caches)."""
+    filters, the thresholds and the rate uncertainty in use (their shared caches' key)."""
     limits = result.thresholds
     return (dataset_info().version, filters.start, filters.end, filters.segments,
             filters.regions, limits.method, float(limits.net_margin_pct),
-            float(limits.cost_to_serve_pct))
+            float(limits.cost_to_serve_pct), rate_uncertainty())
 
 
-def quadrant_map(result, key: tuple) -> None:
+def quadrant_map(result, key: tuple, classes) -> None:
     selected = state.get(CUSTOMER)
 
     def build():
         extent = quadrant_map_extent(result.pnl, result.thresholds)
         figure = (quadrant_map_figure(result.pnl, result.thresholds, CURRENCY,
-                                      selected=selected, extent=extent)
+                                      selected=selected, extent=extent, **map_marks(classes))
                   if extent.placed else None)
         return extent, figure
 
@@ -102,7 +111,7 @@ def quadrant_map(result, key: tuple) -> None:
         "Bubble area is net revenue and colour is operating profit (brown loses money, "
         "teal makes it); below the dashed diagonal a customer's cost to serve exceeds its "
         "net margin. Click a bubble to open its detail below.",
-        *map_notes(extent),
+        *map_notes(extent), *map_note(classes),
     ]
     st.caption(" ".join(notes))
     if picked is not None:  # a click on a bubble: once per click
@@ -156,8 +165,9 @@ def moves_grid(table: pd.DataFrame) -> None:
                 st.caption(MOVES[quadrant])
 
 
-def customer_table_ui(result, filters: Filters, key: tuple) -> None:
-    frame = memo("customer_frame", key, lambda: customer_table(result.pnl), large=True)
+def customer_table_ui(result, filters: Filters, key: tuple, classes) -> None:
+    frame = memo("customer_frame", key, lambda: customer_table(result.pnl, classes),
+                 large=True)
     search_column, order_column = st.columns([3, 2], vertical_alignment="bottom")
     text = search_column.text_input("Search customers", key="cust_search",
                                     placeholder="Customer id or name",
@@ -188,6 +198,7 @@ def customer_table_ui(result, filters: Filters, key: tuple) -> None:
             "segment": st.column_config.TextColumn("Segment"),
             "region": st.column_config.TextColumn("Region"),
             "quadrant": st.column_config.TextColumn("Quadrant"),
+            "robustness": st.column_config.TextColumn("Rate robustness", help=TABLE_HELP),
             "net_revenue": money_column("Net revenue"),
             "net_margin": money_column("Net margin"),
             "net_margin_pct": st.column_config.NumberColumn("Net margin %", format=PCT),
@@ -210,13 +221,14 @@ def quadrant_view(filters: Filters) -> None:
         st.subheader("Net margin versus cost to serve")
         result = thresholds_ui(filters)
         key = view_key(result, filters)
-        quadrant_map(result, key)
+        classes = robustness_classes(result, filters)
+        quadrant_map(result, key, classes)
     with st.container(border=True):
         st.subheader("Quadrants")
         quadrant_table(result, key)
     with st.container(border=True):
         st.subheader("All customers")
-        customer_table_ui(result, filters, key)
+        customer_table_ui(result, filters, key, classes)
 
 
 info = dataset_info()

@@ -7,6 +7,7 @@ from analytics.charts import whale_figure
 from analytics.findings import findings
 from pages.ui.chart import show_chart
 from pages.ui.frame import current_filters, page_guard
+from pages.ui.robustness_state import overview_sentence_ui
 from pages.ui.state import CURRENCY, dataset_info, filtered_analysis
 from pages.ui.widgets import (
     download_buttons,
@@ -33,6 +34,7 @@ if result.pnl.empty:
             "or clear the segment and region filters in the sidebar.")
     st.stop()
 kpi_row(result)
+overview_sentence_ui(result, filters)
 
 with st.container(border=True):
     st.subheader("Whale curve")

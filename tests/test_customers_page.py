@@ -106,7 +106,7 @@ def test_threshold_change_takes_effect_and_goes_to_the_url(app_env):
 def test_custom_thresholds_restore_from_the_url(tiny_env):
     app = open_page(thresholds="custom", margin="25", cts="15")
     assert app.radio[0].value == "custom"
-    assert [n.value for n in app.number_input] == [25.0, 15.0]
+    assert [n.value for n in app.number_input][:2] == [25.0, 15.0]
     assert any("custom thresholds: net margin 25.0% and cost to serve 15.0%" in c.value
                for c in app.caption)
     app.number_input[0].set_value(70.0).run()

@@ -43,7 +43,8 @@ def test_every_analytics_module_is_checked():
                  "analytics.charts.cost", "analytics.charts.quadrants",
                  "analytics.charts.customer", "analytics.charts.scenario",
                  "analytics.export", "analytics.exit", "analytics.findings",
-                 "analytics.money", "analytics.ranking"):
+                 "analytics.money", "analytics.ranking", "analytics.robustness",
+                 "analytics.charts.robustness"):
         assert name in modules
     assert not WIRING & set(modules)
 

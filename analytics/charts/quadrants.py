@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.charts.common import GREY, base_layout, escape, money_text, new_figure
+from analytics.charts.robustness import add_sensitive_rings, sensitive_hover
 
 QUADRANT_CORNERS = (
     # (quadrant, x in the axis domain, y in the axis domain, anchor)
@@ -99,6 +100,8 @@ def quadrant_map_figure(
     extent: MapExtent | None = None,
     webgl_above: int = WEBGL_ABOVE,
     height: int = 560,
+    sensitive: pd.Series | None = None,
+    uncertainty_pct: float = 0.0,
 ) -> go.Figure:
     """Net margin versus cost to serve: one bubble per customer (Shapiro et al.).
 
@@ -111,7 +114,8 @@ def quadrant_map_figure(
     ``customer_id`` as ``customdata[0]`` (for selection); labels are HTML-escaped.
     Above ``webgl_above`` points the bubbles are drawn with WebGL; only the
     ``extent.drawn`` customers with the largest profits or losses are drawn (and the
-    selected one).
+    selected one). Customers flagged True in ``sensitive`` (indexed by customer) are
+    ringed, with a legend entry naming ``uncertainty_pct`` (:mod:`analytics.robustness`).
     """
     extent = extent or quadrant_map_extent(pnl, limits)
     (x0, x1), (y0, y1) = extent.x_range, extent.y_range
@@ -142,6 +146,9 @@ def quadrant_map_figure(
     if "name" in placed.columns:
         names = placed["name"].map(escape).fillna("").to_numpy(dtype=str)
         labels = np.where(names != "", np.char.add(np.char.add(labels, " · "), names), labels)
+    flag = (np.zeros(len(placed), dtype=bool) if sensitive is None
+            else sensitive.reindex(placed.index, fill_value=False).to_numpy(dtype=bool))
+    hover_labels = sensitive_hover(labels, flag, uncertainty_pct) if flag.any() else labels
 
     # Most customers earn or lose little: saturate the colour at the 90th percentile of
     # |profit| so the middle of the base is not all white.
@@ -186,9 +193,12 @@ def quadrant_map_figure(
         }
         fig.add_trace(scatter(
             x=shown_x[part], y=shown_y[part], mode="markers", marker=marker,
-            text=labels[part], customdata=customdata, name=name, showlegend=False,
+            text=hover_labels[part], customdata=customdata, name=name, showlegend=False,
             hovertemplate=hover,
         ))
+    if sensitive is not None:
+        add_sensitive_rings(fig, scatter, shown_x[flag], shown_y[flag], revenue[flag],
+                            symbol[flag], sizeref, uncertainty_pct)
 
     below = _below_diagonal(x0, x1, y0, y1)
     if below:

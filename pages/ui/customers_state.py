@@ -1,4 +1,5 @@
-"""The Customers page's own state: thresholds and the selected customer, kept across page
+"""The Customers page's own state: thresholds, the rate uncertainty (shared with the
+Overview: :mod:`pages.ui.robustness_state`) and the selected customer, kept across page
 switches and in the URL so a view can be shared."""
 
 from __future__ import annotations
@@ -7,6 +8,8 @@ import math
 
 import streamlit as st
 
+from analytics.robustness import DEFAULT_PCT, MAX_PCT
+from pages.ui.robustness_state import UNCERTAINTY, rate_uncertainty
 from pages.ui.widgets import md_escape
 
 # Session-state keys: the page's own values survive page switches; widget keys do not.
@@ -35,6 +38,9 @@ def restore_from_url() -> None:
     state[CTS] = _number(params.get("cts"))
     if params.get("customer"):
         state[CUSTOMER] = params.get("customer")
+    uncertainty = _number(params.get("uncertainty"))
+    if uncertainty is not None and 0 <= uncertainty <= MAX_PCT:
+        state[UNCERTAINTY] = uncertainty
 
 
 def write_url() -> None:
@@ -47,6 +53,7 @@ def write_url() -> None:
         "margin": f"{state[MARGIN]:g}" if method == "custom" else None,
         "cts": f"{state[CTS]:g}" if method == "custom" else None,
         "customer": state.get(CUSTOMER),
+        "uncertainty": None if rate_uncertainty() == DEFAULT_PCT else f"{rate_uncertainty():g}",
     }
     for key, value in wanted.items():
         if value is None:

@@ -59,3 +59,14 @@ def test_a_long_picker_lists_both_ends_the_matches_and_the_selection():
     assert {"c0000", "c0999", "c2000", "c2999", "c1500", "c1600"} <= set(chosen)
     assert chosen == sorted(chosen)
     assert picker_customers(frame.head(3), limit=10) == ["c0000", "c0001", "c0002"]
+
+
+def test_table_carries_the_robustness_labels_by_customer():
+    frame = pnl([10.0, -3.0, 0.0], ["B", "C", "A"])
+    classes = pd.Series(["robust_profitable", "sensitive", "robust_unprofitable"],
+                        index=pd.Index(["B", "A", "C"], name="customer_id"))
+    table = customer_table(frame, classes)
+    assert list(table.columns[:3]) == ["customer_id", "quadrant", "robustness"]
+    assert dict(zip(table["customer_id"], table["robustness"], strict=True)) == {
+        "B": "Robust profitable", "A": "Sensitive", "C": "Robust unprofitable"}
+    assert "robustness" not in customer_table(frame).columns
