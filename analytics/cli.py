@@ -96,6 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     scenario.add_argument("--capacity-follows-usage", choices=("yes", "no"), default="no",
                           help="does usage given up save its cost? (default: no, it stays "
                           "as unused capacity)")
+    scenario.add_argument("--volume-elasticity", type=_number, default=0.0, metavar="E",
+                          help="core volume response: %% volume per 1 %% price (e.g. -1.5)")
+    scenario.add_argument("--defection", type=_number, default=0.0, metavar="PCT",
+                          help="expected share of the at-risk customers' business lost")
     scenario.add_argument("--at-risk", type=_number, default=10.0, metavar="PCT",
                           help="bill increase in %% above which a customer is at risk "
                           "(default: 10)")
@@ -388,6 +392,8 @@ def cmd_scenario(args) -> int:
             order_activity=order_activity,
             capacity_follows_usage=args.capacity_follows_usage == "yes",
             at_risk_pct=args.at_risk,
+            core_volume_elasticity=args.volume_elasticity,
+            at_risk_defection_pct=args.defection,
         )
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None

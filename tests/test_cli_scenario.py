@@ -15,7 +15,8 @@ from tests.data.conftest import write_dataset
 SCENARIO_COLUMNS = ["customer_id", "net_revenue_before", "net_revenue_after", "fee_revenue",
                     "cost_to_serve_before", "cost_to_serve_after", "profit_before",
                     "profit_after", "bill_change_pct", "quadrant_before", "quadrant_after",
-                    "at_risk"]
+                    "at_risk", "cogs_before", "cogs_after", "avoidable_cost_saved",
+                    "stranded_capacity_cost", "volume_kept_pct"]
 SUMMARY_KEYS = {"profit_before", "profit_after", "fee_revenue", "cost_saved",
                 "core_price_effect", "customers", "customers_paying_more",
                 "customers_at_risk", "profit_at_stake", "migration"}
@@ -75,11 +76,19 @@ def test_scenario_end_to_end(sample, menu, tmp_path):
     assert summary["customers"] == 200
     assert sum(sum(row.values()) for row in summary["migration"].values()) == 200
     assert summary["customers_at_risk"] == int(pnl["at_risk"].sum())
-    # The files agree: the summary's profits are the table's totals (less unsaved capacity).
-    assert summary["profit_before"] == pytest.approx(pnl["profit_before"].sum(), abs=0.01)
-    assert summary["profit_after"] == pytest.approx(
-        pnl["profit_after"].sum() - summary["unsaved_capacity_cost"], abs=1.0)
-    assert summary["fee_revenue"] == pytest.approx(pnl["fee_revenue"].sum(), abs=1.0)
+    # The files agree to the cent: the summary's profits are the table's totals (less the
+    # capacity stranded), and every row adds up.
+    money = [*SCENARIO_COLUMNS[1:8], "cogs_before", "cogs_after", "avoidable_cost_saved",
+             "stranded_capacity_cost"]
+    cents = {c: (pnl[c] * 100).round().astype("int64") for c in money}
+    assert round(summary["profit_before"] * 100) == cents["profit_before"].sum()
+    assert round(summary["profit_after"] * 100) == (cents["profit_after"].sum()
+                                                    - cents["stranded_capacity_cost"].sum())
+    assert round(summary["fee_revenue"] * 100) == cents["fee_revenue"].sum()
+    assert (cents["net_revenue_after"] + cents["fee_revenue"] - cents["cogs_after"]
+            - cents["cost_to_serve_after"] == cents["profit_after"]).all()
+    assert (cents["avoidable_cost_saved"] + cents["stranded_capacity_cost"]
+            == cents["cost_to_serve_before"] - cents["cost_to_serve_after"]).all()
     assert summary["surcharge_revenue"] > 0 and summary["core_price_effect"] < 0
     steps = [step["amount"] for step in summary["bridge"]]
     assert round(sum(steps[:-1]), 2) == steps[-1] == summary["profit_after"]
@@ -98,6 +107,26 @@ def test_scenario_by_database_and_capacity(sample, menu, tmp_path):
     assert a["unsaved_capacity_cost"] == 0 < b["unsaved_capacity_cost"]
     assert a["profit_after"] - b["profit_after"] == pytest.approx(b["unsaved_capacity_cost"])
     assert a["scenario"]["name"] == "menu"
+
+
+def test_volume_response_and_defection_flags(sample, menu, tmp_path):
+    plain, lossy = tmp_path / "plain", tmp_path / "lossy"
+    common = [str(sample), "--menu", str(menu), "--core-price-change", "3"]
+    assert main(["scenario", *common, "--out", str(plain)]) == 0
+    assert main(["scenario", *common, "--out", str(lossy), "--volume-elasticity", "-1.5",
+                 "--defection", "50"]) == 0
+    a = json.loads((plain / "scenario_summary.json").read_text())
+    b = json.loads((lossy / "scenario_summary.json").read_text())
+    assert a["volume_effect"] == 0 and b["volume_effect"] != 0
+    assert b["scenario"]["core_volume_elasticity"] == -1.5
+    kept = pd.read_csv(lossy / "scenario_pnl.csv")["volume_kept_pct"]
+    assert kept.max() == pytest.approx(95.5) and kept.min() < 95.5
+    # Both outcomes are stated, and the headline is the capacity-kept one by default.
+    assert b["profit_after"] == b["profit_after_capacity_kept"]
+    assert round((b["profit_after_capacity_cut"] - b["profit_after_capacity_kept"]) * 100) == \
+        round(b["stranded_capacity_cost"] * 100)
+    result = run(*common, "--out", str(tmp_path / "x"), "--volume-elasticity", "-40")
+    assert result.returncode == 2 and "more than all of it" in result.stderr
 
 
 def test_neutral_menu_reproduces_the_report(sample, tmp_path):

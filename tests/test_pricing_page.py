@@ -17,6 +17,9 @@ def open_page() -> AppTest:
     return app
 
 
+KEPT, CUT = "Profit after, capacity kept", "Profit after, capacity cut"
+
+
 def metric(app: AppTest, label: str) -> str:
     return next(m.value for m in app.metric if m.label == label)
 
@@ -31,8 +34,9 @@ def test_pricing_page_renders(app_env):
     assert not app.exception
     assert app.title[0].value == "Pricing scenarios"
     assert [m.label for m in app.metric][:6] == [
-        "Profit today", "Profit after", "Change", "Paying more", "At risk", "If the at-risk leave"]
-    assert metric(app, "Profit today") == metric(app, "Profit after")
+        "Profit today", "Profit after, capacity kept", "Profit after, capacity cut",
+        "Paying more", "At risk", "If the at-risk leave"]
+    assert metric(app, "Profit today") == metric(app, KEPT) == metric(app, CUT)
     subheaders = [s.value for s in app.subheader]
     for title in ("Scenario", "Profit bridge", "Service menu", "Whale curve before and after",
                   "Movements between quadrants", "Customers who pay more",
@@ -48,10 +52,10 @@ def test_pricing_page_renders(app_env):
 
 def test_core_price_change_moves_the_bridge(app_env):
     app = open_page()
-    before, spec = metric(app, "Profit after"), bridge_amounts(app)
+    before, spec = metric(app, KEPT), bridge_amounts(app)
     app.slider(key="pr_core").set_value(5.0).run()
     assert not app.exception
-    assert metric(app, "Profit after") != before
+    assert metric(app, KEPT) != before
     assert bridge_amounts(app) != spec
     assert metric(app, "Paying more") == "2,000"
 
@@ -59,10 +63,13 @@ def test_core_price_change_moves_the_bridge(app_env):
 @pytest.mark.parametrize("preset", ["kanthal", "unbundle", "support_online"])
 def test_presets_fill_the_inputs(app_env, preset):
     app = open_page()
-    before = metric(app, "Profit after")
+    before = metric(app, CUT)
     app.button(key=f"pr_preset_{preset}").click().run()
     assert not app.exception
-    assert metric(app, "Profit after") != before
+    assert metric(app, CUT) != before
+    if preset == "support_online":
+        # Cheaper support frees capacity; nobody has cut it yet, so nothing is saved.
+        assert metric(app, KEPT) == metric(app, "Profit today")
     if preset == "kanthal":
         assert app.number_input(key="pr_min").value > 0
         assert app.slider(key="pr_cons").value == 50.0
@@ -91,12 +98,12 @@ def test_save_reload_compare_and_delete(private_app):
     app.text_input(key="pr_name").set_value("Kanthal 'strict'").run()
     app.button(key="pr_save").click().run()
     assert not app.exception
-    kanthal_after = metric(app, "Profit after")
+    kanthal_after = metric(app, KEPT)
     app.button(key="pr_preset_unbundle").click().run()
     app.text_input(key="pr_name").set_value("<b>Unbundle</b>").run()
     app.button(key="pr_save").click().run()
     assert not app.exception
-    unbundle_after = metric(app, "Profit after")
+    unbundle_after = metric(app, KEPT)
     assert unbundle_after != kanthal_after
 
     store = Store(private_app)
@@ -115,7 +122,7 @@ def test_save_reload_compare_and_delete(private_app):
     app.selectbox(key="pr_pick").set_value("Kanthal 'strict'").run()
     app.button(key="pr_load").click().run()
     assert not app.exception
-    assert metric(app, "Profit after") == kanthal_after
+    assert metric(app, KEPT) == kanthal_after
     assert app.text_input(key="pr_name").value == "Kanthal 'strict'"
 
     # Delete it.
@@ -156,4 +163,18 @@ def test_the_menu_parser_refuses_on_the_page(app_env, case):
     errors = [shown(e.value) for e in app.error]
     assert any(case.refusal("Service menu", bad_row, "row") in e for e in errors), errors
     assert any(e.startswith("This scenario cannot run: the service menu") for e in errors)
-    assert "Profit after" not in [m.label for m in app.metric]
+    assert not any(m.label.startswith("Profit after") for m in app.metric)
+
+
+def test_volume_response_shows_in_the_figures(app_env):
+    app = open_page()
+    app.slider(key="pr_core").set_value(3.0).run()
+    assert any("No volume response" in c.value for c in app.caption)
+    plain = metric(app, KEPT)
+    app.slider(key="pr_elastic").set_value(-1.5).run()
+    assert not app.exception
+    assert metric(app, KEPT) != plain
+    assert not any("No volume response" in c.value for c in app.caption)
+    assert any("The volume response costs" in c.value for c in app.caption)
+    bridge = json.loads(bridge_amounts(app))[0]
+    assert "Volume lost" in json.dumps(bridge) and "Stranded capacity" in json.dumps(bridge)

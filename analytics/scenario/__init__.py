@@ -18,20 +18,35 @@ Formulas, per customer in the scenario's scope
   sum of (rate after x new usage - rate x usage), i.e. sum of (rate after x new usage)
   carrying over today's per-activity cents exactly;
 - profit after = net revenue after + fee revenue - COGS - cost to serve after;
-- bill change = net revenue after + fee revenue - net revenue; bill change % = 100 x bill
-  change / net revenue (NaN when net revenue <= 0); a customer *pays more* when its bill
-  rises by at least a cent, and is *at risk* when bill change % > the at-risk threshold;
-  *profit at stake* = today's profit of the at-risk customers (lost if they leave).
+- bill change = net revenue after + fee revenue - net revenue, on today's volume; bill
+  change % = 100 x bill change / net revenue (NaN when net revenue <= 0); a customer
+  *pays more* when its bill rises by at least a cent, and is *at risk* when bill change %
+  > the at-risk threshold;
+- volume kept = 1 + e x core price change (``e``, the core volume response: % volume
+  per 1 % price), times 1 - d for the at-risk customers (``d``, their expected
+  defection): revenue, fees, COGS, usage and cost to serve after are their today's-
+  volume amounts x volume kept.
 
 Customers outside the scope keep today's P&L.
 
-Company
--------
-profit after = sum of customer profits after - unsaved capacity cost. When capacity does
-not follow usage, the usage given up on *timed* activities (those on a resource) stays
-as unused capacity, so its cost at today's rates is not saved. Direct-cost activities
-(``cost_per_unit``, e.g. freight) always save. A rate change counts as achieved (the
-resource's spending falls with it).
+Company: avoidable versus stranded cost
+---------------------------------------
+The change in each customer's cost to serve splits into *avoidable* cost (direct
+activities, ``cost_per_unit``: saved at once) and *stranded* capacity (timed activities,
+on a resource: today's timed cost - the timed cost after). Usage given up, rate cuts and
+volume lost free capacity alike; it costs money until someone cuts it. Two outcomes:
+
+- profit after, capacity kept = sum of customer profits after - stranded capacity;
+- profit after, capacity cut = sum of customer profits after.
+
+``profit_after`` (the headline and the bridge's end) is the first unless
+``capacity_follows_usage``. If the at-risk customers leave, company profit changes by
+-(their revenue + fees - COGS - avoidable cost), i.e. - (profit after + timed cost
+after), with capacity kept, and by - their profit after with it cut.
+
+Money is counted per customer in whole cents (each amount rounded half away from zero,
+profits derived from the rounded amounts), so every exported row adds up and every
+column adds up to the summary to the cent.
 
 Quadrants after use the *baseline* thresholds, so a movement is a real movement. Fee
 revenue counts as revenue: revenue after = net revenue after + fee revenue; net margin
@@ -39,9 +54,9 @@ after = revenue after - COGS; both axes are % of revenue after.
 
 The profit bridge goes from today's operating profit through service fees, cost saved
 (usage response and rate changes), the core price change, small-order effects
-(surcharges plus the cost saved by consolidated orders) and unsaved capacity to the
-scenario's profit. Its amounts are in whole cents, apportioned by largest remainder, so
-the steps add up exactly to the (rounded) end points.
+(surcharges plus the cost saved by consolidated orders), all on today's volume, then the
+volume lost and the stranded capacity, to the scenario's profit. Its amounts are in
+whole cents, so the steps add up exactly to the end points.
 
 Modules
 -------
@@ -80,7 +95,13 @@ Example
 
 from analytics.scenario.bridge import BRIDGE_STEPS
 from analytics.scenario.engine import PAYS_MORE_FROM, ScenarioBase
-from analytics.scenario.impact import comparison_table, impact_table, payer_rows, stake_sentence
+from analytics.scenario.impact import (
+    comparison_table,
+    cost_split_sentence,
+    impact_table,
+    payer_rows,
+    stake_sentence,
+)
 from analytics.scenario.menu_check import COLLABORATIVE_SHARE, MenuCheck
 from analytics.scenario.menu_parse import (
     MENU_FIELDS,
@@ -131,6 +152,7 @@ __all__ = [
     "ScenarioResult",
     "Scope",
     "comparison_table",
+    "cost_split_sentence",
     "guess_order_activity",
     "impact_table",
     "kanthal",

@@ -1,18 +1,20 @@
 """The profit bridge: from today's operating profit, effect by effect, to the scenario's.
 
-Its amounts are in whole cents (:func:`analytics.money.to_cents`), the effects
-apportioned by largest remainder, so the steps add up exactly to the (rounded) end
-points; the scenario summary's money figures are read off the same cents.
+Its amounts are in whole cents. The end points are sums of the per-customer rows'
+cents; the effects the rows give in cents (fees, surcharges, the core price, the
+stranded capacity) are taken as they are, and the others (cost saved, consolidation, the
+volume response) share what is left by largest remainder, so the steps add up exactly.
 
 Example
 -------
->>> bridge = profit_bridge({"service_fees": 10.004, "cost_saved": 0.003, "core_price": 0.0,
-...                         "surcharges": 0.0, "consolidation_saved": 0.0,
-...                         "unsaved_capacity": -2.0}, 100.0, 108.01)
+>>> bridge = profit_bridge({"service_fees": 1000, "surcharges": 0, "core_price": 0,
+...                         "unsaved_capacity": -200},
+...                        {"cost_saved": 10.004, "consolidation_saved": 0.0,
+...                         "volume_response": 0.0}, 10000, 11801)
 >>> bridge.table()["cents"].tolist()
-[10000, 1001, 0, 0, 0, -200, 10801]
->>> bridge.figures()["fee_revenue"], bridge.figures()["profit_after"]
-(10.01, 108.01)
+[10000, 1000, 1001, 0, 0, 0, -200, 11801]
+>>> bridge.figures()["cost_saved"], bridge.figures()["profit_after"]
+(10.01, 118.01)
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ BRIDGE_STEPS = (
     ("cost_saved", "Cost saved"),
     ("core_price", "Core price change"),
     ("small_orders", "Small orders"),
-    ("unsaved_capacity", "Unsaved capacity"),
+    ("volume_response", "Volume lost"),
+    ("unsaved_capacity", "Stranded capacity"),
     ("profit_after", "Scenario profit"),
 )
 # The company-wide effects of a scenario, in money (the bridge's small orders step is
@@ -41,28 +44,27 @@ EFFECTS = (
     "core_price",
     "surcharges",
     "consolidation_saved",
+    "volume_response",
     "unsaved_capacity",
 )
 
 
-def apportion(amounts: list[float], start: float, end: float) -> tuple[int, int, list[int]]:
-    """Start, end and steps in whole cents, the steps adding up exactly to end - start.
-
-    Each step is rounded to the cent (:func:`analytics.money.to_cents`), then the
-    difference left by rounding is handed out one cent at a time to the non-zero steps
-    whose rounding lost (or gained) the most.
+def apportion(fixed: dict[str, int], shared: dict[str, float], start: int,
+              end: int) -> dict[str, int]:
+    """Cents per effect: ``fixed`` as given, ``shared`` (money) rounded to the cent and
+    then corrected one cent at a time, to the non-zero shared effects whose rounding lost
+    (or gained) the most, until all the effects add up exactly to ``end - start``.
     """
-    start_c, end_c = to_cents(start), to_cents(end)
-    exact = [a * 100 for a in amounts]
-    steps = to_cents(amounts).tolist()
-    diff = end_c - start_c - sum(steps)
-    candidates = [i for i, x in enumerate(exact) if x != 0] or list(range(len(steps)))
+    exact = {k: float(v) * 100 for k, v in shared.items()}
+    steps = {k: int(c) for k, c in zip(shared, to_cents(list(shared.values())), strict=True)}
+    diff = end - start - sum(fixed.values()) - sum(steps.values())
+    candidates = [k for k, x in exact.items() if x != 0] or list(shared)
     while diff:
         sign = 1 if diff > 0 else -1
-        best = max(candidates, key=lambda i: sign * (exact[i] - steps[i]))
+        best = max(candidates, key=lambda k: sign * (exact[k] - steps[k]))
         steps[best] += sign
         diff -= sign
-    return start_c, end_c, steps
+    return {**{k: int(v) for k, v in fixed.items()}, **steps}
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class Bridge:
             "cost_saved": c["cost_saved"],
             "core_price": c["core_price"],
             "small_orders": c["surcharges"] + c["consolidation_saved"],
+            "volume_response": c["volume_response"],
             "unsaved_capacity": c["unsaved_capacity"],
             "profit_after": self.end,
         }
@@ -95,7 +98,7 @@ class Bridge:
                 "step": [label for _, label in BRIDGE_STEPS],
                 "amount": [steps[k] / 100 for k, _ in BRIDGE_STEPS],
                 "cents": [steps[k] for k, _ in BRIDGE_STEPS],
-                "measure": ["absolute"] + ["relative"] * 5 + ["total"],
+                "measure": ["absolute"] + ["relative"] * (len(BRIDGE_STEPS) - 2) + ["total"],
             }
         )
 
@@ -112,12 +115,14 @@ class Bridge:
             "core_price_effect": c["core_price"] / 100,
             "small_order_effect": (c["surcharges"] + c["consolidation_saved"]) / 100,
             "unsaved_capacity_cost": -c["unsaved_capacity"] / 100,
+            "volume_effect": c["volume_response"] / 100,
         }
 
 
-def profit_bridge(effects: dict[str, float], profit_before: float,
-                  profit_after: float) -> Bridge:
-    """The bridge of ``effects`` (money, keyed as :data:`EFFECTS`) between two profits."""
-    amounts = [float(effects[key]) for key in EFFECTS]
-    start, end, steps = apportion(amounts, profit_before, profit_after)
-    return Bridge(start, end, dict(zip(EFFECTS, steps, strict=True)))
+def profit_bridge(fixed: dict[str, int], shared: dict[str, float], start: int,
+                  end: int) -> Bridge:
+    """The bridge between two profits in cents: ``fixed`` effects in cents, ``shared``
+    ones in money (keys together: :data:`EFFECTS`), see :func:`apportion`."""
+    if set(fixed) | set(shared) != set(EFFECTS) or set(fixed) & set(shared):
+        raise ValueError(f"the bridge needs each of {', '.join(EFFECTS)} once")
+    return Bridge(int(start), int(end), apportion(fixed, shared, start, end))

@@ -7,11 +7,12 @@ steps over numpy arrays (the formulas: :mod:`analytics.scenario`):
    the order activity and each customer's share of orders consolidated; the scope;
 2. :func:`customer_effects`: per customer the service fees, the change in cost to
    serve, the cost saved by consolidation, the surcharges and the core price effect;
-3. :func:`pnl_after`: per customer the revenue, cost, profit and quadrant after, the
-   bill change and who is at risk;
-4. :func:`unsaved_capacity`: the cost of timed usage given up that stays as capacity;
-5. :func:`analytics.scenario.bridge.profit_bridge`: the bridge and the summary's money,
-   in cents; :func:`quadrant_migration` and :func:`result_table` shape the rest.
+3. :func:`pnl_after`: per customer the bill change, who is at risk, the volume kept
+   (:func:`volume_kept`) and the revenue, COGS, cost, profit and quadrant after;
+4. :func:`row_cents`: each customer's money in whole cents, the change in its cost to
+   serve split into avoidable cost and stranded capacity;
+5. :func:`profit_bridge_cents` and :func:`row_figures`: the bridge and the summary's
+   money, in cents; :func:`quadrant_migration` and :func:`result_table` shape the rest.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.analysis import Analysis
-from analytics.money import round_money
+from analytics.money import from_cents, round_money, to_cents
 from analytics.pnl import pct_of
 from analytics.quadrants import QUADRANTS, Thresholds, quadrant_codes
 from analytics.ranking import id_order
@@ -82,32 +83,33 @@ class Effects:
     price_effect: np.ndarray
     consolidated_total: float
 
-    def totals(self, unsaved: float) -> dict[str, float]:
-        """The company-wide effects, keyed as :data:`analytics.scenario.bridge.EFFECTS`."""
-        saved_total = -float(self.cost_change.sum())
-        consolidation_total = float(self.consolidation_saved.sum())
-        return {
-            "service_fees": float(self.service_fees.sum()),
-            "cost_saved": saved_total - consolidation_total,
-            "core_price": float(self.price_effect.sum()),
-            "surcharges": float(self.surcharges.sum()),
-            "consolidation_saved": consolidation_total,
-            "unsaved_capacity": -unsaved,
-        }
-
 
 @dataclass(frozen=True, eq=False)
 class After:
-    """Per customer, the P&L after the scenario and how the bill moves."""
+    """Per customer, the P&L after the scenario, how the bill moves and the volume kept.
+
+    ``bill_change`` is priced on today's volume (what the same purchases cost after);
+    ``volume_kept`` is the share of today's business kept (1.0 without a volume response
+    or defection); every money amount is after it. ``timed_cost`` is the cost after on
+    timed activities (its capacity stays unless cut).
+    """
 
     net_revenue: np.ndarray
-    fee_revenue: np.ndarray
+    service_fees: np.ndarray
+    surcharges: np.ndarray
+    cogs: np.ndarray
     cost_to_serve: np.ndarray
     profit: np.ndarray
     bill_change: np.ndarray
     bill_change_pct: np.ndarray
     at_risk: np.ndarray
     quadrant_codes: np.ndarray
+    volume_kept: np.ndarray
+    timed_cost: np.ndarray
+
+    @property
+    def fee_revenue(self) -> np.ndarray:
+        return self.service_fees + self.surcharges
 
 
 @dataclass(frozen=True, eq=False)
@@ -331,40 +333,38 @@ class ScenarioBase:
         return column, share * (scenario.consolidation_pct / 100.0)
 
     def usage_after(self, scenario: Scenario) -> np.ndarray:
-        """New usage, customers x activities (customers out of scope keep today's)."""
+        """New usage, customers x activities (customers out of scope keep today's),
+        after the volume response and the at-risk customers' defection."""
         terms = self.terms(scenario)
         usage = self.usage * terms.keep
         if terms.consolidated_share is not None:
             usage[:, terms.order_column] *= 1.0 - terms.consolidated_share
         if terms.mask is not None:
             usage[~terms.mask] = self.usage[~terms.mask]
-        return usage
+        effects = customer_effects(self, scenario, terms)
+        kept = volume_kept(self, scenario, terms, bill_terms(self, effects,
+                                                             scenario.at_risk_pct)[2])
+        return usage * kept[:, None]
 
     def run(self, scenario: Scenario) -> ScenarioResult:
         """Apply ``scenario`` to every customer in its scope (the formulas: the
         :mod:`analytics.scenario` docstring; the steps: this module's)."""
         terms = self.terms(scenario)
         effects = customer_effects(self, scenario, terms)
-        after = pnl_after(self, effects, scenario.at_risk_pct)
-        unsaved = unsaved_capacity(self, scenario, terms, effects)
-        bridge = profit_bridge(effects.totals(unsaved), float(self.profit.sum()),
-                               float(after.profit.sum()) - unsaved)
+        after = pnl_after(self, scenario, terms, effects)
+        cents = row_cents(self, effects, after)
+        unsaved = 0 if scenario.capacity_follows_usage else int(cents["stranded"].sum())
+        bridge = profit_bridge_cents(self, cents, effects, after, unsaved)
         in_scope = np.ones(self.customers, dtype=bool) if terms.mask is None else terms.mask
         figures = {
             "scenario_name": scenario.name,
             **bridge.figures(),
+            **row_figures(cents, after.at_risk),
             "customers": self.customers,
             "customers_in_scope": int(in_scope.sum()),
             "customers_paying_more": int((after.bill_change >= PAYS_MORE_FROM).sum()),
             "customers_at_risk": int(after.at_risk.sum()),
             "profit_at_stake": round_money(float(self.profit[after.at_risk].sum())),
-            "profit_after_at_risk": round_money(float(after.profit[after.at_risk].sum())),
-            # If the at-risk customers leave: their revenue, COGS and avoidable cost go
-            # with them; their timed cost stays as unused capacity unless someone cuts it.
-            "at_risk_leave_profit_change": round_money(-float(
-                (after.profit + timed_cost_after(self, terms, effects))[after.at_risk].sum())),
-            "at_risk_leave_profit_change_capacity_cut": round_money(
-                -float(after.profit[after.at_risk].sum())),
         }
         return ScenarioResult(
             scenario,
@@ -374,6 +374,7 @@ class ScenarioBase:
             figures,
             self.whale_before,
             self,
+            cents,
         )
 
     def menu_check(self, scenario: Scenario) -> MenuCheck:
@@ -423,31 +424,33 @@ def customer_effects(base: ScenarioBase, scenario: Scenario, terms: Terms) -> Ef
                    consolidated_total)
 
 
-def pnl_after(base: ScenarioBase, effects: Effects, at_risk_pct: float) -> After:
-    """Each customer's P&L after, its bill change and whether it is at risk.
-
-    Quadrants after use the *baseline* thresholds, with fee revenue counted as revenue.
-    """
-    net_revenue_after = base.net_revenue + effects.price_effect
-    fee_revenue = effects.service_fees + effects.surcharges
-    revenue_after = net_revenue_after + fee_revenue
-    cost_after = base.cost_to_serve + effects.cost_change
-    margin_after = revenue_after - base.cogs
-    profit_after = margin_after - cost_after
-    bill_change = revenue_after - base.net_revenue
+def bill_terms(base: ScenarioBase, effects: Effects,
+               at_risk_pct: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each customer's bill change on today's volume, as % of net revenue, and whether
+    it is at risk (its bill rises by at least a cent, by more than ``at_risk_pct`` %)."""
+    bill_change = effects.price_effect + effects.service_fees + effects.surcharges
     bill_pct = pct_of(bill_change, base.net_revenue)
-    # At risk: the bill rises (by at least half a cent) by more than the threshold.
     at_risk = (bill_pct > at_risk_pct) & (bill_change >= PAYS_MORE_FROM)
-    codes_after = quadrant_codes(revenue_after, pct_of(margin_after, revenue_after),
-                                 pct_of(cost_after, revenue_after), cost_after,
-                                 base.thresholds)
-    return After(net_revenue_after, fee_revenue, cost_after, profit_after, bill_change,
-                 bill_pct, at_risk, codes_after)
+    return bill_change, bill_pct, at_risk
+
+
+def volume_kept(base: ScenarioBase, scenario: Scenario, terms: Terms,
+                at_risk: np.ndarray) -> np.ndarray:
+    """Each customer's share of today's business kept: 1 + elasticity x price change in
+    scope, times 1 - the defection rate for the at-risk customers."""
+    kept = np.ones(base.customers)
+    change = scenario.core_volume_change_pct
+    if change:
+        kept = kept + (change / 100.0 if terms.mask is None
+                       else np.where(terms.mask, change / 100.0, 0.0))
+    if scenario.at_risk_defection_pct:
+        kept = kept * np.where(at_risk, 1.0 - scenario.at_risk_defection_pct / 100.0, 1.0)
+    return kept
 
 
 def timed_cost_after(base: ScenarioBase, terms: Terms, effects: Effects) -> np.ndarray:
-    """Each customer's cost after the scenario on timed activities: the capacity cost that
-    stays when the customer leaves, unless someone cuts that capacity."""
+    """Each customer's cost on timed activities after the scenario, on today's volume:
+    the capacity cost that stays when the customer leaves, unless someone cuts it."""
     timed = base.timed
     today = base.usage @ np.where(timed, base.rate, 0.0)
     after = base.usage @ np.where(timed, terms.rate_after * terms.keep, 0.0)
@@ -456,18 +459,119 @@ def timed_cost_after(base: ScenarioBase, terms: Terms, effects: Effects) -> np.n
     return after if terms.mask is None else np.where(terms.mask, after, today)
 
 
-def unsaved_capacity(base: ScenarioBase, scenario: Scenario, terms: Terms,
-                     effects: Effects) -> float:
-    """The cost, at today's rates, of the usage given up on timed activities (and the
-    orders consolidated), which stays as unused capacity unless capacity follows usage."""
-    if scenario.capacity_follows_usage:
-        return 0.0
-    weight = terms.weight
-    scoped_total = base.usage_total if weight is None else weight @ base.usage
-    given_up = scoped_total * (1.0 - terms.keep)
-    if terms.order_column is not None:
-        given_up[terms.order_column] += effects.consolidated_total
-    return float((base.rate * given_up)[base.timed].sum())
+def pnl_after(base: ScenarioBase, scenario: Scenario, terms: Terms, effects: Effects) -> After:
+    """Each customer's P&L after, its bill change, whether it is at risk, and the share
+    of its business it keeps (every amount after is today's-volume amount x that share).
+
+    Quadrants after use the *baseline* thresholds, with fee revenue counted as revenue.
+    """
+    bill_change, bill_pct, at_risk = bill_terms(base, effects, scenario.at_risk_pct)
+    kept = volume_kept(base, scenario, terms, at_risk)
+    net_revenue = (base.net_revenue + effects.price_effect) * kept
+    service_fees, surcharges = effects.service_fees * kept, effects.surcharges * kept
+    cogs = base.cogs * kept
+    cost_after = (base.cost_to_serve + effects.cost_change) * kept
+    revenue_after = net_revenue + service_fees + surcharges
+    margin_after = revenue_after - cogs
+    profit_after = margin_after - cost_after
+    codes_after = quadrant_codes(revenue_after, pct_of(margin_after, revenue_after),
+                                 pct_of(cost_after, revenue_after), cost_after,
+                                 base.thresholds)
+    return After(net_revenue, service_fees, surcharges, cogs, cost_after, profit_after,
+                 bill_change, bill_pct, at_risk, codes_after, kept,
+                 timed_cost_after(base, terms, effects) * kept)
+
+
+def row_cents(base: ScenarioBase, effects: Effects, after: After) -> pd.DataFrame:
+    """Each customer's money before and after in whole cents, adding up per row.
+
+    Each amount is rounded to the cent (:func:`analytics.money.to_cents`), profits are
+    derived from the rounded amounts (so revenue + fees - COGS - cost = profit to the
+    cent in every row) and the change in cost to serve splits into ``stranded`` (timed
+    cost freed: capacity that costs money until someone cuts it) and ``avoidable``
+    (direct cost saved), which add up to it exactly.
+    """
+    timed_today = base.usage @ np.where(base.timed, base.rate, 0.0)
+    frame = pd.DataFrame({
+        "net_revenue_before": to_cents(base.net_revenue),
+        "cogs_before": to_cents(base.cogs),
+        "cost_to_serve_before": to_cents(base.cost_to_serve),
+        "net_revenue_after": to_cents(after.net_revenue),
+        "net_revenue_full": to_cents(base.net_revenue + effects.price_effect),
+        "service_fees": to_cents(after.service_fees),
+        "service_fees_full": to_cents(effects.service_fees),
+        "surcharges": to_cents(after.surcharges),
+        "surcharges_full": to_cents(effects.surcharges),
+        "cogs_after": to_cents(after.cogs),
+        "cost_to_serve_after": to_cents(after.cost_to_serve),
+        "timed_cost_after": to_cents(after.timed_cost),
+        "stranded": to_cents(timed_today - after.timed_cost),
+    }, index=base.customer_ids)
+    frame["fee_revenue"] = frame["service_fees"] + frame["surcharges"]
+    frame["profit_before"] = (frame["net_revenue_before"] - frame["cogs_before"]
+                              - frame["cost_to_serve_before"])
+    frame["profit_after"] = (frame["net_revenue_after"] + frame["fee_revenue"]
+                             - frame["cogs_after"] - frame["cost_to_serve_after"])
+    frame["avoidable"] = (frame["cost_to_serve_before"] - frame["cost_to_serve_after"]
+                          - frame["stranded"])
+    return frame
+
+
+def full_profit(base: ScenarioBase, effects: Effects) -> np.ndarray:
+    """Each customer's profit after the scenario on today's volume."""
+    return (base.net_revenue + effects.price_effect + effects.service_fees
+            + effects.surcharges - base.cogs - base.cost_to_serve - effects.cost_change)
+
+
+def profit_bridge_cents(base: ScenarioBase, cents: pd.DataFrame, effects: Effects,
+                        after: After, unsaved: int):
+    """The bridge from the rows' profit before to their profit after less ``unsaved``
+    cents: fees, surcharges and the core price are the rows' own cents on today's
+    volume; cost saved, consolidation and the volume response share the rest."""
+    total = cents.sum()
+    fixed = {
+        "service_fees": int(total["service_fees_full"]),
+        "surcharges": int(total["surcharges_full"]),
+        "core_price": int(total["net_revenue_full"] - total["net_revenue_before"]),
+        "unsaved_capacity": -unsaved,
+    }
+    consolidation = float(effects.consolidation_saved.sum())
+    volume = float(((after.volume_kept - 1.0) * full_profit(base, effects)).sum())
+    shared = {
+        "cost_saved": -float(effects.cost_change.sum()) - consolidation,
+        "consolidation_saved": consolidation,
+        "volume_response": volume,
+    }
+    return profit_bridge(fixed, shared, int(total["profit_before"]),
+                         int(total["profit_after"]) - unsaved)
+
+
+def row_figures(cents: pd.DataFrame, at_risk: np.ndarray) -> dict[str, float]:
+    """The summary figures that are sums of the per-customer rows, to the cent."""
+    total = cents.sum()
+    risky = cents[at_risk].sum()
+    before, cut = int(total["profit_before"]), int(total["profit_after"])
+    kept = cut - int(total["stranded"])
+    return {
+        "net_revenue_after": from_cents(total["net_revenue_after"]),
+        "fee_revenue": from_cents(total["fee_revenue"]),
+        "service_fee_revenue": from_cents(total["service_fees"]),
+        "surcharge_revenue": from_cents(total["surcharges"]),
+        "cogs_after": from_cents(total["cogs_after"]),
+        "cost_to_serve_after": from_cents(total["cost_to_serve_after"]),
+        "avoidable_cost_saved": from_cents(total["avoidable"]),
+        "stranded_capacity_cost": from_cents(total["stranded"]),
+        "profit_after_capacity_kept": from_cents(kept),
+        "profit_after_capacity_cut": from_cents(cut),
+        "profit_change_capacity_kept": from_cents(kept - before),
+        "profit_change_capacity_cut": from_cents(cut - before),
+        "profit_after_at_risk": from_cents(risky["profit_after"]),
+        # If the at-risk customers leave: their revenue, COGS and avoidable cost go with
+        # them; their timed cost stays as unused capacity unless someone cuts it.
+        "at_risk_leave_profit_change": from_cents(
+            -(risky["profit_after"] + risky["timed_cost_after"])),
+        "at_risk_leave_profit_change_capacity_cut": from_cents(-risky["profit_after"]),
+    }
 
 
 def quadrant_migration(before: np.ndarray, after: np.ndarray) -> pd.DataFrame:
@@ -487,8 +591,10 @@ def result_table(base: ScenarioBase, effects: Effects, after: After,
             "net_revenue_before": base.net_revenue,
             "net_revenue_after": after.net_revenue,
             "fee_revenue": after.fee_revenue,
-            "service_fee_revenue": effects.service_fees,
-            "surcharge_revenue": effects.surcharges,
+            "service_fee_revenue": after.service_fees,
+            "surcharge_revenue": after.surcharges,
+            "cogs_before": base.cogs,
+            "cogs_after": after.cogs,
             "cost_to_serve_before": base.cost_to_serve,
             "cost_to_serve_after": after.cost_to_serve,
             "profit_before": base.profit,
@@ -499,6 +605,8 @@ def result_table(base: ScenarioBase, effects: Effects, after: After,
             "quadrant_after": pd.Categorical.from_codes(after.quadrant_codes, QUADRANTS),
             "at_risk": after.at_risk,
             "in_scope": in_scope,
+            "volume_kept_pct": after.volume_kept * 100.0,
+            "timed_cost_after": after.timed_cost,
         },
         index=base.customer_ids,
         copy=False,

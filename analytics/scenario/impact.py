@@ -19,7 +19,8 @@ from analytics.scenario.engine import PAYS_MORE_FROM
 from analytics.scenario.result import ScenarioResult
 
 COMPARISON_FIGURES = ("fee_revenue", "cost_saved", "core_price_effect", "small_order_effect",
-                      "unsaved_capacity_cost", "customers_paying_more", "customers_at_risk",
+                      "volume_effect", "unsaved_capacity_cost", "profit_after_capacity_kept",
+                      "profit_after_capacity_cut", "customers_paying_more", "customers_at_risk",
                       "at_risk_leave_profit_change",
                       "at_risk_leave_profit_change_capacity_cut")
 
@@ -36,8 +37,11 @@ def impact_table(result: ScenarioResult, customers: pd.DataFrame,
         found = customers[extra].reindex(frame["customer_id"])
         for column in extra:
             frame.insert(1 + extra.index(column), column, found[column].to_numpy())
-    frame["bill_change"] = round_money(frame["net_revenue_after"] + frame["fee_revenue"]
-                                       - frame["net_revenue_before"])
+    # The bill change is priced on today's volume (what the same purchases cost after).
+    positions = np.arange(len(result.pnl)) if rows is None else np.asarray(rows)
+    changes = pd.Series(result.pnl["bill_change"].to_numpy(dtype=float)[positions],
+                        index=result.pnl.index[positions])
+    frame["bill_change"] = round_money(changes.reindex(frame["customer_id"]).to_numpy())
     for column in ("quadrant_before", "quadrant_after"):
         frame[column] = frame[column].astype(str).map(LABELS)
     return frame
@@ -48,12 +52,7 @@ def payer_rows(result: ScenarioResult) -> np.ndarray:
     :data:`PAYS_MORE_FROM`, on amounts to the cent), largest increase in % first, ties by
     customer id."""
     pnl = result.pnl
-
-    def money(column: str) -> np.ndarray:
-        return round_money(pnl[column].to_numpy(dtype=float))
-
-    change = round_money(money("net_revenue_after") + money("fee_revenue")
-                         - money("net_revenue_before"))
+    change = round_money(pnl["bill_change"].to_numpy(dtype=float))
     rows = np.flatnonzero(change >= PAYS_MORE_FROM)
     pct = pnl["bill_change_pct"].to_numpy(dtype=float)[rows].round(4)
     ids = pnl.index.to_numpy()[rows].astype(str)
@@ -102,3 +101,39 @@ def comparison_table(results: list[tuple[str, ScenarioResult]]) -> pd.DataFrame:
             **{key: f[key] for key in COMPARISON_FIGURES},
         })
     return pd.DataFrame(rows)
+
+
+def cost_split_sentence(figures: dict, currency: str = "$") -> str:
+    """Where the change in cost to serve goes: avoidable cost saved, capacity stranded,
+    and the volume lost (``figures``: a result's :attr:`~ScenarioResult.figures`).
+
+    >>> print(cost_split_sentence({"avoidable_cost_saved": 1200.0,
+    ...                            "stranded_capacity_cost": 5000.0, "volume_effect": 0.0}))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Cost to serve falls by $6,200.00: $1,200.00 of direct cost is saved and $5,000.00 of
+    capacity is freed, which goes on costing money until someone cuts it.
+    """
+    avoidable = figures["avoidable_cost_saved"]
+    stranded = figures["stranded_capacity_cost"]
+    total = round_money(avoidable + stranded)
+    if not total and not avoidable and not stranded:
+        text = "Cost to serve does not change."
+    else:
+        verb = "falls" if total > 0 else "rises"
+        parts = []
+        if avoidable:
+            parts.append(f"{format_money(abs(avoidable), currency)} of direct cost is "
+                         + ("saved" if avoidable > 0 else "added"))
+        if stranded > 0:
+            parts.append(f"{format_money(stranded, currency)} of capacity is freed, which "
+                         "goes on costing money until someone cuts it")
+        elif stranded < 0:
+            parts.append(f"{format_money(-stranded, currency)} more of today's capacity is "
+                         "used")
+        text = (f"Cost to serve {verb} by {format_money(abs(total), currency)}: "
+                + " and ".join(parts) + ".")
+    volume = figures.get("volume_effect", 0.0)
+    if volume:
+        text += (f" The volume response {'costs' if volume < 0 else 'adds'} "
+                 f"{format_money(abs(volume), currency)} of profit.")
+    return text

@@ -128,6 +128,11 @@ class Scope:
 class Scenario:
     """A pricing scenario: the menu, the core price, small orders, capacity, scope.
 
+    ``core_volume_elasticity`` is the volume response to the core price: % volume per
+    1 % price (-2: a 3 % rise loses 6 % of the volume of the customers in scope, with
+    its revenue, COGS and service usage). ``at_risk_defection_pct`` is the expected
+    share of the at-risk customers' business lost (0-100).
+
     Immutable: the ``with_*`` methods return new scenarios. ``minimum_order_value`` 0
     means no minimum order. See :mod:`analytics.scenario` for the formulas.
 
@@ -147,6 +152,8 @@ class Scenario:
     at_risk_pct: float = 10.0
     scope: Scope = field(default_factory=Scope)
     description: str = ""
+    core_volume_elasticity: float = 0.0
+    at_risk_defection_pct: float = 0.0
 
     def __post_init__(self):
         menu = tuple(self.menu)
@@ -159,7 +166,8 @@ class Scenario:
                 raise ValueError(f"activity {item.activity!r} is on the menu twice")
             seen.add(item.activity)
         for name in ("core_price_change_pct", "minimum_order_value", "small_order_fee",
-                     "consolidation_pct", "at_risk_pct"):
+                     "consolidation_pct", "at_risk_pct", "core_volume_elasticity",
+                     "at_risk_defection_pct"):
             object.__setattr__(self, name, finite_number(getattr(self, name), name))
         if self.core_price_change_pct <= -100:
             raise ValueError("core_price_change_pct must be above -100")
@@ -171,6 +179,14 @@ class Scenario:
             raise ValueError("consolidation_pct must be between 0 and 100")
         if self.minimum_order_value == 0 and (self.small_order_fee or self.consolidation_pct):
             raise ValueError("a small-order fee or consolidation needs a minimum_order_value")
+        if not 0 <= self.at_risk_defection_pct <= 100:
+            raise ValueError("at_risk_defection_pct must be between 0 and 100")
+        if self.core_volume_change_pct < -100:
+            raise ValueError(
+                f"a core price change of {self.core_price_change_pct:g} % with a volume "
+                f"response of {self.core_volume_elasticity:g} % per 1 % would cut volume by "
+                f"{-self.core_volume_change_pct:g} %: more than all of it"
+            )
         if not isinstance(self.scope, Scope):
             raise ValueError("scope must be a Scope")
         object.__setattr__(self, "capacity_follows_usage", bool(self.capacity_follows_usage))
@@ -184,6 +200,12 @@ class Scenario:
     @property
     def has_minimum_order(self) -> bool:
         return self.minimum_order_value > 0
+
+    @property
+    def core_volume_change_pct(self) -> float:
+        """The volume change the core price change brings in scope (elasticity x price
+        change; -6.0: customers in scope buy 6 % less)."""
+        return self.core_volume_elasticity * self.core_price_change_pct
 
     # -- new scenarios --
 

@@ -31,6 +31,13 @@ SCENARIO_PNL_COLUMNS = (
     "quadrant_before",
     "quadrant_after",
     "at_risk",
+    # Added later (schedules read the columns above by name): COGS, the change in cost
+    # to serve split into avoidable cost saved and capacity stranded, the volume kept.
+    "cogs_before",
+    "cogs_after",
+    "avoidable_cost_saved",
+    "stranded_capacity_cost",
+    "volume_kept_pct",
 )
 MONEY_COLUMNS = (
     "net_revenue_before",
@@ -40,7 +47,17 @@ MONEY_COLUMNS = (
     "cost_to_serve_after",
     "profit_before",
     "profit_after",
+    "cogs_before",
+    "cogs_after",
+    "avoidable_cost_saved",
+    "stranded_capacity_cost",
 )
+# Where each exported money column comes from in :attr:`ScenarioResult.cents`.
+_CENTS_OF = {
+    "fee_revenue": "fee_revenue",
+    "avoidable_cost_saved": "avoidable",
+    "stranded_capacity_cost": "stranded",
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,6 +78,7 @@ class ScenarioResult:
     figures: dict
     whale_before: WhaleCurve
     _base: ScenarioBase = field(repr=False)
+    cents: pd.DataFrame | None = field(default=None, repr=False)
 
     @cached_property
     def whale_after(self) -> WhaleCurve:
@@ -95,14 +113,23 @@ class ScenarioResult:
     def pnl_export(self, rows: np.ndarray | None = None) -> pd.DataFrame:
         """``scenario_pnl.csv``: :data:`SCENARIO_PNL_COLUMNS` by customer_id, money to the cent.
 
-        With ``rows`` (positions in :attr:`pnl`), only those customers, in that order.
+        The money is the rows' cents (:attr:`cents`): in every row net revenue + fees -
+        COGS - cost to serve = profit, before and after, and cost to serve before - after
+        = avoidable cost saved + capacity stranded, to the cent; every column adds up to
+        the summary. With ``rows`` (positions in :attr:`pnl`), only those customers, in
+        that order.
         """
-        if rows is None:
-            frame = self.pnl.reset_index()
-            frame = frame[list(SCENARIO_PNL_COLUMNS)].sort_values("customer_id", kind="stable")
-        else:
-            frame = self.pnl.iloc[rows].reset_index()[list(SCENARIO_PNL_COLUMNS)]
+        table = self.pnl.assign(avoidable_cost_saved=0.0, stranded_capacity_cost=0.0)
         for column in MONEY_COLUMNS:
-            frame[column] = round_money(frame[column])
+            if self.cents is not None:
+                table[column] = self.cents[_CENTS_OF.get(column, column)].to_numpy() / 100.0
+            else:
+                table[column] = round_money(table[column])
+        if rows is None:
+            frame = table.reset_index()[list(SCENARIO_PNL_COLUMNS)]
+            frame = frame.sort_values("customer_id", kind="stable")
+        else:
+            frame = table.iloc[rows].reset_index()[list(SCENARIO_PNL_COLUMNS)]
         frame["bill_change_pct"] = frame["bill_change_pct"].round(4)
+        frame["volume_kept_pct"] = frame["volume_kept_pct"].round(4)
         return frame.reset_index(drop=True)

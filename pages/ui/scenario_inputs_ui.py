@@ -36,13 +36,26 @@ def inputs_ui(base: ScenarioBase, orders_known: bool, customers: pd.DataFrame) -
     st.markdown("**Core price and customers' response**")
     st.slider("Core price change (%)", -50.0, 50.0, step=0.5, key="pr_core", format="%.1f%%",
               help="Change of the price of the core product; negative when unbundling.")
+    st.slider("Volume response (% volume per 1 % price)", -2.0, 0.0, step=0.1,
+              key="pr_elastic", format="%.1f",
+              help="How much less customers in scope buy when the core price rises (and "
+              "more when it falls): -1.0 loses 3 % of their volume, with its revenue, COGS "
+              "and service usage, for a 3 % rise.")
+    if float(state["pr_core"]) and not float(state["pr_elastic"]):
+        st.caption("No volume response: customers are assumed to buy as much as today "
+                   "after the price change.")
     st.slider("At risk above a bill increase of (%)", 0.0, 50.0, step=0.5, key="pr_risk",
               format="%.1f%%",
               help="A customer whose bill (net revenue plus fees) rises by more than this "
               "counts as at risk of leaving.")
-    st.toggle("Capacity follows usage", key="pr_capacity",
-              help="On: usage customers give up saves its cost. Off: the time freed on "
-              "timed activities stays as unused capacity, so its cost is not saved.")
+    st.slider("At-risk customers' business lost (%)", 0.0, 100.0, step=5.0, key="pr_defect",
+              format="%.0f%%",
+              help="The expected share of the at-risk customers' business that leaves "
+              "(0: they all stay; 100: they all go).")
+    st.toggle("Bridge: freed capacity is cut", key="pr_capacity",
+              help="Off: the time freed on timed activities (usage given up, rate cuts, "
+              "volume lost) stays as unused capacity and costs what it costs today. On: "
+              "someone cuts that capacity. The figures above the bridge show both.")
 
     st.markdown("**Minimum order**")
     if not orders_known:
@@ -106,6 +119,8 @@ def inputs_ui(base: ScenarioBase, orders_known: bool, customers: pd.DataFrame) -
         capacity_follows_usage=bool(state["pr_capacity"]),
         at_risk_pct=float(state["pr_risk"]),
         scope=scope,
+        core_volume_elasticity=float(state["pr_elastic"]),
+        at_risk_defection_pct=float(state["pr_defect"]),
     )
 
 

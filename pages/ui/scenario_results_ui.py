@@ -13,7 +13,13 @@ from analytics.charts import (
 )
 from analytics.metrics import format_money, format_money_short, format_pct
 from analytics.quadrants import LABELS
-from analytics.scenario import ScenarioResult, impact_table, payer_rows, stake_sentence
+from analytics.scenario import (
+    ScenarioResult,
+    cost_split_sentence,
+    impact_table,
+    payer_rows,
+    stake_sentence,
+)
 from pages.ui.chart import show_chart
 from pages.ui.state import CURRENCY
 from pages.ui.widgets import download_buttons, md_escape, money_column, pct_column
@@ -23,28 +29,38 @@ MAX_PAYERS_SHOWN = 5000
 
 def kpis_ui(result: ScenarioResult) -> None:
     f = result.figures
-    change = f["profit_after"] - f["profit_before"]
-    share = (f"{format_pct(100 * change / abs(f['profit_before']))} of today"
-             if f["profit_before"] else None)
+    before = f["profit_before"]
+
+    def share(change: float) -> str | None:
+        return f"{format_pct(100 * change / abs(before))} of today" if before else None
+
     top = st.columns(3)
     bottom = st.columns(3)
     exact = {key: format_money(f[key], CURRENCY) for key in
-             ("profit_before", "profit_after", "at_risk_leave_profit_change",
-              "at_risk_leave_profit_change_capacity_cut")}
-    top[0].metric("Profit today", format_money_short(f["profit_before"], CURRENCY),
+             ("profit_before", "profit_after_capacity_kept", "profit_after_capacity_cut",
+              "at_risk_leave_profit_change", "at_risk_leave_profit_change_capacity_cut",
+              "stranded_capacity_cost", "avoidable_cost_saved")}
+    top[0].metric("Profit today", format_money_short(before, CURRENCY),
                   help=f"Today's operating profit. Exactly {exact['profit_before']}.",
                   border=True)
-    top[1].metric("Profit after", format_money_short(f["profit_after"], CURRENCY),
-                  help=f"The scenario's operating profit. Exactly "
-                  f"{format_money(f['profit_after'], CURRENCY)}.", border=True)
-    top[2].metric("Change", format_money_short(change, CURRENCY), delta=share,
-                  delta_color="normal" if change else "off",
-                  help=f"Exactly {format_money(change, CURRENCY)}.", border=True)
+    for column, case, text in (
+        (top[1], "kept", "while the capacity freed stays (its cost goes on: "
+         f"{exact['stranded_capacity_cost']})"),
+        (top[2], "cut", "once the capacity freed is cut too"),
+    ):
+        change = f[f"profit_change_capacity_{case}"]
+        column.metric(f"Profit after, capacity {case}",
+                      format_money_short(f[f"profit_after_capacity_{case}"], CURRENCY),
+                      delta=share(change), delta_color="normal" if change else "off",
+                      help=f"The company's operating profit under the scenario {text}. "
+                      f"Exactly {exact[f'profit_after_capacity_{case}']}, a change of "
+                      f"{format_money(change, CURRENCY)}.", border=True)
     customers = f["customers"]
     bottom[0].metric("Paying more", f"{f['customers_paying_more']:,}",
                      delta=f"{format_pct(100 * f['customers_paying_more'] / customers)} of "
                      "customers" if customers else None, delta_color="off", delta_arrow="off",
-                     help="Customers whose bill (net revenue plus fees) rises.", border=True)
+                     help="Customers whose bill (net revenue plus fees, on today's volume) "
+                     "rises.", border=True)
     bottom[1].metric("At risk", f"{f['customers_at_risk']:,}",
                      delta=f"bill > +{format_pct(result.scenario.at_risk_pct)}",
                      delta_color="off", delta_arrow="off", border=True,
@@ -59,6 +75,7 @@ def kpis_ui(result: ScenarioResult) -> None:
         f"{exact['at_risk_leave_profit_change']}. Only if that capacity is cut too: "
         f"{exact['at_risk_leave_profit_change_capacity_cut']}.",
     )
+    st.caption(md_escape(cost_split_sentence(f, CURRENCY)))
 
 
 def bridge_ui(result: ScenarioResult) -> None:

@@ -25,7 +25,9 @@ from pages.ui.state import analysis, customer_base, dataset_info, filtered_base,
 DEFAULTS = {
     "pr_name": "My scenario",
     "pr_core": 0.0,
+    "pr_elastic": 0.0,
     "pr_risk": 10.0,
+    "pr_defect": 0.0,
     "pr_capacity": False,
     "pr_min": 0.0,
     "pr_sof": 0.0,
@@ -97,6 +99,8 @@ def fill(scenario: Scenario, note: str = "") -> None:
     state["pr_name"] = scenario.name
     state["pr_core"] = float(scenario.core_price_change_pct)
     state["pr_risk"] = float(scenario.at_risk_pct)
+    state["pr_elastic"] = max(-2.0, min(0.0, float(scenario.core_volume_elasticity)))
+    state["pr_defect"] = float(scenario.at_risk_defection_pct)
     state["pr_capacity"] = scenario.capacity_follows_usage
     minimum = scenario.minimum_order_value if orders_known else 0.0
     state["pr_min"] = float(minimum)

@@ -30,7 +30,7 @@ def test_slider_and_preset_move_the_bridge(server, page):
     assert page.locator("h1").first.inner_text() == "Pricing scenarios"
     assert not exceptions(page)
     before = bridge_text(page)
-    assert len(before) == 7
+    assert len(before) == 8
     profit = metric_value(page, "Profit after")
     # The core price slider, moved with the keyboard (a step of 0.5 % each).
     page.locator("[data-testid='stSlider'] input").first.focus()
