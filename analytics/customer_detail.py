@@ -8,7 +8,10 @@ Three pure computations behind the Customers page's detail, and its sentences
 * :func:`usage_vs_median`: each activity's driver quantity against the median customer
   (the Kanthal view: which behaviours make this customer expensive to serve);
 * :func:`monthly_pnl`: net revenue, COGS, cost to serve and operating profit by month,
-  costing each month's dated activity at the period's rates.
+  costing each month's dated activity at the period's rates;
+* :func:`cost_trace`: its cost to serve traced activity by activity, driver quantity x
+  rate, each rate down to the resource's cost and practical capacity, each quantity to
+  its source (the activity file, or the cost driver that counted it).
 
 Example
 -------
@@ -28,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.metrics import format_money, format_pct
-from analytics.money import round_money
+from analytics.money import from_cents, round_money, to_cents
 from analytics.pnl import CTS_PREFIX
 
 OTHER_ACTIVITIES = "Other activities"
@@ -44,6 +47,21 @@ USAGE_COLUMNS = (
     "excess_cost",
 )
 MONTHLY_COLUMNS = ("net_revenue", "cogs", "net_margin", "cost_to_serve", "profit")
+TRACE_COLUMNS = (
+    "activity",
+    "quantity",
+    "rate",
+    "cost",
+    "rate_basis",
+    "capacity_basis",
+    "source",
+    "kind",
+    "resource",
+    "unit_time",
+    "capacity_cost_rate",
+    "resource_cost",
+    "practical_capacity",
+)
 
 
 def _require(frame, columns, what: str) -> None:
@@ -267,6 +285,196 @@ def monthly_pnl(
     out["cost_to_serve"] = np.asarray(cost, dtype=float)
     out["profit"] = out["net_margin"] - out["cost_to_serve"]
     return out
+
+
+# -- the trace of its cost to serve -----------------------------------------------------
+
+
+def _number(value: float) -> str:
+    """A quantity or unit time as written: 12, 7.5, 1,234.25."""
+    value = float(value)
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,.4f}".rstrip("0")
+
+
+def source_text(activity: str, sources: pd.DataFrame | None,
+                fallback: str | None = None) -> str:
+    """Where an activity's driver quantity comes from, in words.
+
+    Parameters
+    ----------
+    activity : the activity.
+    sources : ``activity, kind, file, origin, counted`` (the store's activity sources):
+        kind ``file`` (read from an activity file) or ``driver`` (counted from the
+        invoice lines by a cost driver: ``counted`` says what, with its condition).
+    fallback : said when ``sources`` does not know the activity (a dataset loaded
+        before sources were recorded): e.g. the activity table's file name.
+
+    Example
+    -------
+    >>> sources = pd.DataFrame({"activity": ["Returns", "Visit"],
+    ...     "kind": ["driver", "file"], "file": ["lines.csv", "activities.csv"],
+    ...     "origin": ["recipe acme", None],
+    ...     "counted": ["lines where doc_type is RET or CRN", None]})
+    >>> source_text("Returns", sources)
+    "driver 'Returns' (recipe acme): lines where doc_type is RET or CRN, in lines.csv"
+    >>> source_text("Visit", sources)
+    'file activities.csv'
+    """
+    return _describe_source(activity, _source_records(sources).get(activity), fallback)
+
+
+def _source_records(sources: pd.DataFrame | None) -> dict[object, dict]:
+    """The sources table as activity -> its row (the first when repeated)."""
+    if sources is None or not len(sources):
+        return {}
+    return _records(sources, "activity")
+
+
+def _records(frame: pd.DataFrame, key: str) -> dict[object, dict]:
+    """``frame`` as key -> row dict (the first row of a repeated key); column by column,
+    which is many times faster than ``to_dict("records")`` on a small table."""
+    columns = {c: frame[c].tolist() for c in frame.columns}
+    records: dict[object, dict] = {}
+    for i, value in enumerate(columns[key]):
+        if value not in records:
+            records[value] = {c: values[i] for c, values in columns.items()}
+    return records
+
+
+def _describe_source(activity, record: dict | None, fallback: str | None) -> str:
+    if record is None:
+        return fallback or "not recorded (reload the data to record it)"
+
+    def text(key: str) -> str | None:
+        value = record.get(key)
+        return value if isinstance(value, str) and value else None
+
+    if record.get("kind") == "driver":
+        origin = f" ({text('origin')})" if text("origin") else ""
+        where = f", in {text('file')}" if text("file") else ""
+        return f"driver '{activity}'{origin}: {text('counted') or 'invoice lines'}{where}"
+    return f"file {text('file')}" if text("file") else "an activity file"
+
+
+def cost_trace(
+    quantities: pd.Series,
+    rate_table: pd.DataFrame,
+    resources: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+    *,
+    fallback_source: str | None = None,
+    currency: str = "$",
+    time_unit: str | None = None,
+) -> pd.DataFrame:
+    """One customer's cost to serve, traced: per activity, driver quantity x rate = cost.
+
+    Parameters
+    ----------
+    quantities : the customer's driver quantity per activity (a row of the volumes the
+        P&L was costed on, same period and filters).
+    rate_table : from :func:`analytics.tdabc.activity_rates`.
+    resources : ``resource, cost, capacity`` (the rate card's, over the data period).
+    sources : where each activity's quantities come from (see :func:`source_text`).
+    fallback_source : the source said for an activity ``sources`` does not know.
+    currency, time_unit : how money and capacity time read in the texts (``time_unit``:
+        "min" or "h" when known; the rate card does not say, so none by default).
+
+    Returns
+    -------
+    DataFrame with :data:`TRACE_COLUMNS`, one row per activity the customer used,
+    costliest first: ``cost`` is quantity x rate to the cent, as the customer P&L costs
+    it, so the costs add up exactly to the customer's cost to serve. ``kind`` is
+    ``time-driven`` (rate = unit time x capacity cost rate, capacity cost rate =
+    resource cost / practical capacity) or ``direct`` (a cost per unit); ``rate_basis``
+    writes the rate out with its numbers, ``capacity_basis`` the capacity cost rate.
+
+    Example
+    -------
+    >>> rates = pd.DataFrame({"activity": ["Order", "Freight"],
+    ...     "resource": ["Service", None], "unit_time": [40.0, None],
+    ...     "capacity_cost_rate": [0.8, None], "rate": [32.0, 55.0]})
+    >>> resources = pd.DataFrame({"resource": ["Service"], "cost": [560_000.0],
+    ...                           "capacity": [700_000.0]})
+    >>> trace = cost_trace(pd.Series({"Order": 3.0, "Freight": 1.0}), rates, resources)
+    >>> trace[["activity", "quantity", "rate", "cost"]].values.tolist()
+    [['Order', 3.0, 32.0, 96.0], ['Freight', 1.0, 55.0, 55.0]]
+    >>> trace[["rate_basis", "capacity_basis"]].iloc[0].tolist()
+    ['40 × $0.8000', '$0.8000 = $560,000.00 / 700,000 of Service']
+    >>> cost_trace(pd.Series({"Order": 1.0}), rates, resources,
+    ...            time_unit="min")["capacity_basis"].iloc[0]
+    '$0.8000/min = $560,000.00 / 700,000 min of Service'
+    """
+    _require(rate_table.columns, ("activity", "resource", "unit_time", "capacity_cost_rate",
+                                  "rate"), "rate_table")
+    table = _records(rate_table, "activity")
+    supplied = (_records(resources, "resource")
+                if resources is not None and len(resources) else {})
+    known = _source_records(sources)
+    rows = []
+    for activity, quantity in quantities.items():
+        quantity = float(quantity)
+        if quantity == 0 or activity not in table:
+            continue
+        rate_row = table[activity]
+        rate = float(rate_row["rate"])
+        resource = rate_row["resource"]
+        timed = isinstance(resource, str)
+        resource_cost = capacity = np.nan
+        capacity_basis = ""
+        if timed:
+            ccr = float(rate_row["capacity_cost_rate"])
+            unit_time = float(rate_row["unit_time"])
+            per = format_money(ccr, currency, 4) + (f"/{time_unit}" if time_unit else "")
+            time = _number(unit_time) + (f" {time_unit}" if time_unit else "")
+            basis = f"{time} × {per}"
+            if resource in supplied:
+                resource_cost = float(supplied[resource]["cost"])
+                capacity = float(supplied[resource]["capacity"])
+                capacity_basis = (f"{per} = {format_money(resource_cost, currency)} / "
+                                  f"{_number(capacity)}{f' {time_unit}' if time_unit else ''}"
+                                  f" of {resource}")
+        else:
+            ccr = unit_time = np.nan
+            basis = f"{format_money(rate, currency)} per unit, costed directly"
+        rows.append({
+            "activity": activity,
+            "quantity": quantity,
+            "rate": rate,
+            # The P&L's own product (analytics.tdabc.cost_by_activity), rounded as it is.
+            "cost": round_money(quantity * rate),
+            "rate_basis": basis,
+            "capacity_basis": capacity_basis,
+            "source": _describe_source(activity, known.get(activity), fallback_source),
+            "kind": "time-driven" if timed else "direct",
+            "resource": resource if timed else None,
+            "unit_time": unit_time,
+            "capacity_cost_rate": ccr,
+            "resource_cost": resource_cost,
+            "practical_capacity": capacity,
+        })
+    out = pd.DataFrame(rows, columns=list(TRACE_COLUMNS))
+    if out.empty:
+        return out
+    order = np.lexsort((out["activity"].astype(str).to_numpy(), -out["cost"].to_numpy()))
+    return out.iloc[order].reset_index(drop=True)
+
+
+def trace_sentence(trace: pd.DataFrame, cost_to_serve: float, currency: str = "$") -> str:
+    """Whether the trace adds up to the customer's cost to serve, to the cent (plain text).
+
+    >>> trace = pd.DataFrame({"cost": [96.0, 55.0]})
+    >>> trace_sentence(trace, 151.0)
+    'The 2 activities add up to $151.00, its cost to serve to the cent.'
+    """
+    total = from_cents(int(to_cents(trace["cost"].to_numpy()).sum())) if len(trace) else 0.0
+    gap = to_cents(cost_to_serve) - to_cents(total)
+    count = f"{len(trace)} activit{'y' if len(trace) == 1 else 'ies'}"
+    if gap == 0:
+        return f"The {count} add up to {format_money(total, currency)}, its cost to serve to " \
+               "the cent."
+    return (f"The {count} add up to {format_money(total, currency)}, not to its cost to "
+            f"serve of {format_money(cost_to_serve, currency)} (a difference of "
+            f"{format_money(from_cents(gap), currency)}).")
 
 
 # -- what the detail says ---------------------------------------------------------------

@@ -50,6 +50,10 @@ class PendingLoad:
     columns: dict[str, list[str]]
     warnings: tuple[str, ...]
     samples: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # Where the activities' driver quantities come from (the activity_sources table):
+    # the activity file's name, and one row per cost driver (see _driver_sources).
+    activity_file: str | None = None
+    driver_sources: tuple[tuple[str | None, ...], ...] = ()
 
 
 
@@ -176,6 +180,9 @@ class LoaderMixin(StoreBase):
             columns={t: list(s.present) for t, s in staged.tables.items()},
             warnings=tuple(staged.warnings),
             samples=samples,
+            activity_file=(shown["activities"] if "activities" in files
+                           and "activities" in staged.tables else None),
+            driver_sources=_driver_sources(options, shown.get("transactions"), source),
         )
 
     def commit(self, pending: PendingLoad, progress: Progress | None = None) -> LoadResult:
@@ -207,6 +214,7 @@ class LoaderMixin(StoreBase):
                 _swap_in(cur, TABLE_ORDER, pending.stages, pending.xlsx)
                 cur.execute(read_sql("dataset_clear"))
                 cur.execute(read_sql("dataset_insert"), meta)
+                _record_sources(cur, pending)
                 cur.execute("COMMIT")
             except Exception:
                 cur.execute("ROLLBACK")
@@ -246,6 +254,35 @@ class LoaderMixin(StoreBase):
             if now - staged_at > max_age_s:
                 self._drop_stages(cur, token)
                 del self._staged_at[token]
+
+
+def _driver_sources(options: LoadOptions | None, lines: str | None,
+                    source: str) -> tuple[tuple[str | None, ...], ...]:
+    """An ``activity_sources`` row per cost driver: activity, kind, file (the lines it is
+    counted from), origin (the recipe, or the Data page), per, condition, counted."""
+    if options is None or not options.drivers:
+        return ()
+    origin = (f"recipe {options.origin}" if source.startswith("Recipe:")
+              else "the Data page's cost drivers" if source.startswith("Upload:")
+              else options.origin)
+    return tuple(
+        (d.activity, "driver", lines, origin, d.per,
+         " and ".join(c.describe() for c in d.where) or None, d.counted())
+        for d in options.drivers
+    )
+
+
+def _record_sources(cur, pending: PendingLoad) -> None:
+    """Inside the commit's transaction: where each activity's quantities came from."""
+    cur.execute(read_sql("activity_sources_clear"))
+    if pending.driver_sources:
+        cur.executemany(read_sql("activity_sources_insert"),
+                        [list(row) for row in pending.driver_sources])
+    if pending.activity_file is not None:
+        cur.execute(read_sql("activity_sources_from_file"), {
+            "file": pending.activity_file,
+            "drivers": [row[0] for row in pending.driver_sources],
+        })
 
 
 def _empty_table_sql(table: str, name: str) -> str:

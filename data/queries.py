@@ -92,6 +92,23 @@ class QueriesMixin(StoreBase):
             regions = cur.execute(read_sql("regions")).fetchall()
         return [r[0] for r in segments], [r[0] for r in regions]
 
+    def activity_sources(self) -> pd.DataFrame:
+        """Where each activity's driver quantities came from, as the last load recorded
+        it: ``activity, kind`` ('file' or 'driver'), ``file`` (the activity file, or the
+        invoice lines a driver counts), ``origin`` (the driver's recipe or the Data page),
+        ``per``, ``condition`` and ``counted`` (the driver's count in words). Empty for a
+        dataset loaded before sources were recorded."""
+        return self.query_df(read_sql("activity_sources"))
+
+    def line_totals(
+        self, start: dt.date | None = None, end: dt.date | None = None
+    ) -> dict[str, float]:
+        """The invoice lines' totals in the period, summed straight from the loaded lines:
+        ``invoice_lines, customers, list_revenue, net_revenue, cogs``."""
+        frame = self.query_df(read_sql("line_totals"), {"start": start, "end": end})
+        return {k: (int(v) if k in ("invoice_lines", "customers") else float(v))
+                for k, v in frame.iloc[0].items()}
+
     def customer_history(
         self, customer_id: str, start: dt.date | None = None, end: dt.date | None = None
     ) -> CustomerHistory:

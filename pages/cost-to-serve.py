@@ -14,6 +14,7 @@ from analytics.thin_data import unused_activities, unused_activities_hint
 from data import DatasetError
 from pages.ui.chart import show_chart
 from pages.ui.frame import Filters, current_filters, page_guard
+from pages.ui.reconcile_ui import reconciliation_ui
 from pages.ui.state import (
     CURRENCY,
     dataset_info,
@@ -129,6 +130,13 @@ if len(costs):
                 heat = activity_cost_by(result.pnl, attribute)
                 show_chart(activity_heatmap_figure(heat), f"activity-cost-by-{attribute}",
                            key=f"heat_{attribute}")
+
+with st.container(border=True):
+    st.subheader("Reconciliation: every total traced to its source")
+    st.caption("Each resource's cost is either charged to customers or left as unused "
+               "capacity, and the customer table adds up to the loaded invoice lines, for "
+               "the selected period.")
+    reconciliation_ui(filters, result)
 
 with st.container(border=True):
     st.subheader("Rate card")

@@ -1,5 +1,6 @@
 """AppTest of the Cost to serve page."""
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import charts
@@ -83,3 +84,54 @@ def test_a_rate_nobody_uses_is_named_after_saving_and_stays(thin_env):
     app.run()
     assert not app.success
     assert hints(app) == [hint]
+
+
+def reconciliation_tables(app: AppTest):
+    tables = [d.value for d in app.dataframe if "check" in d.value.columns]
+    assert len(tables) == 2, [list(d.value.columns) for d in app.dataframe]
+    return tables
+
+
+def test_reconciliation_of_every_resource_and_the_loaded_totals(app_env):
+    """The sample: each of the 4 resources' cost = assigned + unused (+ the cents that
+    rounding each customer's amount moved), difference 0.00; revenue and COGS equal the
+    loaded lines' sums."""
+    app = open_page("pages/cost-to-serve.py")
+    assert not app.exception
+    assert "Reconciliation: every total traced to its source" in [s.value for s in
+                                                                  app.subheader]
+    resources, totals = reconciliation_tables(app)
+    assert resources["resource"].tolist() == ["Customer service", "Logistics",
+                                              "Technical support", "Field sales"]
+    assert (resources["difference"] == 0).all() and (resources["check"] == "✓").all()
+    parts = resources[["assigned", "unused_cost", "rounding"]].sum(axis=1)
+    assert (parts - resources["cost"]).abs().max() < 0.005
+    unused = next(m.value for m in app.metric if m.label == "Unused capacity")
+    assert unused == "$4.2M"  # the KPI is the table's unused capacity
+    assert resources["unused_cost"].sum() == pytest.approx(4_211_593, abs=1)
+    assert totals["measure"].tolist() == ["List revenue", "Net revenue", "COGS"]
+    assert totals.set_index("measure").loc["Net revenue", "lines"] == 153_284_741.48
+    assert (totals["difference"] == 0).all() and (totals["check"] == "✓").all()
+    assert any("303,093 invoice lines in the period; the customer table counts 303,093"
+               in c.value for c in app.caption)
+    assert any("Every resource and every revenue and COGS total reconciles to the cent"
+               in m.value for m in app.markdown)
+
+
+def test_reconciliation_under_a_quarter_and_a_segment(app_env):
+    """Under a segment filter the customers it leaves out are their own column, so the
+    resource and the lines still add up; the period prorates capacity and undated rows."""
+    app = AppTest.from_file("../app.py", default_timeout=120)
+    app.query_params.update({"start": "2023-04-01", "end": "2023-06-30",
+                             "segment": "Premium service"})
+    app.switch_page("pages/cost-to-serve.py")
+    app.run()
+    assert not app.exception
+    resources, totals = reconciliation_tables(app)
+    assert "assigned_outside" in resources.columns
+    assert (resources["assigned_outside"] > 0).all()
+    assert (resources["difference"] == 0).all() and (resources["check"] == "✓").all()
+    assert totals.set_index("measure").loc["Net revenue", "lines"] == 13_265_198.88
+    assert (totals["difference"] == 0).all() and (totals["check"] == "✓").all()
+    selection = totals["customers"] + totals["customers_outside"]
+    assert (selection - totals["lines"]).abs().max() < 0.005

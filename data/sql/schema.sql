@@ -15,3 +15,10 @@ create table if not exists recipes (
 create table if not exists scenarios (
     name varchar primary key, definition varchar, saved_at timestamp
 );
+-- Where each activity's driver quantities came from, as the last load recorded it: an
+-- activity file (kind 'file'), or a cost driver counted from the invoice lines (kind
+-- 'driver': what it counts and its condition). Written in the load's transaction.
+create table if not exists activity_sources (
+    activity varchar, kind varchar, file varchar, origin varchar, per varchar,
+    condition varchar, counted varchar
+);

@@ -3,17 +3,21 @@ waterfall, usage against the median customer and months)."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from analytics.charts import customer_waterfall_figure, monthly_figure, usage_figure
 from analytics.customer_detail import (
+    cost_trace,
     driver_sentence,
     monthly_note,
     monthly_pnl,
     position_sentence,
     revenue_multiple,
+    trace_sentence,
     usage_vs_median,
     waterfall_steps,
 )
@@ -22,8 +26,14 @@ from analytics.metrics import format_money, format_money_short, format_pct
 from pages.ui.chart import show_chart
 from pages.ui.customers_state import CUSTOMER
 from pages.ui.frame import Filters
-from pages.ui.state import CURRENCY, customer_history, dataset_info, filtered_base
-from pages.ui.widgets import md_escape, money_column
+from pages.ui.state import (
+    CURRENCY,
+    activity_sources,
+    customer_history,
+    dataset_info,
+    filtered_base,
+)
+from pages.ui.widgets import download_buttons, md_escape, money_column
 
 PICKER_LIMIT = 25_000  # above this many customers the picker lists a subset
 
@@ -95,8 +105,62 @@ def detail_ui(customer, result, filters: Filters) -> None:
             usage_ui(customer, base, result)
 
     with st.container(border=True):
+        st.subheader("Where its cost to serve comes from")
+        trace_ui(customer, row, base, result)
+
+    with st.container(border=True):
         st.subheader("By month")
         monthly_ui(customer, row, result, filters)
+
+
+def trace_ui(customer, row: pd.Series, base, result) -> None:
+    """Its cost to serve traced: driver quantity × rate per activity, each rate down to
+    the resource's cost and practical capacity, each quantity to its source."""
+    quantities = (base.volumes.loc[customer] if customer in base.volumes.index
+                  else pd.Series(dtype=float))
+    info = dataset_info()
+    file = info.files.get("activities")
+    trace = cost_trace(quantities, result.rate_table, base.resources,
+                       activity_sources(info.version),
+                       fallback_source=f"activity table {file}" if file else None,
+                       currency=CURRENCY)
+    if trace.empty:
+        st.info("This customer used no activity in the period: its cost to serve is zero.")
+        return
+    st.markdown(md_escape(trace_sentence(trace, row["cost_to_serve"], CURRENCY)))
+    money = CURRENCY.replace("%", "%%")
+    st.dataframe(
+        trace[["activity", "quantity", "rate", "cost", "rate_basis", "capacity_basis",
+               "source"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "activity": st.column_config.TextColumn("Activity"),
+            "quantity": st.column_config.NumberColumn(
+                "Driver quantity", format="%,.2f", help="In the selected period."),
+            "rate": st.column_config.NumberColumn(
+                "Rate", format=money + "%,.4f", help="Cost per driver unit."),
+            "cost": money_column("Cost", help="Driver quantity × rate, to the cent."),
+            "rate_basis": st.column_config.TextColumn(
+                "Rate = unit time × capacity cost rate",
+                help="Time-driven activities; a direct activity has a cost per unit."),
+            "capacity_basis": st.column_config.TextColumn(
+                "Capacity cost rate = resource cost / practical capacity",
+                help="Over the data period, as in the rate card."),
+            "source": st.column_config.TextColumn(
+                "Source of the driver quantity",
+                help="The activity file the rows came from, or the cost driver (recipe "
+                     "or Data page) that counted them from the invoice lines, with its "
+                     "condition."),
+        },
+    )
+    notes = ["Unit times and practical capacity are in the rate card's time unit."]
+    if base.period_fraction < 1:
+        notes.append(f"Activity rows without a date count for {base.period_fraction:.1%} "
+                     "of their quantity in this period, as capacity does.")
+    st.caption(md_escape(" ".join(notes)))
+    download_buttons(lambda: trace.assign(customer_id=customer)[
+        ["customer_id", *trace.columns]], "cost-trace-" + re.sub(r"[^\w.-]+", "_", str(customer)),
+        key="cust_trace")
 
 
 def usage_ui(customer, base, result) -> None:

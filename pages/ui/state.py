@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
+import pandas as pd
 import streamlit as st
 
 from analytics import Analysis, analyse
@@ -139,6 +140,19 @@ def customer_history(
     version: str, customer_id: str, start: dt.date | None, end: dt.date | None
 ) -> CustomerHistory:
     return get_store().customer_history(customer_id, start, end)
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def activity_sources(version: str) -> pd.DataFrame:
+    """Where each activity's driver quantities came from (the activity file, or the cost
+    driver that counted them), as the load recorded it."""
+    return get_store().activity_sources()
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def line_totals(version: str, start: dt.date | None, end: dt.date | None) -> dict[str, float]:
+    """The loaded invoice lines' totals in the period, summed straight from the lines."""
+    return get_store().line_totals(start, end)
 
 
 def clear_caches() -> None:
