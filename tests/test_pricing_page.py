@@ -17,7 +17,7 @@ def open_page() -> AppTest:
     return app
 
 
-KEPT, CUT = "Profit after, capacity kept", "Profit after, capacity cut"
+KEPT, CUT = "Profit, capacity kept", "Profit, capacity cut"
 
 
 def metric(app: AppTest, label: str) -> str:
@@ -34,7 +34,7 @@ def test_pricing_page_renders(app_env):
     assert not app.exception
     assert app.title[0].value == "Pricing scenarios"
     assert [m.label for m in app.metric][:6] == [
-        "Profit today", "Profit after, capacity kept", "Profit after, capacity cut",
+        "Profit today", KEPT, CUT,
         "Paying more", "At risk", "If the at-risk leave"]
     assert metric(app, "Profit today") == metric(app, KEPT) == metric(app, CUT)
     subheaders = [s.value for s in app.subheader]
@@ -163,7 +163,7 @@ def test_the_menu_parser_refuses_on_the_page(app_env, case):
     errors = [shown(e.value) for e in app.error]
     assert any(case.refusal("Service menu", bad_row, "row") in e for e in errors), errors
     assert any(e.startswith("This scenario cannot run: the service menu") for e in errors)
-    assert not any(m.label.startswith("Profit after") for m in app.metric)
+    assert not any(m.label.startswith("Profit, capacity") for m in app.metric)
 
 
 def test_volume_response_shows_in_the_figures(app_env):

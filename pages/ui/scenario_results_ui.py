@@ -49,9 +49,9 @@ def kpis_ui(result: ScenarioResult) -> None:
         (top[2], "cut", "once the capacity freed is cut too"),
     ):
         change = f[f"profit_change_capacity_{case}"]
-        column.metric(f"Profit after, capacity {case}",
+        column.metric(f"Profit, capacity {case}",
                       format_money_short(f[f"profit_after_capacity_{case}"], CURRENCY),
-                      delta=share(change), delta_color="normal" if change else "off",
+                      delta=share(change) if change else None, delta_color="normal",
                       help=f"The company's operating profit under the scenario {text}. "
                       f"Exactly {exact[f'profit_after_capacity_{case}']}, a change of "
                       f"{format_money(change, CURRENCY)}.", border=True)

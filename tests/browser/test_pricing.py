@@ -31,7 +31,7 @@ def test_slider_and_preset_move_the_bridge(server, page):
     assert not exceptions(page)
     before = bridge_text(page)
     assert len(before) == 8
-    profit = metric_value(page, "Profit after")
+    profit = metric_value(page, "Profit, capacity kept")
     # The core price slider, moved with the keyboard (a step of 0.5 % each).
     page.locator("[data-testid='stSlider'] input").first.focus()
     for _ in range(4):
@@ -44,7 +44,7 @@ def test_slider_and_preset_move_the_bridge(server, page):
     settle(page)
     moved = bridge_text(page)
     assert moved != before
-    assert metric_value(page, "Profit after") != profit
+    assert metric_value(page, "Profit, capacity kept") != profit
     page.get_by_role("button", name=UNBUNDLE).click()
     page.wait_for_function(
         "() => document.body.innerText.includes('activities on the menu at cost')",
@@ -73,7 +73,7 @@ def test_save_reload_and_compare(server, page):
     wait_for_app(page)
     page.get_by_role("button", name=KANTHAL).click()
     settle(page)
-    kanthal_profit = metric_value(page, "Profit after")
+    kanthal_profit = metric_value(page, "Profit, capacity kept")
     save_as(page, "Kanthal <b>strict</b>")
     page.get_by_role("button", name=SUPPORT).click()
     settle(page)
@@ -90,6 +90,6 @@ def test_save_reload_and_compare(server, page):
     page.get_by_role("button", name="Load", exact=True).click()
     page.get_by_text("Loaded the saved scenario Kanthal <b>strict</b>.").wait_for(timeout=30_000)
     settle(page)
-    assert metric_value(page, "Profit after") == kanthal_profit
+    assert metric_value(page, "Profit, capacity kept") == kanthal_profit
     assert not exceptions(page)
     assert not server.errors()
