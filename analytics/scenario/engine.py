@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -82,6 +83,8 @@ class Effects:
     surcharges: np.ndarray
     price_effect: np.ndarray
     consolidated_total: float
+    timed_today: np.ndarray  # cost on timed activities today
+    timed_after: np.ndarray  # ... after, on today's volume (out of scope: today's)
 
 
 @dataclass(frozen=True, eq=False)
@@ -246,6 +249,12 @@ class ScenarioBase:
 
     # -- reading --
 
+    @cached_property
+    def today_cents(self) -> np.ndarray:
+        """Net revenue, COGS and cost to serve today, in whole cents (3 x customers)."""
+        return _readonly(to_cents(np.stack([self.net_revenue, self.cogs,
+                                            self.cost_to_serve])))
+
     @property
     def customers(self) -> int:
         return len(self.customer_ids)
@@ -389,15 +398,21 @@ class ScenarioBase:
 
 
 def customer_effects(base: ScenarioBase, scenario: Scenario, terms: Terms) -> Effects:
-    """Fees, cost change, consolidation, surcharges and price effect per customer."""
+    """Fees, cost change, consolidation, surcharges, price effect and the cost on timed
+    activities today and after, per customer."""
     fee, keep, rate_after = terms.fee, terms.keep, terms.rate_after
     column, weight = terms.order_column, terms.weight
-    # Fee revenue and the change in cost to serve, before consolidation: one pass.
-    per_unit = np.empty((len(base.activities), 2))
+    # Fee revenue, the change in cost to serve and the timed cost today and after,
+    # before consolidation: one pass over the usage.
+    timed = base.timed
+    per_unit = np.zeros((len(base.activities), 4))
     per_unit[:, 0] = fee * keep
     per_unit[:, 1] = rate_after * keep - base.rate
+    per_unit[timed, 2] = base.rate[timed]
+    per_unit[timed, 3] = (rate_after * keep)[timed]
     both = base.usage @ per_unit
     service_fees, cost_change = both[:, 0], both[:, 1]
+    timed_today, timed_after = both[:, 2], both[:, 3]
     consolidation_saved = np.zeros(base.customers)
     consolidated_total = 0.0
     if terms.consolidated_share is not None:
@@ -407,6 +422,8 @@ def customer_effects(base: ScenarioBase, scenario: Scenario, terms: Terms) -> Ef
         service_fees -= fee[column] * consolidated
         consolidation_saved = rate_after[column] * consolidated
         cost_change -= consolidation_saved
+        if timed[column]:
+            timed_after = timed_after - consolidation_saved
         consolidated_total = float(consolidated.sum())
     if scenario.has_minimum_order and scenario.small_order_fee:
         surcharges = scenario.small_order_fee * base.small_orders * (
@@ -420,8 +437,9 @@ def customer_effects(base: ScenarioBase, scenario: Scenario, terms: Terms) -> Ef
         cost_change = cost_change * weight
         surcharges = surcharges * weight
         price_effect = price_effect * weight
+        timed_after = np.where(terms.mask, timed_after, timed_today)
     return Effects(service_fees, cost_change, consolidation_saved, surcharges, price_effect,
-                   consolidated_total)
+                   consolidated_total, timed_today, timed_after)
 
 
 def bill_terms(base: ScenarioBase, effects: Effects,
@@ -448,17 +466,6 @@ def volume_kept(base: ScenarioBase, scenario: Scenario, terms: Terms,
     return kept
 
 
-def timed_cost_after(base: ScenarioBase, terms: Terms, effects: Effects) -> np.ndarray:
-    """Each customer's cost on timed activities after the scenario, on today's volume:
-    the capacity cost that stays when the customer leaves, unless someone cuts it."""
-    timed = base.timed
-    today = base.usage @ np.where(timed, base.rate, 0.0)
-    after = base.usage @ np.where(timed, terms.rate_after * terms.keep, 0.0)
-    if terms.consolidated_share is not None and timed[terms.order_column]:
-        after = after - effects.consolidation_saved
-    return after if terms.mask is None else np.where(terms.mask, after, today)
-
-
 def pnl_after(base: ScenarioBase, scenario: Scenario, terms: Terms, effects: Effects) -> After:
     """Each customer's P&L after, its bill change, whether it is at risk, and the share
     of its business it keeps (every amount after is today's-volume amount x that share).
@@ -479,10 +486,40 @@ def pnl_after(base: ScenarioBase, scenario: Scenario, terms: Terms, effects: Eff
                                  base.thresholds)
     return After(net_revenue, service_fees, surcharges, cogs, cost_after, profit_after,
                  bill_change, bill_pct, at_risk, codes_after, kept,
-                 timed_cost_after(base, terms, effects) * kept)
+                 effects.timed_after * kept)
 
 
-def row_cents(base: ScenarioBase, effects: Effects, after: After) -> pd.DataFrame:
+# The rows of :class:`RowCents` rounded from money, then those derived from them.
+ROUNDED = ("net_revenue_after", "net_revenue_full", "service_fees", "service_fees_full",
+           "surcharges", "surcharges_full", "cogs_after", "cost_to_serve_after",
+           "timed_cost_after", "stranded")
+TODAY = ("net_revenue_before", "cogs_before", "cost_to_serve_before")
+DERIVED = ("fee_revenue", "profit_before", "profit_after", "avoidable")
+
+
+@dataclass(frozen=True, eq=False)
+class RowCents:
+    """Each customer's money in whole cents: ``values[i]`` is the row of :attr:`names`
+    ``[i]`` (:data:`TODAY`, :data:`ROUNDED`, :data:`DERIVED`), one column per customer."""
+
+    names: tuple[str, ...]
+    values: np.ndarray
+    index: pd.Index
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.values[self.names.index(name)]
+
+    def totals(self, mask: np.ndarray | None = None) -> dict[str, int]:
+        """Each amount summed over the customers (those of ``mask``), in cents."""
+        values = self.values if mask is None else self.values[:, mask]
+        return dict(zip(self.names, (int(v) for v in values.sum(axis=1)), strict=True))
+
+    def frame(self) -> pd.DataFrame:
+        """One row per customer, one int64 column per amount."""
+        return pd.DataFrame(self.values.T, index=self.index, columns=list(self.names))
+
+
+def row_cents(base: ScenarioBase, effects: Effects, after: After) -> RowCents:
     """Each customer's money before and after in whole cents, adding up per row.
 
     Each amount is rounded to the cent (:func:`analytics.money.to_cents`), profits are
@@ -491,30 +528,22 @@ def row_cents(base: ScenarioBase, effects: Effects, after: After) -> pd.DataFram
     cost freed: capacity that costs money until someone cuts it) and ``avoidable``
     (direct cost saved), which add up to it exactly.
     """
-    timed_today = base.usage @ np.where(base.timed, base.rate, 0.0)
-    frame = pd.DataFrame({
-        "net_revenue_before": to_cents(base.net_revenue),
-        "cogs_before": to_cents(base.cogs),
-        "cost_to_serve_before": to_cents(base.cost_to_serve),
-        "net_revenue_after": to_cents(after.net_revenue),
-        "net_revenue_full": to_cents(base.net_revenue + effects.price_effect),
-        "service_fees": to_cents(after.service_fees),
-        "service_fees_full": to_cents(effects.service_fees),
-        "surcharges": to_cents(after.surcharges),
-        "surcharges_full": to_cents(effects.surcharges),
-        "cogs_after": to_cents(after.cogs),
-        "cost_to_serve_after": to_cents(after.cost_to_serve),
-        "timed_cost_after": to_cents(after.timed_cost),
-        "stranded": to_cents(timed_today - after.timed_cost),
-    }, index=base.customer_ids)
-    frame["fee_revenue"] = frame["service_fees"] + frame["surcharges"]
-    frame["profit_before"] = (frame["net_revenue_before"] - frame["cogs_before"]
-                              - frame["cost_to_serve_before"])
-    frame["profit_after"] = (frame["net_revenue_after"] + frame["fee_revenue"]
-                             - frame["cogs_after"] - frame["cost_to_serve_after"])
-    frame["avoidable"] = (frame["cost_to_serve_before"] - frame["cost_to_serve_after"]
-                          - frame["stranded"])
-    return frame
+    rounded = to_cents(np.stack([
+        after.net_revenue, base.net_revenue + effects.price_effect, after.service_fees,
+        effects.service_fees, after.surcharges, effects.surcharges, after.cogs,
+        after.cost_to_serve, after.timed_cost, effects.timed_today - after.timed_cost,
+    ]))
+    today = base.today_cents
+    nr_after, _, fees, _, surcharges, _, cogs, cost, _, stranded = rounded
+    nr_before, cogs_before, cost_before = today
+    derived = np.stack([
+        fees + surcharges,
+        nr_before - cogs_before - cost_before,
+        nr_after + fees + surcharges - cogs - cost,
+        cost_before - cost - stranded,
+    ])
+    return RowCents(TODAY + ROUNDED + DERIVED, np.concatenate([today, rounded, derived]),
+                    base.customer_ids)
 
 
 def full_profit(base: ScenarioBase, effects: Effects) -> np.ndarray:
@@ -523,12 +552,12 @@ def full_profit(base: ScenarioBase, effects: Effects) -> np.ndarray:
             + effects.surcharges - base.cogs - base.cost_to_serve - effects.cost_change)
 
 
-def profit_bridge_cents(base: ScenarioBase, cents: pd.DataFrame, effects: Effects,
+def profit_bridge_cents(base: ScenarioBase, cents: RowCents, effects: Effects,
                         after: After, unsaved: int):
     """The bridge from the rows' profit before to their profit after less ``unsaved``
     cents: fees, surcharges and the core price are the rows' own cents on today's
     volume; cost saved, consolidation and the volume response share the rest."""
-    total = cents.sum()
+    total = cents.totals()
     fixed = {
         "service_fees": int(total["service_fees_full"]),
         "surcharges": int(total["surcharges_full"]),
@@ -546,10 +575,10 @@ def profit_bridge_cents(base: ScenarioBase, cents: pd.DataFrame, effects: Effect
                          int(total["profit_after"]) - unsaved)
 
 
-def row_figures(cents: pd.DataFrame, at_risk: np.ndarray) -> dict[str, float]:
+def row_figures(cents: RowCents, at_risk: np.ndarray) -> dict[str, float]:
     """The summary figures that are sums of the per-customer rows, to the cent."""
-    total = cents.sum()
-    risky = cents[at_risk].sum()
+    total = cents.totals()
+    risky = cents.totals(at_risk)
     before, cut = int(total["profit_before"]), int(total["profit_after"])
     kept = cut - int(total["stranded"])
     return {

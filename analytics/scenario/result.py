@@ -16,7 +16,7 @@ from analytics.scenario.parameters import Scenario
 from analytics.whale import WhaleCurve, whale_curve
 
 if TYPE_CHECKING:
-    from analytics.scenario.engine import ScenarioBase
+    from analytics.scenario.engine import RowCents, ScenarioBase
 
 SCENARIO_PNL_COLUMNS = (
     "customer_id",
@@ -78,7 +78,7 @@ class ScenarioResult:
     figures: dict
     whale_before: WhaleCurve
     _base: ScenarioBase = field(repr=False)
-    cents: pd.DataFrame | None = field(default=None, repr=False)
+    cents: RowCents | None = field(default=None, repr=False)
 
     @cached_property
     def whale_after(self) -> WhaleCurve:
@@ -122,7 +122,7 @@ class ScenarioResult:
         table = self.pnl.assign(avoidable_cost_saved=0.0, stranded_capacity_cost=0.0)
         for column in MONEY_COLUMNS:
             if self.cents is not None:
-                table[column] = self.cents[_CENTS_OF.get(column, column)].to_numpy() / 100.0
+                table[column] = self.cents[_CENTS_OF.get(column, column)] / 100.0
             else:
                 table[column] = round_money(table[column])
         if rows is None:
