@@ -399,10 +399,10 @@ def cost_trace(
     >>> trace[["activity", "quantity", "rate", "cost"]].values.tolist()
     [['Order', 3.0, 32.0, 96.0], ['Freight', 1.0, 55.0, 55.0]]
     >>> trace[["rate_basis", "capacity_basis"]].iloc[0].tolist()
-    ['40 × $0.8000', '$0.8000 = $560,000.00 / 700,000 of Service']
+    ['40 × $0.8000 (Service)', '$0.8000 = $560,000.00 / 700,000']
     >>> cost_trace(pd.Series({"Order": 1.0}), rates, resources,
     ...            time_unit="min")["capacity_basis"].iloc[0]
-    '$0.8000/min = $560,000.00 / 700,000 min of Service'
+    '$0.8000/min = $560,000.00 / 700,000 min'
     """
     _require(rate_table.columns, ("activity", "resource", "unit_time", "capacity_cost_rate",
                                   "rate"), "rate_table")
@@ -426,13 +426,12 @@ def cost_trace(
             unit_time = float(rate_row["unit_time"])
             per = format_money(ccr, currency, 4) + (f"/{time_unit}" if time_unit else "")
             time = _number(unit_time) + (f" {time_unit}" if time_unit else "")
-            basis = f"{time} × {per}"
+            basis = f"{time} × {per} ({resource})"
             if resource in supplied:
                 resource_cost = float(supplied[resource]["cost"])
                 capacity = float(supplied[resource]["capacity"])
                 capacity_basis = (f"{per} = {format_money(resource_cost, currency)} / "
-                                  f"{_number(capacity)}{f' {time_unit}' if time_unit else ''}"
-                                  f" of {resource}")
+                                  f"{_number(capacity)}{f' {time_unit}' if time_unit else ''}")
         else:
             ccr = unit_time = np.nan
             basis = f"{format_money(rate, currency)} per unit, costed directly"
@@ -475,6 +474,31 @@ def trace_sentence(trace: pd.DataFrame, cost_to_serve: float, currency: str = "$
     return (f"The {count} add up to {format_money(total, currency)}, not to its cost to "
             f"serve of {format_money(cost_to_serve, currency)} (a difference of "
             f"{format_money(from_cents(gap), currency)}).")
+
+
+def sources_sentence(trace: pd.DataFrame, shown: int = 4) -> str:
+    """Where the trace's driver quantities come from, grouped by source (plain text).
+
+    >>> trace = pd.DataFrame({"activity": ["Order", "Visit", "Returns"],
+    ...     "source": ["file a.csv", "file a.csv", "driver 'Returns': lines where x is R"]})
+    >>> sources_sentence(trace)
+    "Driver quantities from file a.csv (Order, Visit); from driver 'Returns': lines \
+where x is R (Returns)."
+    >>> sources_sentence(trace.head(2))
+    'All 2 driver quantities from file a.csv.'
+    """
+    if trace.empty:
+        return ""
+    groups = trace.groupby("source", sort=False)["activity"].agg(list)
+    if len(groups) == 1:
+        return f"All {len(trace)} driver quantities from {groups.index[0]}."
+    parts = []
+    for source, activities in groups.items():
+        names = [str(a) for a in activities[:shown]]
+        if len(activities) > shown:
+            names.append(f"{len(activities) - shown} more")
+        parts.append(f"from {source} ({', '.join(names)})")
+    return "Driver quantities " + "; ".join(parts) + "."
 
 
 # -- what the detail says ---------------------------------------------------------------

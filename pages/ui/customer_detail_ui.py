@@ -17,6 +17,7 @@ from analytics.customer_detail import (
     monthly_pnl,
     position_sentence,
     revenue_multiple,
+    sources_sentence,
     trace_sentence,
     usage_vs_median,
     waterfall_steps,
@@ -153,7 +154,8 @@ def trace_ui(customer, row: pd.Series, base, result) -> None:
                      "condition."),
         },
     )
-    notes = ["Unit times and practical capacity are in the rate card's time unit."]
+    notes = [sources_sentence(trace),
+             "Unit times and practical capacity are in the rate card's time unit."]
     if base.period_fraction < 1:
         notes.append(f"Activity rows without a date count for {base.period_fraction:.1%} "
                      "of their quantity in this period, as capacity does.")

@@ -48,7 +48,8 @@ def reconciliation_ui(filters: Filters, result) -> None:
     outside = {"help": "Customers the segment or region filter leaves out: they use the "
                        "same resources."}
     if len(resources):
-        st.markdown("**Each resource's cost = cost assigned to customers + unused capacity**")
+        st.markdown("**Each resource's cost = cost assigned to customers + unused capacity** "
+                    "(+ the cents that rounding each customer's amount moved)")
         shown = resources.assign(check=resources["reconciles"].map(CHECK))
         columns = ["resource", "cost", "assigned", *(["assigned_outside"] if filtered else []),
                    "unused_cost", "rounding", "difference", "check"]
@@ -56,9 +57,9 @@ def reconciliation_ui(filters: Filters, result) -> None:
             "resource": st.column_config.TextColumn("Resource"),
             "cost": money_column("Resource cost", help="Over the selected period."),
             "assigned": money_column(
-                "Assigned to customers" + (" in the selection" if filtered else ""),
+                "Assigned to the selection" if filtered else "Assigned to customers",
                 help="Σ of the customers' activity costs on this resource, each to the cent."),
-            "assigned_outside": money_column("Assigned to other customers", **outside),
+            "assigned_outside": money_column("Assigned to others", **outside),
             "unused_cost": money_column("Unused capacity",
                                         help="Unused practical capacity × its cost rate."),
             "rounding": money_column(
@@ -83,7 +84,7 @@ def reconciliation_ui(filters: Filters, result) -> None:
             "customers": money_column(
                 "Customer table" + (" (selection)" if filtered else ""),
                 help="Σ of the per-customer table the P&L is built on."),
-            "customers_outside": money_column("Customer table (other customers)", **outside),
+            "customers_outside": money_column("Customer table (others)", **outside),
             "difference": money_column("Difference"),
             "check": st.column_config.TextColumn("Check", width="small"),
         })

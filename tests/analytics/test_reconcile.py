@@ -108,9 +108,8 @@ def test_trace_of_a_customer_by_hand(result):
         ["Complaint", 60.0, 176.0, 10_560.0], ["Freight", 3.0, 12.5, 37.5]]
     assert trace["cost"].sum() == result.pnl.loc["Small", "cost_to_serve"] == 56_197.5
     by = trace.set_index("activity")
-    assert by.loc["Complaint", "rate_basis"] == "220 × $0.8000"
-    assert by.loc["Complaint", "capacity_basis"] == (
-        "$0.8000 = $560,000.00 / 700,000 of Customer service")
+    assert by.loc["Complaint", "rate_basis"] == "220 × $0.8000 (Customer service)"
+    assert by.loc["Complaint", "capacity_basis"] == "$0.8000 = $560,000.00 / 700,000"
     assert by.loc["Freight", "rate_basis"] == "$12.50 per unit, costed directly"
     assert by.loc["Freight", "kind"] == "direct" and by.loc["Order", "kind"] == "time-driven"
     assert by.loc["Order", "source"] == ("driver 'Order' (the Data page's cost drivers): "

@@ -101,8 +101,8 @@ def test_trace_of_a_customer_by_hand_over_half_the_period(store):
     returns = trace.set_index("activity").loc["Returns"]
     assert returns["source"] == ("driver 'Returns' (recipe acme): lines where doc_type is RET "
                                  "or CRN, in transactions.csv")
-    assert returns["rate_basis"] == "20 × $0.8000"
-    assert returns["capacity_basis"] == "$0.8000 = $560.00 / 700 of Service"
+    assert returns["rate_basis"] == "20 × $0.8000 (Service)"
+    assert returns["capacity_basis"] == "$0.8000 = $560.00 / 700"
     assert trace.set_index("activity").loc["Order", "source"] == "file activities.csv"
 
 
