@@ -29,12 +29,15 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from analytics.metrics import METRICS, MONEY_PREFIXES
+from analytics.metrics import is_money as metric_is_money
 from analytics.money import round_money
 
 # What starts a formula, also after leading whitespace, control and format characters
 # (" =1", "\x00=1", "\u200b@x"); a tab, CR or LF there is enough by itself.
 FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20",
                  "\t", "\r", "\n")
+# Columns no metric declares (a page's own table) are money by their name's ending.
 MONEY_SUFFIXES = ("revenue", "discounts", "cogs", "margin", "cost_to_serve", "profit", "cost")
 _FORMULA_CHARS = frozenset(FORMULA_START)
 _IGNORED_CATEGORIES = ("Cc", "Cf")  # control and format characters (NUL, U+200B, U+FEFF…)
@@ -100,9 +103,11 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def is_money(column: str) -> bool:
-    return column.startswith("cts_") or column.endswith(MONEY_SUFFIXES) or column in (
-        "unused_cost", "fee_revenue", "wallet"
-    )
+    """Money is what :data:`analytics.metrics.METRICS` declares money (and the ``cts_``
+    family); a column no metric declares is money when its name ends like money."""
+    if column in METRICS or column.startswith(MONEY_PREFIXES):
+        return metric_is_money(column)
+    return column.endswith(MONEY_SUFFIXES) or column == "wallet"
 
 
 def round_for_export(frame: pd.DataFrame) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from analytics.charts import bridge_comparison_figure, whale_comparison_figure
 from analytics.scenario import Scenario, comparison_table
+from analytics.scenario.impact import COMPARISON_FIGURES
 from pages.ui.chart import show_chart
 from pages.ui.frame import current_filters, page_guard
 from pages.ui.scenario_inputs_ui import inputs_ui, menu_ui
@@ -33,7 +34,7 @@ from pages.ui.scenario_state import (
     scenario_base,
 )
 from pages.ui.state import CURRENCY, dataset_info, filtered_base
-from pages.ui.widgets import download_buttons, md_escape, money_column, thin_data_ui
+from pages.ui.widgets import download_buttons, md_escape, metric_columns, thin_data_ui
 
 page_guard()
 
@@ -144,23 +145,7 @@ def saved_ui() -> None:
             table, hide_index=True, width="stretch",
             column_config={
                 "scenario": st.column_config.TextColumn("Scenario"),
-                "profit": money_column("Operating profit"),
-                "change": money_column("Change"),
-                "fee_revenue": money_column("Fee revenue"),
-                "cost_saved": money_column("Cost saved"),
-                "core_price_effect": money_column("Core price effect"),
-                "small_order_effect": money_column("Small-order effect"),
-                "volume_effect": money_column("Volume lost"),
-                "unsaved_capacity_cost": money_column("Stranded capacity"),
-                "profit_after_capacity_kept": money_column("Profit, capacity kept"),
-                "profit_after_capacity_cut": money_column("Profit, capacity cut"),
-                "customers_paying_more": st.column_config.NumberColumn("Paying more",
-                                                                       format="%,d"),
-                "customers_at_risk": st.column_config.NumberColumn("At risk", format="%,d"),
-                "at_risk_leave_profit_change": money_column(
-                    "If the at-risk leave", help="Change in company profit, capacity kept"),
-                "at_risk_leave_profit_change_capacity_cut": money_column(
-                    "… capacity cut", help="The same, with their capacity cut too"),
+                **metric_columns("profit", "change", *COMPARISON_FIGURES),
             },
         )
         download_buttons(table, "scenario-comparison", key="pr_compare_dl")

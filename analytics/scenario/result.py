@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from analytics.metrics import is_money
 from analytics.money import round_money
 from analytics.quadrants import QUADRANTS
 from analytics.scenario.menu_check import MenuCheck
@@ -39,19 +40,8 @@ SCENARIO_PNL_COLUMNS = (
     "stranded_capacity_cost",
     "volume_kept_pct",
 )
-MONEY_COLUMNS = (
-    "net_revenue_before",
-    "net_revenue_after",
-    "fee_revenue",
-    "cost_to_serve_before",
-    "cost_to_serve_after",
-    "profit_before",
-    "profit_after",
-    "cogs_before",
-    "cogs_after",
-    "avoidable_cost_saved",
-    "stranded_capacity_cost",
-)
+# The exported columns that hold money, as the metric registry declares them.
+MONEY_COLUMNS = tuple(c for c in SCENARIO_PNL_COLUMNS if is_money(c))
 # Where each exported money column comes from in :attr:`ScenarioResult.cents`.
 _CENTS_OF = {
     "fee_revenue": "fee_revenue",

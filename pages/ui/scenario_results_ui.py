@@ -11,7 +11,7 @@ from analytics.charts import (
     scenario_bridge_figure,
     whale_comparison_figure,
 )
-from analytics.metrics import format_money, format_money_short, format_pct
+from analytics.metrics import METRICS, format_money, format_money_short, format_pct
 from analytics.quadrants import LABELS
 from analytics.scenario import (
     ScenarioResult,
@@ -22,7 +22,7 @@ from analytics.scenario import (
 )
 from pages.ui.chart import show_chart
 from pages.ui.state import CURRENCY
-from pages.ui.widgets import download_buttons, md_escape, money_column, pct_column
+from pages.ui.widgets import download_buttons, md_escape, metric_columns
 
 MAX_PAYERS_SHOWN = 5000
 
@@ -40,7 +40,7 @@ def kpis_ui(result: ScenarioResult) -> None:
              ("profit_before", "profit_after_capacity_kept", "profit_after_capacity_cut",
               "at_risk_leave_profit_change", "at_risk_leave_profit_change_capacity_cut",
               "stranded_capacity_cost", "avoidable_cost_saved")}
-    top[0].metric("Profit today", format_money_short(before, CURRENCY),
+    top[0].metric(METRICS["profit_before"].label, format_money_short(before, CURRENCY),
                   help=f"Today's operating profit. Exactly {exact['profit_before']}.",
                   border=True)
     for column, case, text in (
@@ -49,24 +49,25 @@ def kpis_ui(result: ScenarioResult) -> None:
         (top[2], "cut", "once the capacity freed is cut too"),
     ):
         change = f[f"profit_change_capacity_{case}"]
-        column.metric(f"Profit, capacity {case}",
+        column.metric(METRICS[f"profit_after_capacity_{case}"].label,
                       format_money_short(f[f"profit_after_capacity_{case}"], CURRENCY),
                       delta=share(change) if change else None, delta_color="normal",
                       help=f"The company's operating profit under the scenario {text}. "
                       f"Exactly {exact[f'profit_after_capacity_{case}']}, a change of "
                       f"{format_money(change, CURRENCY)}.", border=True)
     customers = f["customers"]
-    bottom[0].metric("Paying more", f"{f['customers_paying_more']:,}",
+    bottom[0].metric(METRICS["customers_paying_more"].label, f"{f['customers_paying_more']:,}",
                      delta=f"{format_pct(100 * f['customers_paying_more'] / customers)} of "
                      "customers" if customers else None, delta_color="off", delta_arrow="off",
                      help="Customers whose bill (net revenue plus fees, on today's volume) "
                      "rises.", border=True)
-    bottom[1].metric("At risk", f"{f['customers_at_risk']:,}",
+    bottom[1].metric(METRICS["customers_at_risk"].label, f"{f['customers_at_risk']:,}",
                      delta=f"bill > +{format_pct(result.scenario.at_risk_pct)}",
                      delta_color="off", delta_arrow="off", border=True,
                      help="Customers whose bill rises by more than the at-risk threshold.")
     bottom[2].metric(
-        "If the at-risk leave", format_money_short(f["at_risk_leave_profit_change"], CURRENCY),
+        METRICS["at_risk_leave_profit_change"].label,
+        format_money_short(f["at_risk_leave_profit_change"], CURRENCY),
         delta=(f"capacity cut: "
                f"{format_money_short(f['at_risk_leave_profit_change_capacity_cut'], CURRENCY)}"),
         delta_color="off", delta_arrow="off", border=True,
@@ -124,16 +125,11 @@ IMPACT_COLUMNS = {
     "customer_id": st.column_config.TextColumn("Customer"),
     "name": st.column_config.TextColumn("Name"),
     "segment": st.column_config.TextColumn("Segment"),
-    "bill_change": money_column("Bill change"),
-    "bill_change_pct": pct_column("Bill change %"),
+    **metric_columns("bill_change", "bill_change_pct"),
     "at_risk": st.column_config.CheckboxColumn("At risk"),
-    "net_revenue_before": money_column("Net revenue today"),
-    "net_revenue_after": money_column("Net revenue after"),
-    "fee_revenue": money_column("Fees"),
-    "cost_to_serve_before": money_column("Cost to serve today"),
-    "cost_to_serve_after": money_column("Cost to serve after"),
-    "profit_before": money_column("Profit today"),
-    "profit_after": money_column("Profit after"),
+    **metric_columns("net_revenue_before", "net_revenue_after", "fee_revenue",
+                     "cost_to_serve_before", "cost_to_serve_after", "profit_before",
+                     "profit_after", "volume_kept_pct", profit_after="Profit after"),
     "quadrant_before": st.column_config.TextColumn("Quadrant today"),
     "quadrant_after": st.column_config.TextColumn("Quadrant after"),
 }

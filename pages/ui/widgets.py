@@ -16,14 +16,7 @@ from pages.ui.state import CURRENCY
 
 KPI_KEYS = ("customers", "net_revenue", "net_margin", "cost_to_serve", "profit",
             "unused_capacity_cost")
-KPI_LABELS = {
-    "customers": "Customers",
-    "net_revenue": "Net revenue",
-    "net_margin": "Net margin",
-    "cost_to_serve": "Cost to serve",
-    "profit": "Operating profit",
-    "unused_capacity_cost": "Unused capacity",
-}
+KPI_LABELS = {key: METRICS[key].label for key in KPI_KEYS}
 DATA_PAGE = "pages/data.py"
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
 _AUTOLINK_STARTS = re.compile(r"\\:|@|(?i:www)")
@@ -153,3 +146,27 @@ def money_column(label: str, *, cents: bool = True, help: str | None = None):
 def pct_column(label: str, help: str | None = None):
     """A table column of percentages (12.5 means 12.5 %), one decimal."""
     return st.column_config.NumberColumn(label, format="%.1f%%", help=help)
+
+
+def metric_columns(*keys: str, **labels: str) -> dict:
+    """Column settings for the figures ``keys`` from the metric registry
+    (:data:`analytics.metrics.METRICS`): label (or ``labels[key]``), definition as help,
+    format by unit."""
+    settings = {}
+    for key in keys:
+        metric = METRICS[key]
+        label = labels.get(key, metric.label)
+        if metric.unit == "money":
+            settings[key] = money_column(label, help=metric.definition)
+        elif metric.unit == "pct":
+            settings[key] = pct_column(label, help=metric.definition)
+        elif metric.unit == "count":
+            settings[key] = st.column_config.NumberColumn(label, format="%,d",
+                                                          help=metric.definition)
+        elif metric.unit == "minutes":
+            settings[key] = st.column_config.NumberColumn(f"{label} (min)", format="%,.1f",
+                                                          help=metric.definition)
+        else:
+            settings[key] = st.column_config.NumberColumn(label, format="%,.4f",
+                                                          help=metric.definition)
+    return settings
