@@ -17,14 +17,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-UNITS = ("money", "pct", "count", "minutes", "rate")
+UNITS = ("money", "pct", "count", "minutes", "rate", "probability")
 
 
 @dataclass(frozen=True)
 class Metric:
     """One figure, declared once: its key (the column or summary key), the label pages
     and board packs show, its unit (``money``, ``pct`` as 12.5 for 12.5 %, ``count``)
-    ``minutes`` (capacity and time), ``rate`` (money per unit, more decimals) and a
+    ``minutes`` (capacity and time), ``rate`` (money per unit, more decimals),
+    ``probability`` (0 to 1, shown as a percentage) and a
     definition a finance analyst can check.
 
     >>> METRICS["stranded_capacity_cost"].format(2_484_070.85)
@@ -58,6 +59,8 @@ class Metric:
             return format_pct(value)
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
+        if self.unit == "probability":
+            return format_pct(100 * value)
         if self.unit == "rate":
             return format_money(value, currency, decimals=4)
         if self.unit == "minutes":
@@ -93,6 +96,8 @@ _REPORT = (
        "Operating profit minus the cost of unused capacity: the company's profit."),
     _m("unprofitable", "Unprofitable", "count", "Customers with an operating loss."),
     _m("profit_pct", "Operating profit %", "pct", "Operating profit as % of net revenue."),
+    _m("p_unprofitable", "Chance of a loss", "probability",
+       "Share of the Monte Carlo's rate draws in which the customer loses money."),
     # The whale curve (whale.csv).
     _m("rank", "Rank", "count", "Position by profit, most profitable first (ties by id)."),
     _m("cum_customers_pct", "Customers %", "pct", "Share of customers up to this one."),

@@ -23,7 +23,7 @@ def outputs(tmp_path_factory):
     assert main(["sample", str(data), "--customers", "150"]) == 0
     (root / "menu.csv").write_text(MENU)
     assert main(["report", str(data), "--out", str(root / "report"),
-                 "--rate-uncertainty", "10"]) == 0
+                 "--rate-uncertainty", "10", "--monte-carlo", "50", "--seed", "3"]) == 0
     assert main(["scenario", str(data), "--menu", str(root / "menu.csv"),
                  "--out", str(root / "scenario")]) == 0
     assert main(["exit", str(data), "--quadrant", "aggressive",
@@ -71,4 +71,5 @@ def test_a_metric_declares_a_known_unit_and_formats_by_it():
     assert METRICS["profit"].format(-1234.5) == "-$1,234.50"
     assert METRICS["profit"].format_short(7_664_235.0) == "$7.7M"
     assert METRICS["capacity"].format(60000) == "60,000.0 min"
+    assert METRICS["p_unprofitable"].format(0.25) == "25.0%"
     assert all(m.label and m.definition.endswith((".", ")")) for m in METRICS.values())

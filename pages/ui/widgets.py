@@ -163,6 +163,10 @@ def metric_columns(*keys: str, **labels: str) -> dict:
         elif metric.unit == "count":
             settings[key] = st.column_config.NumberColumn(label, format="%,d",
                                                           help=metric.definition)
+        elif metric.unit == "probability":
+            settings[key] = st.column_config.ProgressColumn(label, format="percent",
+                                                            min_value=0.0, max_value=1.0,
+                                                            help=metric.definition)
         elif metric.unit == "minutes":
             settings[key] = st.column_config.NumberColumn(f"{label} (min)", format="%,.1f",
                                                           help=metric.definition)
