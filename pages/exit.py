@@ -92,7 +92,7 @@ def exit_ui(outcome) -> None:
     cards = (
         ("Revenue lost", format_money_short(s["revenue_lost"], CURRENCY),
          exact(s["revenue_lost"])),
-        ("COGS and avoidable cost saved", format_money_short(saved, CURRENCY),
+        ("COGS & avoidable saved", format_money_short(saved, CURRENCY),
          f"COGS {format_money(s['cogs_saved'], CURRENCY)}; avoidable cost "
          f"{format_money(s['avoidable_cost_saved'], CURRENCY)} (activities with a cost per "
          "unit and no resource)."),
@@ -100,10 +100,10 @@ def exit_ui(outcome) -> None:
          "Their cost on timed activities (on a resource): the capacity stays, unused, "
          f"unless someone cuts it. {exact(s['capacity_cost_stranded'])}"),
         ("Their profit today", format_money_short(s["profit"], CURRENCY), exact(s["profit"])),
-        ("Profit change, capacity kept", signed(s["profit_change_capacity_kept"]),
+        ("Δ profit, capacity kept", signed(s["profit_change_capacity_kept"]),
          "Company profit after they leave minus today's, nobody cutting capacity: "
          f"-(revenue - COGS - avoidable cost). {exact(s['profit_change_capacity_kept'])}"),
-        ("Profit change, capacity cut", signed(s["profit_change_capacity_cut"]),
+        ("Δ profit, capacity cut", signed(s["profit_change_capacity_cut"]),
          "The same with their stranded capacity cut too: -(their profit). "
          f"{exact(s['profit_change_capacity_cut'])}"),
     )
@@ -136,10 +136,10 @@ def transform_ui(who) -> None:
         return
     f = outcome["result"].figures
     cards = (
-        ("Profit change, capacity kept", signed(outcome["profit_change_capacity_kept"]),
+        ("Δ profit, capacity kept", signed(outcome["profit_change_capacity_kept"]),
          "Company profit in the scenario minus today's, the capacity freed kept. "
          f"{exact(outcome['profit_change_capacity_kept'])}"),
-        ("Profit change, capacity cut", signed(outcome["profit_change_capacity_cut"]),
+        ("Δ profit, capacity cut", signed(outcome["profit_change_capacity_cut"]),
          "The same with the capacity freed cut. "
          f"{exact(outcome['profit_change_capacity_cut'])}"),
         ("Paying more", f"{outcome['customers_paying_more']:,} of "

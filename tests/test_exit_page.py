@@ -51,10 +51,10 @@ def test_page_renders_exit_and_transform_for_the_aggressive_quadrant(app_env):
     assert not app.exception
     assert app.title[0].value == "Exit or transform"
     labels = [label for label, _ in cards(app)]
-    assert labels == ["Revenue lost", "COGS and avoidable cost saved", "Capacity cost stranded",
-                      "Their profit today", "Profit change, capacity kept",
-                      "Profit change, capacity cut", "Profit change, capacity kept",
-                      "Profit change, capacity cut", "Paying more", "At risk"]
+    assert labels == ["Revenue lost", "COGS & avoidable saved", "Capacity cost stranded",
+                      "Their profit today", "Δ profit, capacity kept",
+                      "Δ profit, capacity cut", "Δ profit, capacity kept",
+                      "Δ profit, capacity cut", "Paying more", "At risk"]
     subheaders = [s.value for s in app.subheader]
     for title in ("Exit: they leave", "Transform: they stay on new terms",
                   "Capacity to cut to break even, per resource", "The customers in this set"):

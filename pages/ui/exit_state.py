@@ -77,6 +77,8 @@ def pricing_scenario() -> Scenario | None:
                 order_activity=state.get("pr_order_act") if minimum else None,
                 capacity_follows_usage=bool(state.get("pr_capacity")),
                 at_risk_pct=float(state.get("pr_risk") or 10.0),
+                core_volume_elasticity=float(state.get("pr_elastic") or 0.0),
+                at_risk_defection_pct=float(state.get("pr_defect") or 0.0),
             )
         except (TypeError, ValueError, KeyError):
             scenario = None
@@ -112,4 +114,6 @@ def open_in_pricing(scenario: Scenario, who: Chosen) -> None:
     """Set the Pricing page's inputs to ``scenario`` for ``who`` only, and go there."""
     fill(scenario.with_changes(scope=who.scope),
          note=f"From Exit or transform: {scenario.name}, for {who.label} only.")
-    st.switch_page(PRICING_PAGE)
+    params = st.query_params  # the sidebar's filters travel in the URL
+    st.switch_page(PRICING_PAGE, query_params=[
+        (key, value) for key in params if key != "quadrant" for value in params.get_all(key)])

@@ -148,7 +148,9 @@ def _write_url(filters: Filters) -> None:
 def filters_ui(info, segments: list[str], regions: list[str]) -> Filters:
     """The sidebar's period, segment and region filters, kept in the URL."""
     state = st.session_state
-    if state.get("_filters_for") != info.version:
+    # Also when the period's widget value is gone: Streamlit drops the sidebar's widget
+    # values on st.switch_page, which keeps the filters in the URL.
+    if state.get("_filters_for") != info.version or "f_period" not in state:
         _restore(info, segments, regions)
         state["_filters_for"] = info.version
     first, last = info.first_date, info.last_date
