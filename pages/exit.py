@@ -165,19 +165,27 @@ def resources_ui(outcome) -> None:
         st.info("These customers use no timed activity: none of their cost is capacity.",
                 icon=":material/info:")
         return
+    note = {
+        "not_needed": " No cut is needed: their leaving pays even with capacity kept.",
+        "not_enough": " Here the cut is more than the capacity they leave unused: even all "
+                      "of it is not enough, so breaking even means cutting capacity others "
+                      "use or that already stands idle.",
+    }.get(outcome.status, "")
     st.caption("The loss with capacity kept, shared over the resources in proportion to "
                "the capacity cost they leave unused; time in each resource's capacity unit "
-               "(minutes or hours, as in its resources file).")
-    unit = "Time (capacity unit)"
+               f"(minutes or hours, as in its resources file).{note}")
+    time_help = "In the resource's capacity unit (minutes or hours, as in its resources file)."
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         "resource": st.column_config.TextColumn("Resource"),
         "capacity_cost_rate": st.column_config.NumberColumn(
-            f"Cost per unit of time ({CURRENCY})", format="%,.4f"),
-        "stranded_time": st.column_config.NumberColumn(f"Stranded: {unit}", format="%,.1f"),
-        "stranded_cost": money_column("Stranded: cost"),
-        "break_even_cut_cost": money_column("Cut to break even: cost"),
-        "break_even_cut_time": st.column_config.NumberColumn(f"Cut to break even: {unit}",
-                                                             format="%,.1f"),
+            f"Rate ({CURRENCY} per unit of time)", format="%,.4f",
+            help="The resource's capacity cost rate: its cost / practical capacity."),
+        "stranded_time": st.column_config.NumberColumn("Stranded time", format="%,.1f",
+                                                       help=time_help),
+        "stranded_cost": money_column("Stranded cost"),
+        "break_even_cut_cost": money_column("Cut to break even"),
+        "break_even_cut_time": st.column_config.NumberColumn(
+            "Cut to break even: time", format="%,.1f", help=time_help),
     })
 
 
@@ -191,7 +199,14 @@ def customers_ui(outcome, label: str) -> None:
         "name": st.column_config.TextColumn("Name"),
         "segment": st.column_config.TextColumn("Segment"),
         "quadrant": st.column_config.TextColumn("Quadrant"),
-        **{c: money_column(c.replace("_", " ").capitalize()) for c in table.columns[4:]},
+        "net_revenue": money_column("Net revenue"),
+        "cogs": money_column("COGS"),
+        "avoidable_cost": money_column("Avoidable cost"),
+        "stranded_capacity_cost": money_column("Stranded capacity cost"),
+        "cost_to_serve": money_column("Cost to serve"),
+        "profit": money_column("Profit"),
+        "profit_change_capacity_kept": money_column("Δ profit, capacity kept"),
+        "profit_change_capacity_cut": money_column("Δ profit, capacity cut"),
     })
     download_buttons(outcome.customers, "exit-customers", key="ex_dl")
 
