@@ -194,7 +194,46 @@ _EXIT = (
        "Capacity cost to cut so that their exit costs nothing."),
     _m("break_even_cut_time", "Time to cut", "minutes", "The same cut in time."),
 )
-METRICS: dict[str, Metric] = {m.key: m for m in (*_REPORT, *_SCENARIO, *_EXIT)}
+# The relationship portfolio (analytics.relationships).
+_RELATIONSHIPS = (
+    _m("revenue_share_pct", "Revenue share", "pct", "The group's share of net revenue."),
+    _m("loyalty_rung", "Loyalty rung", "count",
+       "Highest rung met with every assessable rung below it met (0: not on the ladder)."),
+    _m("avg_revenue", "Average revenue", "money", "Average net revenue of the rung's customers."),
+    _m("avg_profit", "Average profit", "money",
+       "Average operating profit of the rung's customers."),
+    _m("revenue_gain", "Revenue gain", "money",
+       "Average revenue on this rung minus on the assessed rung below."),
+    _m("profit_gain", "Profit gain", "money",
+       "Average profit on this rung minus on the assessed rung below."),
+    _m("return_on_effort_pct", "Return on relationship effort", "pct",
+       "100 x (profit gain - cost of moving one customer up a rung) / that cost."),
+    _m("relationship_cost", "Relationship cost", "money",
+       "Cost to serve on activities flagged as relationship investment."),
+    _m("overdesign_threshold", "Overdesign threshold", "money",
+       "Median relationship cost of the customers that are not transactional."),
+    _m("profit_without_relationship_cost", "Profit without it", "money",
+       "Operating profit plus the relationship cost: profit if the investment were cut."),
+    _m("revenue_last12", "Revenue, last 12 months", "money",
+       "Net revenue in the period's last 12 months."),
+    _m("share_of_wallet_pct", "Share of wallet", "pct",
+       "Net revenue of the period's last 12 months as % of the customer's annual wallet."),
+    _m("headroom", "Headroom", "money", "Wallet minus the last 12 months' revenue (0 or more)."),
+    _m("growth_prospect", "Growth prospect", "money",
+       "Headroom x net margin % minus the cost of winning it (% of the headroom)."),
+    _m("tenure_years", "Relationship age", "count",
+       "Whole years from the relationship's start (since, else first invoice line) to the "
+       "period's end."),
+    _m("active", "Active", "count", "Customers of the cohort with positive net revenue."),
+    _m("retention_pct", "Retention", "pct", "Active customers as % of the cohort's size."),
+    _m("profit_per_active_customer", "Profit per active customer", "money",
+       "The active customers' operating profit that year / active customers."),
+    _m("customer_years", "Customer-years", "count", "Active customers counted per year."),
+    _m("profit_per_customer", "Profit per customer", "money",
+       "Average operating profit of the active customer-years."),
+)
+METRICS: dict[str, Metric] = {m.key: m for m in (*_REPORT, *_SCENARIO, *_EXIT,
+                                                  *_RELATIONSHIPS)}
 # Families of columns named after an activity or resource: cost per activity is money.
 MONEY_PREFIXES = ("cts_",)
 

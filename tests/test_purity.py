@@ -44,7 +44,10 @@ def test_every_analytics_module_is_checked():
                  "analytics.charts.customer", "analytics.charts.scenario",
                  "analytics.export", "analytics.exit", "analytics.findings",
                  "analytics.money", "analytics.ranking", "analytics.robustness",
-                 "analytics.charts.robustness"):
+                 "analytics.charts.robustness", "analytics.relationships",
+                 "analytics.relationships.buyers", "analytics.relationships.ladder",
+                 "analytics.relationships.spectrum", "analytics.relationships.wallet",
+                 "analytics.relationships.cohorts", "analytics.relationships.portfolio"):
         assert name in modules
     assert not WIRING & set(modules)
 
