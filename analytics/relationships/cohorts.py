@@ -111,7 +111,7 @@ def cohort_table(cohorts: pd.Series, yearly: pd.DataFrame, years: Sequence[int]
     sizes = known.value_counts()
     active = _active_years(yearly, known)
     counts = active.groupby(["cohort", "year"]).size()
-    profit = active.groupby(["cohort", "year"])["profit"].sum()
+    profit = active.groupby(["cohort", "year"])["profit"].sum(min_count=1)
     rows = []
     for cohort in sorted(sizes.index):
         for year in years:
@@ -123,7 +123,7 @@ def cohort_table(cohorts: pd.Series, yearly: pd.DataFrame, years: Sequence[int]
                 "cohort": int(cohort), "year": int(year), "customers": size,
                 "active": n_active, "retention_pct": 100.0 * n_active / size,
                 "profit_per_active_customer": round_money(
-                    float(profit.get((cohort, year), 0.0)) / n_active) if n_active else np.nan,
+                    float(profit.get((cohort, year), np.nan)) / n_active) if n_active else np.nan,
             })
     return pd.DataFrame(rows, columns=list(COHORT_COLUMNS))
 
