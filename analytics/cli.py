@@ -13,6 +13,8 @@ import math
 import sys
 from pathlib import Path
 
+from analytics.selection import Selection
+
 EXIT_OK, EXIT_FAILURE, EXIT_INVALID = 0, 1, 2
 
 
@@ -214,8 +216,8 @@ def cmd_report(args) -> int:
     custom = (args.margin_threshold, args.cts_threshold)
     if (custom[0] is None) != (custom[1] is None):
         raise InvalidInput("--margin-threshold and --cts-threshold go together")
-    if args.start and args.end and args.start > args.end:
-        raise InvalidInput(f"--start {args.start} is after --end {args.end}")
+    selection = selection_of(args).with_thresholds(
+        "custom" if custom[0] is not None else args.thresholds, *custom)
     uncertainty, draws, seed = args.rate_uncertainty, args.monte_carlo, args.seed
     if uncertainty is not None:
         try:
@@ -232,18 +234,12 @@ def cmd_report(args) -> int:
         raise InvalidInput(f"--seed must be a whole number, 0 or more, not {seed}")
     store, load_warnings = _open_dataset(args)
     try:
-        base = store.customer_base(args.start, args.end)
+        base = customer_base(store, selection)
     finally:
         store.close()
     if base.customers.empty:
         raise InvalidInput("no customer has invoice lines or activity in the chosen period")
-    analysis = _analyse(
-        base,
-        load_warnings,
-        method="custom" if custom[0] is not None else args.thresholds,
-        net_margin_pct=custom[0],
-        cost_to_serve_pct=custom[1],
-    )
+    analysis = _analyse(base, load_warnings, selection)
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     pnl = analysis.pnl_export()
@@ -262,10 +258,7 @@ def cmd_report(args) -> int:
         if attribute in analysis.pnl.columns and analysis.pnl[attribute].notna().any():
             to_csv(breakdown(analysis.pnl, attribute), out / file_name)
     summary = analysis.summary()
-    summary["period"] = {
-        "start": args.start.isoformat() if args.start else None,
-        "end": args.end.isoformat() if args.end else None,
-    }
+    summary["period"] = period_summary(selection)
     if uncertainty is not None:
         summary["robustness"] = robustness.robustness_summary(
             classes, analysis.pnl["profit"], uncertainty, chance,
@@ -334,8 +327,7 @@ def cmd_scenario(args) -> int:
     from data.store import OrderIdsMissing
 
     _one_source(args, "scenario")
-    if args.start and args.end and args.start > args.end:
-        raise InvalidInput(f"--start {args.start} is after --end {args.end}")
+    selection = selection_of(args)
     small_order_options = {
         "--small-order-fee": args.small_order_fee,
         "--consolidation": args.consolidation,
@@ -359,11 +351,11 @@ def cmd_scenario(args) -> int:
         raise InvalidInput(f"{args.menu}: no such menu file")
     store, load_warnings = _open_dataset(args)
     try:
-        base = store.customer_base(args.start, args.end)
+        base = customer_base(store, selection)
         orders = None
         if minimum is not None and not base.customers.empty:
             try:
-                orders = store.order_sizes(minimum, args.start, args.end)
+                orders = store.order_sizes(minimum, **selection.store_args())
             except OrderIdsMissing as exc:
                 raise InvalidInput(f"--min-order-value: {exc}") from None
     finally:
@@ -397,13 +389,10 @@ def cmd_scenario(args) -> int:
         )
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
-    analysis = _analyse(base, load_warnings)
+    analysis = _analyse(base, load_warnings, selection)
     result = ScenarioBase.build(analysis, base.volumes, orders, minimum).run(scenario)
     summary = result.summary()
-    summary["period"] = {
-        "start": args.start.isoformat() if args.start else None,
-        "end": args.end.isoformat() if args.end else None,
-    }
+    summary["period"] = period_summary(selection)
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     to_csv(result.pnl_export(), out / "scenario_pnl.csv")
@@ -423,14 +412,36 @@ def cmd_scenario(args) -> int:
     return EXIT_OK
 
 
-def _analyse(base, load_warnings: tuple[str, ...], **thresholds):
-    """The analysis of a customer table (``data.CustomerBase``), its load warnings kept."""
+def selection_of(args) -> Selection:
+    """The one :class:`Selection` of a command, from ``--start``/``--end`` (thresholds
+    are added by the commands that take them)."""
+    if args.start and args.end and args.start > args.end:
+        raise InvalidInput(f"--start {args.start} is after --end {args.end}")
+    return Selection(args.start, args.end)
+
+
+def customer_base(store, selection: Selection):
+    """The store's per-customer table (``data.CustomerBase``) under ``selection``: the
+    one place the CLI unpacks a Selection into the store's filter arguments."""
+    return store.customer_base(**selection.store_args())
+
+
+def period_summary(selection: Selection) -> dict:
+    """The period as the summary files state it."""
+    return {"start": selection.start.isoformat() if selection.start else None,
+            "end": selection.end.isoformat() if selection.end else None}
+
+
+def _analyse(base, load_warnings: tuple[str, ...], selection: Selection | None = None):
+    """The analysis of a customer table (``data.CustomerBase``) under the selection's
+    thresholds, its load warnings kept."""
     from analytics.analysis import analyse
 
     return analyse(
         base.customers, base.volumes, base.rates, base.resources,
         period_fraction=base.period_fraction, capacity_volume=base.period_volume,
-        warnings=tuple(load_warnings) + base.warnings, **thresholds,
+        warnings=tuple(load_warnings) + base.warnings,
+        **(selection or Selection()).thresholds,
     )
 
 

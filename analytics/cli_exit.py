@@ -22,6 +22,9 @@ from analytics.cli import (
     _one_source,
     _open_dataset,
     _recipe_option,
+    customer_base,
+    period_summary,
+    selection_of,
 )
 from analytics.quadrants import QUADRANTS
 
@@ -50,8 +53,7 @@ def cmd_exit(args) -> int:
     from analytics.metrics import format_money
 
     _one_source(args, "exit")
-    if args.start and args.end and args.start > args.end:
-        raise InvalidInput(f"--start {args.start} is after --end {args.end}")
+    selection = selection_of(args)
     ids = None
     if args.customers is not None:
         ids = [c.strip() for c in args.customers.split(",") if c.strip()]
@@ -59,12 +61,12 @@ def cmd_exit(args) -> int:
             raise InvalidInput("--customers needs at least one customer id")
     store, load_warnings = _open_dataset(args)
     try:
-        base = store.customer_base(args.start, args.end)
+        base = customer_base(store, selection)
     finally:
         store.close()
     if base.customers.empty:
         raise InvalidInput("no customer has invoice lines or activity in the chosen period")
-    analysis = _analyse(base, load_warnings)
+    analysis = _analyse(base, load_warnings, selection)
     try:
         chosen = choose(analysis.pnl, customers=ids, quadrant=args.quadrant,
                         bottom_pct=args.bottom_pct, segment=args.segment)
@@ -75,10 +77,7 @@ def cmd_exit(args) -> int:
         raise InvalidInput(f"{option}: {exc}") from None
     outcome = exit_outcome(analysis, base.volumes, chosen)
     summary = outcome.summary()
-    summary["period"] = {
-        "start": args.start.isoformat() if args.start else None,
-        "end": args.end.isoformat() if args.end else None,
-    }
+    summary["period"] = period_summary(selection)
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     to_csv(outcome.customers, out / "exit_customers.csv")

@@ -47,7 +47,8 @@ def test_every_analytics_module_is_checked():
                  "analytics.charts.robustness", "analytics.relationships",
                  "analytics.relationships.buyers", "analytics.relationships.ladder",
                  "analytics.relationships.spectrum", "analytics.relationships.wallet",
-                 "analytics.relationships.cohorts", "analytics.relationships.portfolio"):
+                 "analytics.relationships.cohorts", "analytics.relationships.portfolio",
+                 "analytics.selection"):
         assert name in modules
     assert not WIRING & set(modules)
 
