@@ -528,11 +528,17 @@ def row_cents(base: ScenarioBase, effects: Effects, after: After) -> RowCents:
     cost freed: capacity that costs money until someone cuts it) and ``avoidable``
     (direct cost saved), which add up to it exactly.
     """
-    rounded = to_cents(np.stack([
-        after.net_revenue, base.net_revenue + effects.price_effect, after.service_fees,
-        effects.service_fees, after.surcharges, effects.surcharges, after.cogs,
-        after.cost_to_serve, after.timed_cost, effects.timed_today - after.timed_cost,
-    ]))
+    if (after.volume_kept == 1.0).all():  # today's volume: the full amounts are the same
+        once = to_cents(np.stack([after.net_revenue, after.service_fees, after.surcharges,
+                                  after.cogs, after.cost_to_serve, after.timed_cost,
+                                  effects.timed_today - after.timed_cost]))
+        rounded = once[[0, 0, 1, 1, 2, 2, 3, 4, 5, 6]]
+    else:
+        rounded = to_cents(np.stack([
+            after.net_revenue, base.net_revenue + effects.price_effect, after.service_fees,
+            effects.service_fees, after.surcharges, effects.surcharges, after.cogs,
+            after.cost_to_serve, after.timed_cost, effects.timed_today - after.timed_cost,
+        ]))
     today = base.today_cents
     nr_after, _, fees, _, surcharges, _, cogs, cost, _, stranded = rounded
     nr_before, cogs_before, cost_before = today
