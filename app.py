@@ -12,7 +12,7 @@ mark_frame()
 navigation = st.navigation(build_pages())
 with friendly_errors():
     info = ensure_dataset()
-    segments, regions = dimensions(info.version)
+    segments, regions = dimensions()
     filters_ui(info, segments, regions)
     with st.sidebar:
         st.caption(f"Dataset: {info.source}")

@@ -11,17 +11,19 @@ from analytics.charts import (
 )
 from analytics.metrics import format_money, format_money_short, format_pct
 from analytics.thin_data import unused_activities, unused_activities_hint
-from data import DatasetError
 from pages.ui.chart import show_chart
-from pages.ui.frame import Filters, current_filters, page_guard
+from pages.ui.frame import current_selection, page_guard
 from pages.ui.reconcile_ui import reconciliation_ui
 from pages.ui.state import (
     CURRENCY,
+    DatasetError,
+    Selection,
+    analysis,
+    customer_base,
     dataset_info,
-    filtered_analysis,
-    filtered_base,
-    get_store,
     memo,
+    rate_card,
+    replace_rate_card,
 )
 from pages.ui.widgets import (
     data_notice_ui,
@@ -35,15 +37,15 @@ from pages.ui.widgets import (
 page_guard()
 
 info = dataset_info()
-filters = current_filters()
+selection = current_selection()
 st.title("Cost to serve")
 st.caption(
     "Time-driven activity-based costing: each resource's cost per minute of practical "
     "capacity, times the minutes each activity takes, times each customer's volume. "
-    f"Selection: {md_escape(filters.describe())}."
+    f"Selection: {md_escape(selection.describe())}."
 )
 thin_data_ui(info)
-result = filtered_analysis(filters)
+result = analysis(selection)
 
 totals = result.totals()
 costs = activity_costs(result.pnl, result.rate_table)
@@ -66,7 +68,7 @@ columns[3].metric(
 if not result.capacity.empty:
     with st.container(border=True):
         st.subheader("Capacity by resource")
-        fraction = filtered_base(filters).period_fraction
+        fraction = customer_base(selection).period_fraction
         prorated = (
             "" if fraction >= 1 else
             f" Resource cost and capacity are prorated to the selected period "
@@ -136,7 +138,7 @@ with st.container(border=True):
     st.caption("Each resource's cost is either charged to customers or left as unused "
                "capacity, and the customer table adds up to the loaded invoice lines, for "
                "the selected period.")
-    reconciliation_ui(filters, result)
+    reconciliation_ui(selection, result)
 
 with st.container(border=True):
     st.subheader("Rate card")
@@ -146,7 +148,7 @@ with st.container(border=True):
         "or a direct cost per unit. Resource cost and practical capacity cover the whole "
         "data period, in the same time unit as the unit times."
     )
-    rates, resources = get_store().rate_card()
+    rates, resources = rate_card()
     with st.form(f"rate_card_{info.version}", border=False):
         st.markdown("**Resources**")
         edited_resources = st.data_editor(
@@ -181,9 +183,7 @@ with st.container(border=True):
                                       icon=":material/save:")
     if saved:
         try:
-            get_store().replace_rate_card(
-                pd.DataFrame(edited_rates), pd.DataFrame(edited_resources)
-            )
+            replace_rate_card(pd.DataFrame(edited_rates), pd.DataFrame(edited_resources))
         except DatasetError as error:
             st.error("The rate card was not saved: fix these first.", icon=":material/error:")
             st.dataframe(pd.DataFrame({"problem": [str(p) for p in error.problems]}),
@@ -197,7 +197,7 @@ with st.container(border=True):
     # Checked on every run, not only after a save: the hint stays while it is true. Over
     # the whole dataset (no filters): an activity outside the selection is still used.
     unused = memo("unused_activities", info.version,
-                  lambda: unused_activities(filtered_base(Filters()).volumes))
+                  lambda: unused_activities(customer_base(Selection()).volumes))
     hint = unused_activities_hint(unused)
     if hint:
         data_notice_ui(hint, "Count cost drivers", "info")

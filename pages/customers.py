@@ -23,7 +23,7 @@ from pages.ui.customers_state import (
     take_pick,
     write_url,
 )
-from pages.ui.frame import Filters, current_filters, page_guard
+from pages.ui.frame import current_selection, page_guard
 from pages.ui.robustness_state import (
     TABLE_HELP,
     map_marks,
@@ -32,7 +32,7 @@ from pages.ui.robustness_state import (
     rate_uncertainty_ui,
     robustness_classes,
 )
-from pages.ui.state import CURRENCY, dataset_info, filtered_analysis, memo
+from pages.ui.state import CURRENCY, Selection, analysis, dataset_info, memo, version
 from pages.ui.widgets import download_buttons, md_escape, money_column, thin_data_ui
 
 page_guard()
@@ -42,7 +42,7 @@ TABLE_LIMIT = 2_000  # rows sent to the browser; sorting beyond that happens her
 state = st.session_state
 
 
-def thresholds_ui(filters: Filters):
+def thresholds_ui(selection: Selection):
     """Median, mean or custom split of the map; returns the analysis under it."""
     if "cust_method_w" not in state:
         state["cust_method_w"] = state.get(METHOD, "median")
@@ -53,7 +53,7 @@ def thresholds_ui(filters: Filters):
         help="Thresholds between high and low, from the customers with positive net revenue.",
     )
     if method == "custom":
-        medians = filtered_analysis(filters).thresholds
+        medians = analysis(selection).thresholds
         for key, canonical, fallback in (("cust_margin_w", MARGIN, medians.net_margin_pct),
                                          ("cust_cts_w", CTS, medians.cost_to_serve_pct)):
             if key not in state:
@@ -61,9 +61,9 @@ def thresholds_ui(filters: Filters):
                 state[key] = round(fallback if value is None else value, 1)
             state[key] = float(min(max(state[key], -1000.0), 1000.0))
         margin, cts = state["cust_margin_w"], state["cust_cts_w"]
-        result = filtered_analysis(filters, "custom", margin, cts)
+        result = analysis(selection.with_thresholds("custom", margin, cts))
     else:
-        result = filtered_analysis(filters, method)
+        result = analysis(selection.with_thresholds(method))
         # The inputs show the split in use, and a switch to custom starts from it.
         state["cust_margin_w"] = round(result.thresholds.net_margin_pct, 1)
         state["cust_cts_w"] = round(result.thresholds.cost_to_serve_pct, 1)
@@ -80,13 +80,10 @@ def thresholds_ui(filters: Filters):
     return result
 
 
-def view_key(result, filters: Filters) -> tuple:
+def view_key(result, selection: Selection) -> tuple:
     """What the fragment's derived tables and figures depend on: the dataset version, the
-    filters, the thresholds and the rate uncertainty in use (their shared caches' key)."""
-    limits = result.thresholds
-    return (dataset_info().version, filters.start, filters.end, filters.segments,
-            filters.regions, limits.method, float(limits.net_margin_pct),
-            float(limits.cost_to_serve_pct), rate_uncertainty())
+    selection with the thresholds in use and the rate uncertainty (their caches' key)."""
+    return version(), selection.filters, result.thresholds, rate_uncertainty()
 
 
 def quadrant_map(result, key: tuple, classes) -> None:
@@ -165,7 +162,7 @@ def moves_grid(table: pd.DataFrame) -> None:
                 st.caption(MOVES[quadrant])
 
 
-def customer_table_ui(result, filters: Filters, key: tuple, classes) -> None:
+def customer_table_ui(result, selection: Selection, key: tuple, classes) -> None:
     frame = memo("customer_frame", key, lambda: customer_table(result.pnl, classes),
                  large=True)
     search_column, order_column = st.columns([3, 2], vertical_alignment="bottom")
@@ -188,7 +185,7 @@ def customer_table_ui(result, filters: Filters, key: tuple, classes) -> None:
         shown = view
         st.caption(f"{len(view):,} of {len(frame):,} customers, sorted by operating profit "
                    "(click a column header to sort; select a row to open its detail).")
-    digest = hashlib.sha1(f"{text}|{filters}|{state.get('cust_order')}".encode()).hexdigest()[:10]
+    digest = hashlib.sha1(f"{text}|{selection}|{state.get('cust_order')}".encode()).hexdigest()[:10]
     event = st.dataframe(
         shown, hide_index=True, width="stretch", height=420,
         key=f"cust_table_{digest}", on_select="rerun", selection_mode="single-row",
@@ -215,32 +212,32 @@ def customer_table_ui(result, filters: Filters, key: tuple, classes) -> None:
 
 
 @st.fragment
-def quadrant_view(filters: Filters) -> None:
+def quadrant_view(selection: Selection) -> None:
     """The thresholds, the map and the tables they split; a control reruns only this."""
     with st.container(border=True):
         st.subheader("Net margin versus cost to serve")
-        result = thresholds_ui(filters)
-        key = view_key(result, filters)
-        classes = robustness_classes(result, filters)
+        result = thresholds_ui(selection)
+        key = view_key(result, selection)
+        classes = robustness_classes(result, selection)
         quadrant_map(result, key, classes)
     with st.container(border=True):
         st.subheader("Quadrants")
         quadrant_table(result, key)
     with st.container(border=True):
         st.subheader("All customers")
-        customer_table_ui(result, filters, key, classes)
+        customer_table_ui(result, selection, key, classes)
 
 
 info = dataset_info()
-filters = current_filters()
+selection = current_selection()
 restore_from_url()
 st.title("Customers")
-st.caption(f"{md_escape(info.source)} · {md_escape(filters.describe())}")
+st.caption(f"{md_escape(info.source)} · {md_escape(selection.describe())}")
 thin_data_ui(info)
-if filtered_analysis(filters).pnl.empty:
+if analysis(selection).pnl.empty:
     st.info("No customer has invoice lines or activity in this selection. Widen the period "
             "or clear the segment and region filters in the sidebar.")
     st.stop()
-quadrant_view(filters)
-detail_section_ui(filtered_analysis(filters), filters)
+quadrant_view(selection)
+detail_section_ui(analysis(selection), selection)
 write_url()

@@ -18,8 +18,8 @@ from pages.ui.exit_state import (
     segments,
     transform,
 )
-from pages.ui.frame import current_filters, page_guard
-from pages.ui.state import CURRENCY, dataset_info, filtered_base
+from pages.ui.frame import current_selection, page_guard
+from pages.ui.state import CURRENCY, customer_base, dataset_info
 from pages.ui.widgets import download_buttons, md_escape, money_column, thin_data_ui
 
 page_guard()
@@ -213,13 +213,13 @@ def customers_ui(outcome, label: str) -> None:
 
 # -- the page ---------------------------------------------------------------------------
 
-filters = current_filters()
+selection = current_selection()
 st.title("Exit or transform")
 st.caption("Before letting customers go, see what their leaving really does to company "
            "profit, and what new terms would do instead. "
-           f"Selection: {md_escape(filters.describe())}.")
+           f"Selection: {md_escape(selection.describe())}.")
 thin_data_ui(dataset_info())
-if filtered_base(filters).customers.empty:
+if customer_base(selection).customers.empty:
     st.info("No customer has invoice lines or activity in this selection. Widen the period "
             "or clear the segment and region filters in the sidebar.")
     st.stop()

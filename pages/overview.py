@@ -6,9 +6,9 @@ from analytics.breakdown import breakdown, customer_ranking
 from analytics.charts import whale_figure
 from analytics.findings import findings
 from pages.ui.chart import show_chart
-from pages.ui.frame import current_filters, page_guard
+from pages.ui.frame import current_selection, page_guard
 from pages.ui.robustness_state import overview_sentence_ui
-from pages.ui.state import CURRENCY, dataset_info, filtered_analysis
+from pages.ui.state import CURRENCY, analysis, dataset_info
 from pages.ui.widgets import (
     download_buttons,
     kpi_row,
@@ -21,20 +21,20 @@ from pages.ui.widgets import (
 page_guard()
 
 info = dataset_info()
-filters = current_filters()
+selection = current_selection()
 st.title("Customer profitability")
 st.caption(
-    f"{md_escape(info.source)} · {md_escape(filters.describe())} · loaded "
+    f"{md_escape(info.source)} · {md_escape(selection.describe())} · loaded "
     f"{info.loaded_at:%Y-%m-%d %H:%M}"
 )
 thin_data_ui(info)
-result = filtered_analysis(filters)
+result = analysis(selection)
 if result.pnl.empty:
     st.info("No customer has invoice lines or activity in this selection. Widen the period "
             "or clear the segment and region filters in the sidebar.")
     st.stop()
 kpi_row(result)
-overview_sentence_ui(result, filters)
+overview_sentence_ui(result, selection)
 
 with st.container(border=True):
     st.subheader("Whale curve")

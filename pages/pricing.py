@@ -12,7 +12,7 @@ from analytics.charts import bridge_comparison_figure, whale_comparison_figure
 from analytics.scenario import Scenario, comparison_table
 from analytics.scenario.impact import COMPARISON_FIGURES
 from pages.ui.chart import show_chart
-from pages.ui.frame import current_filters, page_guard
+from pages.ui.frame import current_selection, page_guard
 from pages.ui.scenario_inputs_ui import inputs_ui, menu_ui
 from pages.ui.scenario_results_ui import (
     bridge_ui,
@@ -33,7 +33,7 @@ from pages.ui.scenario_state import (
     saved_scenarios,
     scenario_base,
 )
-from pages.ui.state import CURRENCY, dataset_info, filtered_base
+from pages.ui.state import CURRENCY, Selection, customer_base, dataset_info
 from pages.ui.widgets import download_buttons, md_escape, metric_columns, thin_data_ui
 
 page_guard()
@@ -58,12 +58,12 @@ def save_ui(scenario: Scenario) -> None:
 
 
 @st.fragment
-def studio() -> None:
+def studio(selection: Selection) -> None:
     """Inputs and results: a slider move reruns only this."""
-    orders_known = has_order_ids()
-    base0 = scenario_base()
+    orders_known = has_order_ids(selection)
+    base0 = scenario_base(selection=selection)
     defaults(base0)
-    customers = filtered_base().customers
+    customers = customer_base(selection).customers
     controls, results = st.columns([5, 8], gap="medium")
     with results:
         figures_box = st.container()
@@ -164,17 +164,17 @@ def saved_ui() -> None:
 
 # -- the page ---------------------------------------------------------------------------
 
-filters = current_filters()
+selection = current_selection()
 st.title("Pricing scenarios")
 st.caption(
     "Try menu pricing (Anderson & Narus), Kanthal's surcharge on order changes with a "
     "minimum order, or cheaper activities, and see each customer's P&L change. "
-    f"Selection: {md_escape(filters.describe())}."
+    f"Selection: {md_escape(selection.describe())}."
 )
 thin_data_ui(dataset_info())
-if filtered_base(filters).customers.empty:
+if customer_base(selection).customers.empty:
     st.info("No customer has invoice lines or activity in this selection. Widen the period "
             "or clear the segment and region filters in the sidebar.")
     st.stop()
-studio()
+studio(selection)
 saved_ui()

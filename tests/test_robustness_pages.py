@@ -128,10 +128,10 @@ def test_the_default_is_not_written_to_the_url(tiny_env):
 
 
 def test_sample_counts_agree_with_the_analytics(app_env):
-    from pages.ui.state import filtered_analysis
+    from pages.ui.state import Selection, analysis
 
     app = open_page()
-    pnl = filtered_analysis().pnl
+    pnl = analysis(Selection()).pnl
     classes = classify_robustness(pnl, 10)
     counts = robustness_counts(classes, pnl["profit"])
     column = app.dataframe[1].value["robustness"].value_counts()

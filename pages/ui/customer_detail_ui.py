@@ -26,13 +26,13 @@ from analytics.customer_table import picker_customers
 from analytics.metrics import format_money, format_money_short, format_pct
 from pages.ui.chart import show_chart
 from pages.ui.customers_state import CUSTOMER
-from pages.ui.frame import Filters
 from pages.ui.state import (
     CURRENCY,
+    Selection,
     activity_sources,
+    customer_base,
     customer_history,
     dataset_info,
-    filtered_base,
 )
 from pages.ui.widgets import download_buttons, md_escape, money_column
 
@@ -64,7 +64,7 @@ def picker_ui(pnl: pd.DataFrame) -> object:
     return state.get(CUSTOMER)
 
 
-def detail_ui(customer, result, filters: Filters) -> None:
+def detail_ui(customer, result, selection: Selection) -> None:
     """One customer up close: figures, waterfall, usage and months."""
     pnl = result.pnl
     row = pnl.loc[customer]
@@ -73,7 +73,7 @@ def detail_ui(customer, result, filters: Filters) -> None:
     st.subheader(md_escape(title))
     about = [f"{k}: {row[k]}" for k in ("segment", "region")
              if k in pnl and isinstance(row[k], str) and row[k]]
-    st.caption(md_escape(" · ".join([*about, filters.describe()])))
+    st.caption(md_escape(" · ".join([*about, selection.describe()])))
     columns = st.columns(4)
     figures = (
         ("Net revenue", row["net_revenue"], None),
@@ -97,7 +97,7 @@ def detail_ui(customer, result, filters: Filters) -> None:
                    "ABC); activities under 3 % of this customer's cost to serve are grouped "
                    "as Other activities.")
 
-    base = filtered_base(filters)
+    base = customer_base(selection)
     with st.container(border=True):
         st.subheader("What makes it expensive: usage against the median customer")
         if customer not in base.volumes.index or base.volumes.shape[1] == 0:
@@ -111,7 +111,7 @@ def detail_ui(customer, result, filters: Filters) -> None:
 
     with st.container(border=True):
         st.subheader("By month")
-        monthly_ui(customer, row, result, filters)
+        monthly_ui(customer, row, result, selection)
 
 
 def trace_ui(customer, row: pd.Series, base, result) -> None:
@@ -122,7 +122,7 @@ def trace_ui(customer, row: pd.Series, base, result) -> None:
     info = dataset_info()
     file = info.files.get("activities")
     trace = cost_trace(quantities, result.rate_table, base.resources,
-                       activity_sources(info.version),
+                       activity_sources(),
                        fallback_source=f"activity table {file}" if file else None,
                        currency=CURRENCY)
     if trace.empty:
@@ -197,12 +197,12 @@ def usage_ui(customer, base, result) -> None:
     )
 
 
-def monthly_ui(customer, row: pd.Series, result, filters: Filters) -> None:
+def monthly_ui(customer, row: pd.Series, result, selection: Selection) -> None:
     info = dataset_info()
-    history = customer_history(info.version, customer, filters.start, filters.end)
+    history = customer_history(selection, customer)
     monthly = monthly_pnl(history.revenue, history.volumes, result.rate_table,
-                          start=filters.start or info.first_date,
-                          end=filters.end or info.last_date)
+                          start=selection.start or info.first_date,
+                          end=selection.end or info.last_date)
     if monthly.empty or not monthly[["net_revenue", "cost_to_serve"]].abs().to_numpy().any():
         st.info("No invoice lines or dated activity for this customer in the period.")
         return
@@ -210,7 +210,7 @@ def monthly_ui(customer, row: pd.Series, result, filters: Filters) -> None:
     st.caption(md_escape(monthly_note(row["cost_to_serve"], monthly, CURRENCY)))
 
 
-def detail_section_ui(result, filters: Filters) -> None:
+def detail_section_ui(result, selection: Selection) -> None:
     """The picker and the selected customer's detail, or what to do to see one."""
     with st.container(border=True):
         st.subheader("Customer detail")
@@ -225,4 +225,4 @@ def detail_section_ui(result, filters: Filters) -> None:
                     "selection. Widen the period or the filters in the sidebar, or pick "
                     "another customer.")
             return
-    detail_ui(customer, result, filters)
+    detail_ui(customer, result, selection)

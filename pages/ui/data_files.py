@@ -14,20 +14,30 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from data import TABLE_ORDER, TABLES, DatasetError
-from data.contract import DERIVED, EXTENSIONS
-from data.dates import DATE_FORMATS, TWO_DIGIT_YEARS, guess_date_format, read_date
-from data.mapping import (
+from pages.ui.data_state import (
+    DATE_FORMATS,
+    DERIVED,
+    EXTENSIONS,
+    TABLE_ORDER,
+    TABLES,
+    TWO_DIGIT_YEARS,
+    DatasetError,
+    Recipe,
+    SourceError,
+    discard,
+    guess_date_format,
+    layout_key,
     mapping_problems,
+    parse_recipe,
+    read_date,
     read_headers,
     read_sample_rows,
+    remembered_mapping,
+    remembered_recipe,
     restore_mapping,
     suggest_mapping,
 )
-from data.recipe import Recipe, parse_recipe
-from data.sources import SourceError
 from pages.ui.drivers import set_recipe_drivers
-from pages.ui.state import get_store
 from pages.ui.widgets import md_escape
 
 TABLE_LABELS = {
@@ -113,7 +123,7 @@ def _sample_rows(table: str, upload) -> pd.DataFrame:
 def discard_pending() -> None:
     pending = state.pop("data_pending", None)
     if pending is not None:
-        get_store().discard(pending)
+        discard(pending)
 
 
 def flash(message: str) -> None:
@@ -321,11 +331,11 @@ def mapping_ui(table: str, upload, headers: list[str], generation: int,
     spec = TABLES[table]
     # Choices made in this session for the same layout (a corrected file uploaded again)
     # come first, then those remembered from the last load of it, then the suggestion.
-    layout = (table, get_store().layout_key(headers))
+    layout = (table, layout_key(headers))
     kept = state.setdefault("data_layout_choices", {})
     defaults = state.setdefault("data_defaults", {})
     if upload.file_id not in defaults:
-        saved = get_store().remembered_mapping(table, headers)
+        saved = remembered_mapping(table, headers)
         from_recipe = _recipe_defaults(table, upload, headers)
         if from_recipe is not None:
             defaults[upload.file_id] = (from_recipe[0], from_recipe[2], from_recipe[1])
@@ -458,7 +468,7 @@ def _remembered_recipe(upload, headers: list[str]) -> None:
     """A recipe remembered for this transactions layout becomes the defaults, once."""
     if state.get("data_recipe") is not None:
         return
-    found = get_store().remembered_recipe(headers)
+    found = remembered_recipe(headers)
     if found is None:
         return
     try:

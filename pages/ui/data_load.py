@@ -12,9 +12,6 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from data import TABLE_ORDER, TABLES, DatasetError
-from data.mapping import contract_frame, importer_mapping, problem_table, template_csv
-from data.recipe import LoadOptions, Recipe, TableEntry
 from pages.ui.data_files import (
     ATTRIBUTES,
     ROW_LABELS,
@@ -27,8 +24,26 @@ from pages.ui.data_files import (
     rows_sentence,
     write_upload,
 )
+from pages.ui.data_state import (
+    TABLE_ORDER,
+    TABLES,
+    DatasetError,
+    LoadOptions,
+    Recipe,
+    TableEntry,
+    commit,
+    contract_frame,
+    importer_mapping,
+    lines_preview,
+    load_sample,
+    problem_table,
+    remember_mapping,
+    remember_recipe,
+    stage_files,
+    template_csv,
+)
 from pages.ui.drivers import driver_preview_ui, drivers, drivers_ui, resources, resources_ui
-from pages.ui.state import clear_caches, customer_count, dataset_info, get_store
+from pages.ui.state import clear_caches, customer_count, dataset_info
 from pages.ui.widgets import download_buttons, md_escape
 
 state = st.session_state
@@ -52,7 +67,7 @@ def active_dataset_ui() -> None:
             if table == "customers":
                 # The customers the analysis pages count, master data or not.
                 masters = info.rows.get(table, 0)
-                column.metric("Customers", f"{customer_count(info.version):,}", border=True,
+                column.metric("Customers", f"{customer_count():,}", border=True,
                               help=f"Customers with invoice lines or activity; {masters:,} "
                               "with a row of customer master data.")
                 continue
@@ -145,8 +160,6 @@ def drivers_step_ui(uploads: dict, mappings: dict, formats: dict, ready: bool) -
 
 def _lines_preview(upload, mapping: dict, formats: dict):
     """The transactions file read for driver previews, once per file and column choice."""
-    from data.preview import LinesPreview
-
     key = (upload.file_id, tuple(sorted((k, v or "") for k, v in mapping.items())),
            tuple(sorted(formats.items())))
     held = state.get("data_lines_preview")
@@ -159,7 +172,7 @@ def _lines_preview(upload, mapping: dict, formats: dict):
     names = TABLES["transactions"].names
     try:
         with tempfile.TemporaryDirectory(prefix="profitlens-upload-") as folder:
-            preview = LinesPreview(
+            preview = lines_preview(
                 write_upload(folder, "transactions", upload), upload.name,
                 {k: mapping.get(k) or None for k in names},
                 LoadOptions(date_formats={"transactions": formats}), progress=report,
@@ -189,7 +202,7 @@ def validate(uploads: dict, headers: dict, mappings: dict, signature: tuple,
     try:
         with tempfile.TemporaryDirectory(prefix="profitlens-upload-") as folder:
             files = {t: write_upload(folder, t, u) for t, u in uploads.items()}
-            pending = get_store().stage_files(
+            pending = stage_files(
                 files,
                 mappings={t: {**importer_mapping(t, headers[t], m), **m}
                           for t, m in mappings.items()},
@@ -296,7 +309,7 @@ def load_ui(pending, generation: int) -> None:
             return
         bar, report = progress_bar("Loading…")
         try:
-            result = get_store().commit(pending, progress=report)
+            result = commit(pending, progress=report)
         except DatasetError as exc:
             bar.empty()
             state.pop("data_pending", None)
@@ -312,10 +325,10 @@ def load_ui(pending, generation: int) -> None:
         mappings = state.pop("data_mappings", {})
         for table, (headers, mapping) in mappings.items():
             names = TABLES[table].names
-            get_store().remember_mapping(table, headers,
-                                   {k: v for k, v in mapping.items() if v and k in names})
+            remember_mapping(table, headers,
+                             {k: v for k, v in mapping.items() if v and k in names})
         if "transactions" in mappings and state.get("data_recipe_toml"):
-            get_store().remember_recipe(mappings["transactions"][0], state["data_recipe_toml"])
+            remember_recipe(mappings["transactions"][0], state["data_recipe_toml"])
         state.pop("data_recipe", None)
         clear_caches()
         flash(f"The dataset was replaced: {rows_sentence(result.rows)}. Every page now "
@@ -374,7 +387,7 @@ def reset_ui(generation: int) -> None:
         discard_pending()
         bar, report = progress_bar("Preparing the sample dataset…")
         try:
-            result = get_store().load_sample(progress=report)
+            result = load_sample(progress=report)
         except Exception as exc:
             bar.empty()
             st.error(f"The reset failed; the current data is unchanged: {md_escape(exc)}",

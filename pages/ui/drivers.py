@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from data.drivers import PER, PER_LABELS, Condition, Driver, ResourceSpec
+from pages.ui.data_state import PER, PER_LABELS, Condition, Driver, ResourceSpec
 from pages.ui.widgets import md_escape, money_column
 
 DRIVERS_KEY = "data_drivers"

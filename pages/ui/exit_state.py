@@ -1,5 +1,6 @@
 """The Exit or transform page's data: the chosen customers' exit figures, the scenario to
-transform them with (the Pricing page's, else a preset) and the hand-over to Pricing."""
+transform them with (the Pricing page's, else a preset) and the hand-over to Pricing.
+Under the sidebar's :class:`~analytics.selection.Selection` (``current_selection``)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,13 @@ from analytics.scenario import (
     suggested_minimum,
     unbundle,
 )
+from pages.ui.frame import current_selection
 from pages.ui.scenario_state import fill, has_order_ids, scenario_base
-from pages.ui.state import filtered_analysis, filtered_base
+from pages.ui.state import analysis, customer_base
+
+
+def _today():
+    return analysis(current_selection())
 
 PRICING_PAGE = "pages/pricing.py"
 SNAPSHOT = "ex_pricing_scenario"
@@ -31,15 +37,15 @@ PRESETS = {
 def chosen(kind: str, value) -> Chosen:
     """The customers chosen under the sidebar's filters (a ValueError says what is
     unknown)."""
-    return choose(filtered_analysis().pnl, **{kind: value})
+    return choose(_today().pnl, **{kind: value})
 
 
 def exit_figures(who: Chosen) -> ExitOutcome:
-    return exit_outcome(filtered_analysis(), filtered_base().volumes, who)
+    return exit_outcome(_today(), customer_base(current_selection()).volumes, who)
 
 
 def segments() -> list[str]:
-    pnl = filtered_analysis().pnl
+    pnl = _today().pnl
     if "segment" not in pnl.columns:
         return []
     return sorted({str(s) for s in pnl["segment"].dropna()})
@@ -47,7 +53,7 @@ def segments() -> list[str]:
 
 def customer_labels() -> dict[str, str]:
     """Each customer id with its name, for the picker (shown as text)."""
-    pnl = filtered_analysis().pnl
+    pnl = _today().pnl
     ids = [str(c) for c in pnl.index]
     if "name" not in pnl.columns:
         return dict(zip(ids, ids, strict=True))
@@ -91,7 +97,8 @@ def pricing_scenario() -> Scenario | None:
 
 def preset(key: str) -> Scenario:
     if key == "kanthal":
-        minimum = suggested_minimum(filtered_base().customers) if has_order_ids() else 0.0
+        customers = customer_base(current_selection()).customers
+        minimum = suggested_minimum(customers) if has_order_ids() else 0.0
         return kanthal(scenario_base(minimum))
     if key == "unbundle":
         return unbundle(scenario_base())

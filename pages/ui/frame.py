@@ -22,12 +22,12 @@ import datetime as dt
 import logging
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
-from data.catalog import StoreError
+from analytics.selection import Selection
+from pages.ui.state import StoreError
 
 LOG = logging.getLogger("profitlens")
 ICON = Path(__file__).resolve().parent / "icon.png"
@@ -89,26 +89,6 @@ def page_guard() -> None:
         st.rerun()
 
 
-@dataclass(frozen=True)
-class Filters:
-    """The global selection every page applies."""
-
-    start: dt.date | None = None
-    end: dt.date | None = None
-    segments: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-
-    def describe(self) -> str:
-        parts = []
-        if self.start or self.end:
-            parts.append(f"{self.start or '…'} to {self.end or '…'}")
-        if self.segments:
-            parts.append("segments: " + ", ".join(self.segments))
-        if self.regions:
-            parts.append("regions: " + ", ".join(self.regions))
-        return "; ".join(parts) or "all customers, whole period"
-
-
 def _parse_date(text: str | None, low: dt.date, high: dt.date) -> dt.date | None:
     try:
         value = dt.date.fromisoformat(text) if text else None
@@ -131,22 +111,18 @@ def _restore(info, segments: list[str], regions: list[str]) -> None:
     state["f_regions"] = [r for r in params.get_all("region") if r in regions]
 
 
-def _write_url(filters: Filters) -> None:
+def _write_url(selection: Selection) -> None:
     params = st.query_params
-    for key, value in (("start", filters.start), ("end", filters.end)):
+    for key, value in selection.to_query_params().items():
         if value is None:
             params.pop(key, None)
         else:
-            params[key] = value.isoformat()
-    for key, values in (("segment", filters.segments), ("region", filters.regions)):
-        if values:
-            params[key] = list(values)
-        else:
-            params.pop(key, None)
+            params[key] = value
 
 
-def filters_ui(info, segments: list[str], regions: list[str]) -> Filters:
-    """The sidebar's period, segment and region filters, kept in the URL."""
+def filters_ui(info, segments: list[str], regions: list[str]) -> Selection:
+    """The sidebar's period, segment and region filters, kept in the URL: the Selection
+    every page starts from (:func:`current_selection`)."""
     state = st.session_state
     # Also when the period's widget value is gone: Streamlit drops the sidebar's widget
     # values on st.switch_page, which keeps the filters in the URL.
@@ -168,16 +144,19 @@ def filters_ui(info, segments: list[str], regions: list[str]) -> Filters:
         state["_period"] = (start, end)
     else:  # the user has picked only the first date of a new range so far
         start, end = state.get("_period", (first, last))
-    filters = Filters(
+    if end < start:  # a range typed backwards: the same days
+        start, end = end, start
+    selection = Selection(
         start=None if start <= first else start,
         end=None if end >= last else end,
         segments=tuple(state.get("f_segments") or ()),
         regions=tuple(state.get("f_regions") or ()),
     )
-    _write_url(filters)
-    state["filters"] = filters
-    return filters
+    _write_url(selection)
+    state["selection"] = selection
+    return selection
 
 
-def current_filters() -> Filters:
-    return st.session_state.get("filters", Filters())
+def current_selection() -> Selection:
+    """The sidebar's Selection (period, segments, regions; default thresholds)."""
+    return st.session_state.get("selection", Selection())

@@ -11,39 +11,39 @@ from analytics.reconcile import (
     resource_reconciliation,
     totals_reconciliation,
 )
-from pages.ui.frame import Filters
 from pages.ui.state import (
-    dataset_info,
-    filtered_analysis,
-    filtered_base,
+    Selection,
+    analysis,
+    customer_base,
     line_totals,
     memo,
+    version,
 )
 from pages.ui.widgets import download_buttons, md_escape, money_column
 
 CHECK = {True: "✓", False: "✗"}
 
 
-def _tables(filters: Filters, result):
+def _tables(selection: Selection, result):
     """Both reconciliations; the customers outside a segment or region filter come from
     the same period's unfiltered analysis (capacity is measured on every customer)."""
-    period = Filters(start=filters.start, end=filters.end)
-    whole = filtered_analysis(period)
-    base = filtered_base(period)
-    selected = result.pnl.index if filters.segments or filters.regions else None
+    period = selection.period_only
+    whole = analysis(period)
+    base = customer_base(period)
+    selected = result.pnl.index if selection.segments or selection.regions else None
     resources = resource_reconciliation(whole.capacity, whole.rate_table, whole.pnl,
                                         base.volumes, selected)
-    lines = line_totals(dataset_info().version, filters.start, filters.end)
+    lines = line_totals(selection)
     totals = totals_reconciliation(lines, base.customers, selected)
     return resources, totals, lines, base
 
 
-def reconciliation_ui(filters: Filters, result) -> None:
+def reconciliation_ui(selection: Selection, result) -> None:
     """The reconciliation section: a table per check, a ✓ per row."""
-    key = (dataset_info().version, filters)
+    key = (version(), selection.filters)
     resources, totals, lines, base = memo("reconciliation", key,
-                                          lambda: _tables(filters, result))
-    filtered = bool(filters.segments or filters.regions)
+                                          lambda: _tables(selection, result))
+    filtered = bool(selection.segments or selection.regions)
     st.markdown(md_escape(reconciliation_sentence(resources, totals)))
     outside = {"help": "Customers the segment or region filter leaves out: they use the "
                        "same resources."}

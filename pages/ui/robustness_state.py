@@ -21,8 +21,7 @@ from analytics.robustness import (
     robustness_counts,
     robustness_sentence,
 )
-from pages.ui.frame import Filters
-from pages.ui.state import dataset_info, memo
+from pages.ui.state import Selection, memo, version
 
 UNCERTAINTY = "rate_uncertainty"  # the value, kept across page switches
 WIDGET = "rate_uncertainty_w"  # the Customers page's input (widget keys do not survive)
@@ -52,14 +51,13 @@ def rate_uncertainty_ui(container) -> float:
     return float(pct)
 
 
-def robustness_classes(result, filters: Filters) -> pd.Series | None:
+def robustness_classes(result, selection: Selection) -> pd.Series | None:
     """Each customer's robustness class under the uncertainty in use; None when it is 0.
     ``result``: the filtered analysis (the classes depend on profits, not thresholds)."""
     pct = rate_uncertainty()
     if pct <= 0:
         return None
-    key = (dataset_info().version, filters.start, filters.end, filters.segments,
-           filters.regions, pct)
+    key = (version(), selection.filters, pct)
     return memo("robustness", key, lambda: classify_robustness(result.pnl, pct), large=True)
 
 
@@ -77,10 +75,10 @@ def map_note(classes: pd.Series | None) -> list[str]:
     return [sensitive_note(int((classes == SENSITIVE).sum()), rate_uncertainty())]
 
 
-def overview_sentence_ui(result, filters: Filters) -> None:
+def overview_sentence_ui(result, selection: Selection) -> None:
     """The Overview's sentence: how many loss-making customers lose money whatever the
     rate error, under the uncertainty set on the Customers page."""
-    classes = robustness_classes(result, filters)
+    classes = robustness_classes(result, selection)
     if classes is None:
         st.caption("The rate-uncertainty check is off (set to 0 % on the Customers page).")
         return

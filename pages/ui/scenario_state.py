@@ -1,9 +1,11 @@
 """The Pricing page's scenario model and inputs in session state: the cached base, the
-inputs a preset or a saved scenario fills, and saved scenarios run on today's data."""
+inputs a preset or a saved scenario fills, and saved scenarios run on today's data.
+
+Everything here works on a :class:`~analytics.selection.Selection`: the one given, else
+the sidebar's (:func:`~pages.ui.frame.current_selection`; button callbacks run before the
+page script and have no other)."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import streamlit as st
 
@@ -18,9 +20,17 @@ from analytics.scenario import (
     suggested_minimum,
     unbundle,
 )
-from data.store import OrderIdsMissing
-from pages.ui.frame import Filters, current_filters
-from pages.ui.state import analysis, customer_base, dataset_info, filtered_base, get_store
+from pages.ui.frame import current_selection
+from pages.ui.state import (
+    OrderIdsMissing,
+    Selection,
+    analysis,
+    customer_base,
+    dataset_info,
+    get_store,
+    order_sizes,
+    version,
+)
 
 DEFAULTS = {
     "pr_name": "My scenario",
@@ -41,39 +51,30 @@ DEFAULTS = {
 }
 
 
-def _filter_key(filters: Filters) -> tuple:
-    return (dataset_info().version, filters.start, filters.end, filters.segments,
-            filters.regions)
-
-
 @st.cache_resource(max_entries=8, show_spinner="Preparing the scenario model…")
-def _scenario_base(
-    version: str,
-    start: dt.date | None,
-    end: dt.date | None,
-    segments: tuple[str, ...],
-    regions: tuple[str, ...],
-    minimum_order_value: float,
-) -> ScenarioBase:
+def _scenario_base(version: str, selection: Selection,
+                   minimum_order_value: float) -> ScenarioBase:
     """Today's P&L as arrays, with order sizes for a minimum order (0: none); read-only,
-    so one base serves every session."""
-    today = analysis(version, start, end, segments, regions)
-    volumes = customer_base(version, start, end, segments, regions).volumes
+    so one base serves every session. ``version`` keys the cache."""
+    today = analysis(selection)
+    volumes = customer_base(selection).volumes
     orders = None
     if minimum_order_value > 0:
-        orders = get_store().order_sizes(minimum_order_value, start, end,
-                                         list(segments) or None, list(regions) or None)
+        orders = order_sizes(selection, minimum_order_value)
     return ScenarioBase.build(today, volumes, orders,
                               minimum_order_value if orders is not None else None)
 
 
-def scenario_base(minimum_order_value: float = 0.0) -> ScenarioBase:
-    return _scenario_base(*_filter_key(current_filters()), float(minimum_order_value))
+def scenario_base(minimum_order_value: float = 0.0,
+                  selection: Selection | None = None) -> ScenarioBase:
+    """The scenario model of ``selection`` (default: the sidebar's), its filters only:
+    a scenario runs on today's median-split analysis."""
+    chosen = (selection or current_selection()).filters
+    return _scenario_base(version(), chosen, float(minimum_order_value))
 
 
-def has_order_ids() -> bool:
-    f = current_filters()
-    customers = filtered_base(f).customers
+def has_order_ids(selection: Selection | None = None) -> bool:
+    customers = customer_base(selection or current_selection()).customers
     return (dataset_info().has_column("transactions", "order_id")
             and "orders" in customers.columns and float(customers["orders"].sum()) > 0)
 
@@ -126,7 +127,8 @@ def apply_preset(key: str) -> None:
     minimum = float(st.session_state.get("pr_min") or 0.0)
     if key == "kanthal":
         if has_order_ids():
-            minimum = minimum or suggested_minimum(filtered_base().customers)
+            customers = customer_base(current_selection()).customers
+            minimum = minimum or suggested_minimum(customers)
         scenario = kanthal(scenario_base(minimum))
     elif key == "unbundle":
         scenario = unbundle(scenario_base())

@@ -1,13 +1,15 @@
-"""The store and cached results shared by every page.
+"""The one data path of the pages: the store and the cached results every page shares.
 
-The DuckDB connection is a ``st.cache_resource`` (one per server); query results are
-``st.cache_data`` keyed on the dataset's version id and the filters, never on large
+Pages and their ``*_ui`` helpers ask this module (or a ``pages/ui/*_state.py`` helper)
+for what they show, passing the :class:`~analytics.selection.Selection` in view; only
+state modules import ``data/`` or call :func:`get_store` (a test checks it). The DuckDB
+connection is a ``st.cache_resource`` (one per server); results are cached on the
+dataset's version id and the Selection (frozen, so it is its own key), never on large
 inputs, so a new load or a rate edit invalidates them.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Callable, Hashable
 from typing import TypeVar
@@ -16,9 +18,11 @@ import pandas as pd
 import streamlit as st
 
 from analytics import Analysis, analyse
-from data import CustomerBase, DatasetInfo, Store
-from data.store import CustomerHistory
-from pages.ui.frame import Filters, current_filters
+from analytics.selection import Selection
+from data import CustomerBase, DatasetError, DatasetInfo, Store, StoreError
+from data.store import CustomerHistory, OrderIdsMissing
+
+__all__ = ["DatasetError", "OrderIdsMissing", "Selection", "StoreError"]
 
 CURRENCY = os.environ.get("PROFITLENS_CURRENCY", "$")
 T = TypeVar("T")
@@ -50,15 +54,29 @@ def dataset_info() -> DatasetInfo:
     return info if info is not None else ensure_dataset()
 
 
+def version() -> str:
+    """The active dataset's version id: part of every cache key."""
+    return dataset_info().version
+
+
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
-def dimensions(version: str) -> tuple[list[str], list[str]]:
+def _dimensions(version: str) -> tuple[list[str], list[str]]:
     return get_store().dimensions()
 
 
+def dimensions() -> tuple[list[str], list[str]]:
+    """The dataset's segments and regions (the sidebar's choices)."""
+    return _dimensions(version())
+
+
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
-def customer_count(version: str) -> int:
-    """Customers with invoice lines or activity: what the analysis pages count."""
+def _customer_count(version: str) -> int:
     return get_store().customer_count()
+
+
+def customer_count() -> int:
+    """Customers with invoice lines or activity: what the analysis pages count."""
+    return _customer_count(version())
 
 
 # Resources, not data: one object per key shared by every session and never copied
@@ -66,54 +84,29 @@ def customer_count(version: str) -> int:
 # a control change in a fragment cannot afford). Pages only read them; pandas'
 # copy-on-write keeps derived frames from writing through.
 @st.cache_resource(ttl=3600, max_entries=16, show_spinner="Aggregating invoice lines…")
-def customer_base(
-    version: str,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    segments: tuple[str, ...] = (),
-    regions: tuple[str, ...] = (),
-) -> CustomerBase:
-    """Per-customer table for a dataset version and filter (``version`` keys the cache)."""
-    return get_store().customer_base(start, end, list(segments) or None, list(regions) or None)
+def _customer_base(version: str, filters: Selection) -> CustomerBase:
+    return get_store().customer_base(**filters.store_args())
+
+
+def customer_base(selection: Selection) -> CustomerBase:
+    """The per-customer table under the selection's period and filters (thresholds and
+    comparison do not change it, so they are left out of the key)."""
+    return _customer_base(version(), selection.filters)
 
 
 @st.cache_resource(ttl=3600, max_entries=16, show_spinner=False)
-def analysis(
-    version: str,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    segments: tuple[str, ...] = (),
-    regions: tuple[str, ...] = (),
-    method: str = "median",
-    net_margin_pct: float | None = None,
-    cost_to_serve_pct: float | None = None,
-) -> Analysis:
-    base = customer_base(version, start, end, segments, regions)
+def _analysis(version: str, selection: Selection) -> Analysis:
+    base = _customer_base(version, selection.filters)
     return analyse(
         base.customers, base.volumes, base.rates, base.resources,
         period_fraction=base.period_fraction, capacity_volume=base.period_volume,
-        method=method,
-        net_margin_pct=net_margin_pct, cost_to_serve_pct=cost_to_serve_pct,
-        warnings=base.warnings,
+        warnings=base.warnings, **selection.thresholds,
     )
 
 
-def filtered_base(filters: Filters | None = None) -> CustomerBase:
-    f = filters or current_filters()
-    return customer_base(dataset_info().version, f.start, f.end, f.segments, f.regions)
-
-
-def filtered_analysis(
-    filters: Filters | None = None,
-    method: str = "median",
-    net_margin_pct: float | None = None,
-    cost_to_serve_pct: float | None = None,
-) -> Analysis:
-    """The analysis of the current dataset under the sidebar's filters (shared:
-    read-only)."""
-    f = filters or current_filters()
-    return analysis(dataset_info().version, f.start, f.end, f.segments, f.regions, method,
-                    net_margin_pct, cost_to_serve_pct)
+def analysis(selection: Selection) -> Analysis:
+    """The analysis of the current dataset under ``selection`` (shared: read-only)."""
+    return _analysis(version(), selection.with_comparison(None, None))
 
 
 @st.cache_resource(ttl=3600, max_entries=64, show_spinner=False)
@@ -136,29 +129,58 @@ def memo(kind: str, key: Hashable, build: Callable[[], T], *, large: bool = Fals
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
-def customer_history(
-    version: str, customer_id: str, start: dt.date | None, end: dt.date | None
-) -> CustomerHistory:
-    return get_store().customer_history(customer_id, start, end)
+def _customer_history(version: str, customer_id: str, period: Selection) -> CustomerHistory:
+    return get_store().customer_history(customer_id, period.start, period.end)
+
+
+def customer_history(selection: Selection, customer_id: str) -> CustomerHistory:
+    """One customer's months in the selection's period."""
+    return _customer_history(version(), customer_id, selection.period_only)
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
-def activity_sources(version: str) -> pd.DataFrame:
-    """Where each activity's driver quantities came from (the activity file, or the cost
-    driver that counted them), as the load recorded it."""
+def _activity_sources(version: str) -> pd.DataFrame:
     return get_store().activity_sources()
 
 
+def activity_sources() -> pd.DataFrame:
+    """Where each activity's driver quantities came from (the activity file, or the cost
+    driver that counted them), as the load recorded it."""
+    return _activity_sources(version())
+
+
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
-def line_totals(version: str, start: dt.date | None, end: dt.date | None) -> dict[str, float]:
-    """The loaded invoice lines' totals in the period, summed straight from the lines."""
-    return get_store().line_totals(start, end)
+def _line_totals(version: str, period: Selection) -> dict[str, float]:
+    return get_store().line_totals(period.start, period.end)
+
+
+def line_totals(selection: Selection) -> dict[str, float]:
+    """The loaded invoice lines' totals in the selection's period, summed straight from
+    the lines."""
+    return _line_totals(version(), selection.period_only)
+
+
+def order_sizes(selection: Selection, minimum_order_value: float) -> pd.DataFrame:
+    """Each customer's orders against a minimum order value, under the selection
+    (uncached: the scenario base that uses it is). Raises :class:`OrderIdsMissing`."""
+    return get_store().order_sizes(minimum_order_value, **selection.store_args())
+
+
+def rate_card() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rate card as stored: rates and resources, for editing."""
+    return get_store().rate_card()
+
+
+def replace_rate_card(rates: pd.DataFrame, resources: pd.DataFrame) -> None:
+    """Save an edited rate card (a :class:`DatasetError` lists what to fix first); every
+    cached result belongs to the old version afterwards."""
+    get_store().replace_rate_card(rates, resources)
 
 
 def clear_caches() -> None:
     """After a load or an edit: cached results belong to the old dataset version."""
     st.cache_data.clear()
-    customer_base.clear()
-    analysis.clear()
+    _customer_base.clear()
+    _analysis.clear()
     _memo.clear()
     _memo_large.clear()
