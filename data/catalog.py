@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from data.contract import SQL_TYPES, TABLES
 from data.problems import quote_ident
 
 DATA_DIR = Path(__file__).resolve().parent
@@ -148,9 +149,25 @@ class StoreBase:
     def _ensure_meta(self) -> None:
         with self.cursor() as cur:
             cur.execute(read_sql("schema"))
+            self._add_new_columns(cur)
             # The file is ours alone (DuckDB locks it), so staged tables left by a process
             # that died mid-load belong to nobody.
             self._drop_stages(cur)
+
+    @staticmethod
+    def _add_new_columns(cur) -> None:
+        """A store loaded before a contract column existed gets it, empty (NULL): every
+        query can then name every stored column of the contract."""
+        live = {row[0] for row in cur.execute(read_sql("live_tables")).fetchall()}
+        for table in TABLES.values():
+            if table.name not in live:
+                continue
+            have = {row[0] for row in cur.execute(
+                read_sql("table_columns"), [table.name]).fetchall()}
+            for column in table.stored:
+                if column.name not in have:
+                    cur.execute(f"ALTER TABLE {quote_ident(table.name)} ADD COLUMN "
+                                f"{quote_ident(column.name)} {SQL_TYPES[column.kind]}")
 
     def query_df(self, sql: str, params: dict | list | None = None) -> pd.DataFrame:
         with self.cursor() as cur:

@@ -9,7 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-KINDS = ("id", "text", "money", "number", "date")
+KINDS = ("id", "text", "money", "number", "date", "boolean", "choice")
+# What a boolean cell may say (case-insensitive, trimmed); an empty cell is unknown (NULL),
+# never false.
+TRUE_WORDS = ("true", "yes", "y", "1")
+FALSE_WORDS = ("false", "no", "n", "0")
 # DuckDB type of each column kind once parsed.
 SQL_TYPES = {
     "id": "VARCHAR",
@@ -17,7 +21,13 @@ SQL_TYPES = {
     "money": "DECIMAL(18,4)",
     "number": "DOUBLE",
     "date": "DATE",
+    "boolean": "BOOLEAN",
+    "choice": "VARCHAR",  # stored lower case, inner spaces and hyphens as "_"
 }
+
+
+# The relationship spectrum (DOMAIN.md section 8), from transactional to collaborative.
+RELATIONSHIPS = ("transactional", "value_adding", "collaborative")
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,8 @@ class Column:
     description: str = ""
     # False for an input that only derives a stored column (gross_profit -> cogs).
     stored: bool = True
+    # The values a "choice" column accepts, as stored.
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,6 +151,12 @@ TABLES: dict[str, Table] = {
                     "unit_time", "number", minimum="zero",
                     description="Time per driver unit, in the resource's capacity unit.",
                 ),
+                Column(
+                    "relationship", "boolean",
+                    description="Marks the activity as relationship investment (visits, "
+                    "account management, guest engineers, joint teams): true/false, yes/no, "
+                    "1/0 or y/n; empty: no.",
+                ),
             ),
             False,
             "The rate card: a row gives either cost_per_unit, or resource and unit_time.",
@@ -171,6 +189,26 @@ TABLES: dict[str, Table] = {
                 Column(
                     "wallet", "money", minimum="zero",
                     description="The customer's total spend in the category.",
+                ),
+                Column(
+                    "referrals", "number", minimum="zero",
+                    description="Referrals or word-of-mouth endorsements the customer gave; "
+                    "empty: unknown.",
+                ),
+                Column(
+                    "co_development", "boolean",
+                    description="Collaborates on new products: true/false, yes/no, 1/0 or "
+                    "y/n; empty: unknown.",
+                ),
+                Column(
+                    "invests", "boolean",
+                    description="Invests in the supplier: true/false, yes/no, 1/0 or y/n; "
+                    "empty: unknown.",
+                ),
+                Column(
+                    "relationship", "choice", choices=RELATIONSHIPS,
+                    description="The relationship the customer wants: transactional, "
+                    "value_adding or collaborative; empty: unknown.",
                 ),
             ),
             False,

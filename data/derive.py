@@ -198,8 +198,9 @@ class Deriver:
         rates = self.importer.recipe_table("rates")
         self.con.executemany(
             f"INSERT INTO {quote_ident(rates.name)} (activity, cost_per_unit, resource, "
-            "unit_time) VALUES (?, ?, ?, ?)",
-            [[d.activity, d.cost_per_unit, d.resource, d.unit_time] for d in drivers],
+            "unit_time, relationship) VALUES (?, ?, ?, ?, ?)",
+            [[d.activity, d.cost_per_unit, d.resource, d.unit_time, d.relationship]
+             for d in drivers],
         )
         rates.rows = self._count(rates)
         rates.present = tuple(dict.fromkeys((*rates.present, *(c.name for c in

@@ -101,6 +101,8 @@ class Driver:
     cost_per_unit: float | None = None
     resource: str | None = None
     unit_time: float | None = None
+    # The activity is relationship investment (visits, account management, joint teams).
+    relationship: bool = False
 
     def problems(self) -> list[tuple[str, str]]:
         """(key, message) for each thing wrong with the driver on its own."""

@@ -29,7 +29,17 @@ from pathlib import Path
 
 import duckdb
 
-from data.contract import DERIVED, SQL_TYPES, TABLE_ORDER, TABLES, Column, Table, normalise_header
+from data.contract import (
+    DERIVED,
+    FALSE_WORDS,
+    SQL_TYPES,
+    TABLE_ORDER,
+    TABLES,
+    TRUE_WORDS,
+    Column,
+    Table,
+    normalise_header,
+)
 from data.dates import (
     DATE_FORMATS,
     SLASH_PAIRS,
@@ -184,11 +194,35 @@ def column_checks(col: Column, date_format: str | None, chosen: bool = False,
         ))
     if col.kind == "date":
         checks.extend(_date_checks(col.name, unreadable, date_format, chosen))
+    if col.kind == "boolean":
+        checks.append(Check(col.name, f"{r} IS NOT NULL AND {t} IS NULL",
+                            "is not a yes/no value (expected true/false, yes/no, 1/0 or y/n; "
+                            "empty: unknown)"))
+    if col.kind == "choice":
+        checks.append(Check(col.name, f"{r} IS NOT NULL AND {t} IS NULL",
+                            f"must be one of {', '.join(col.choices)} (or empty: unknown)"))
     if col.minimum == "zero":
         checks.append(Check(col.name, f"{t} < 0", "must not be negative"))
     if col.minimum == "positive":
         checks.append(Check(col.name, f"{t} <= 0", "must be greater than zero"))
     return checks
+
+
+def boolean_sql(raw: str) -> str:
+    """A trimmed text cell as a boolean: true/false, yes/no, y/n, 1/0 in any case (a
+    number column's 1.0 and 0.0 too); empty or anything else NULL (a check refuses it)."""
+    low, number = f"lower({raw})", f"TRY_CAST({raw} AS DOUBLE)"
+    yes, no = (", ".join(f"'{w}'" for w in words) for words in (TRUE_WORDS, FALSE_WORDS))
+    return (f"CASE WHEN {low} IN ({yes}) OR {number} = 1 THEN true "
+            f"WHEN {low} IN ({no}) OR {number} = 0 THEN false END")
+
+
+def choice_sql(raw: str, choices: tuple[str, ...]) -> str:
+    """A trimmed text cell as one of ``choices``: lower case, inner spaces and hyphens as
+    ``_`` (``Value-adding`` is ``value_adding``); anything else NULL (a check refuses it)."""
+    value = f"regexp_replace(lower({raw}), '[\\s\\-]+', '_', 'g')"
+    listed = ", ".join(f"'{c}'" for c in choices)
+    return f"CASE WHEN {value} IN ({listed}) THEN {value} END"
 
 
 def _date_checks(column: str, unreadable: str, fmt: str, chosen: bool) -> list[Check]:
@@ -569,7 +603,7 @@ class Importer:
             for index in sorted(set(self._extras.values()))
         ] + [
             f"NULLIF(trim({source.column_sql(matched[c.name])}), '') AS r_{c.name}"
-            if c.kind in ("id", "text")
+            if c.kind in ("id", "text", "boolean", "choice")
             else f"{source.column_sql(matched[c.name])} AS r_{c.name}"
             for c in present
         ]
@@ -608,6 +642,10 @@ class Importer:
                 expr = number_sql(first, raw, decimal, target)
             elif col.kind == "date":
                 expr = date_sql(first, raw, date_formats[col.name])
+            elif col.kind == "boolean":
+                expr = boolean_sql(raw)
+            elif col.kind == "choice":
+                expr = choice_sql(raw, col.choices)
             else:
                 expr = raw
             typed.append(f"{expr} AS t_{col.name}")

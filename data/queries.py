@@ -23,7 +23,9 @@ class CustomerBase:
     """The per-customer table the analytics work on, for one period and filter.
 
     ``customers`` is indexed by customer_id with attributes (name, segment, region,
-    since, wallet) and revenue measures; ``volumes`` holds driver quantities (customers x
+    since, wallet) and revenue measures, and the relationship attributes the dataset's
+    customers file has (see :data:`RELATIONSHIP_COLUMNS`: a column the file lacks is not
+    in the frame); ``volumes`` holds driver quantities (customers x
     activities); ``period_fraction`` is the share of the dataset's date span analysed.
     """
 
@@ -48,6 +50,13 @@ class CustomerHistory:
     volumes: pd.DataFrame
 
 
+# Optional customer attributes for the relationship views, in ``CustomerBase.customers``
+# only when the dataset has them: referrals (float, NaN unknown), co_development and
+# invests (pandas nullable boolean, NA unknown), relationship (str: transactional,
+# value_adding or collaborative; NA unknown).
+RELATIONSHIP_COLUMNS = ("referrals", "co_development", "invests", "relationship")
+
+
 class OrderIdsMissing(Exception):
     """Transactions carry no order_id: orders and their sizes are unknown."""
 
@@ -70,6 +79,16 @@ class CustomerFacts(Protocol):
     def order_sizes(self, minimum_order_value: float, start: dt.date | None = None,
                     end: dt.date | None = None, segments: list[str] | None = None,
                     regions: list[str] | None = None) -> pd.DataFrame: ...
+
+    def customer_years(self, start: dt.date | None = None, end: dt.date | None = None,
+                       segments: list[str] | None = None, regions: list[str] | None = None
+                       ) -> pd.DataFrame: ...
+
+    def first_purchase(self) -> pd.Series: ...
+
+    def price_index(self, start: dt.date | None = None, end: dt.date | None = None,
+                    segments: list[str] | None = None, regions: list[str] | None = None
+                    ) -> pd.Series: ...
 
 
 class QueriesMixin(StoreBase):
@@ -164,6 +183,67 @@ class QueriesMixin(StoreBase):
                               "small_order_value": "float64"})
         return frame.set_index("customer_id")
 
+    def customer_years(
+        self,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        segments: list[str] | None = None,
+        regions: list[str] | None = None,
+    ) -> pd.DataFrame:
+        """Per customer and calendar year of the invoice date, in the period and filter.
+
+        Same period, segment and region filter as :meth:`customer_base` (with a segment
+        or region chosen, customers without master data are left out). Returns a
+        DataFrame ``customer_id, year, net_revenue, cogs, lines`` (one row per customer
+        and year with at least one invoice line; money rounded to the cent), sorted by
+        customer and year. Activity is not in it: only invoice lines.
+        """
+        frame = self.query_df(read_sql("customer_years"), _filters(start, end, segments,
+                                                                   regions))
+        return frame.astype({"year": "int64", "net_revenue": "float64", "cogs": "float64",
+                             "lines": "int64"})
+
+    def first_purchase(self) -> pd.Series:
+        """Customer_id -> the date (``datetime64``) of its first invoice line over the
+        whole dataset, whatever period is chosen: a relationship's start as the invoice
+        lines show it (the customers' ``since`` column may say otherwise)."""
+        frame = self.query_df(read_sql("first_purchase"))
+        series = frame.set_index("customer_id")["first_purchase"]
+        return pd.to_datetime(series).rename("first_purchase")
+
+    def price_index(
+        self,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        segments: list[str] | None = None,
+        regions: list[str] | None = None,
+    ) -> pd.Series:
+        """Customer_id -> price index in the period, for the customers of the filter.
+
+        Price index = the customer's net revenue / Σ over its lines of quantity × the
+        product's reference price, where the reference price is the median net unit
+        price (net revenue / quantity) of the product's lines with quantity > 0 over
+        every customer's lines in the period, before the segment and region filter.
+        The median is DuckDB's ``median``: for an even count, the mean of the two middle
+        values. Only lines with a quantity and a product that has a reference price
+        count, in the numerator as in the denominator; credit notes count with their
+        negative quantity.
+
+        NaN (missing) for every customer when the transactions have no ``product_id``
+        or no ``quantity`` column (see :meth:`price_index_needs`), and for a customer
+        with no such line or a non-positive denominator.
+        """
+        frame = self.query_df(read_sql("price_index"), _filters(start, end, segments,
+                                                                regions))
+        return frame.set_index("customer_id")["price_index"].astype("float64")
+
+    def price_index_needs(self) -> list[str]:
+        """The transactions columns the price index needs that the dataset lacks
+        (``product_id``, ``quantity``): empty when it can be computed."""
+        info = self.info()
+        return [c for c in ("product_id", "quantity")
+                if info is None or not info.has_column("transactions", c)]
+
     def customer_base(
         self,
         start: dt.date | None = None,
@@ -197,7 +277,7 @@ class QueriesMixin(StoreBase):
                 rates, resources = self._rate_card(cur)
             finally:
                 cur.execute("ROLLBACK")  # read only; the temp tables go with it
-        table = table.set_index("customer_id")
+        table = _relationship_columns(table.set_index("customer_id"), info)
         activities = rates["activity"].tolist()
         matrix = np.zeros((len(table), len(activities)))
         # Volumes meet their rates by activity name (every activity has a rate).
@@ -220,3 +300,22 @@ class QueriesMixin(StoreBase):
         return CustomerBase(
             table, volumes, rates, resources, fraction, start, end, warnings, period_volume,
         )
+
+
+def _filters(start, end, segments, regions) -> dict:
+    return {
+        "start": start,
+        "end": end,
+        "segments": list(segments) if segments else None,
+        "regions": list(regions) if regions else None,
+    }
+
+
+def _relationship_columns(table: pd.DataFrame, info) -> pd.DataFrame:
+    """The relationship attributes the dataset has, typed (see RELATIONSHIP_COLUMNS);
+    those it lacks dropped, so a dataset without them looks exactly as before."""
+    missing = [c for c in RELATIONSHIP_COLUMNS
+               if info is None or not info.has_column("customers", c)]
+    table = table.drop(columns=missing)
+    types = {"referrals": "float64", "co_development": "boolean", "invests": "boolean"}
+    return table.astype({c: t for c, t in types.items() if c in table.columns})

@@ -21,9 +21,10 @@ class RateCardMixin(StoreBase):
         """Validate an edited rate card and save it; return the new dataset version.
 
         Problems name the edited table's row (first row = 1). Every activity in the
-        live activities table must keep a rate.
+        live activities table must keep a rate. ``rates`` may carry a ``relationship``
+        column (bool: the activity is relationship investment); without it, or empty, no.
         """
-        rate_columns = ["activity", "cost_per_unit", "resource", "unit_time"]
+        rate_columns = ["activity", "cost_per_unit", "resource", "unit_time", "relationship"]
         with self.temp_dir("rates-") as folder:
             files = {}
             for table, frame, columns in (

@@ -41,7 +41,8 @@ from data.problems import DatasetError, Problem
 DISCOUNT_SCALES = ("fraction", "percent")
 FILE_TABLES = ("transactions", "activities", "rates", "resources", "customers")
 _TABLE_KEYS = {"file", "columns", "date_format", "discount_scale"}
-_DRIVER_KEYS = {"activity", "per", "where", "cost_per_unit", "resource", "unit_time"}
+_DRIVER_KEYS = {"activity", "per", "where", "cost_per_unit", "resource", "unit_time",
+                "relationship"}
 _RESOURCE_KEYS = {"resource", "cost", "capacity"}
 
 
@@ -145,6 +146,8 @@ class Recipe:
             else:
                 out.append(f"resource = {_q(driver.resource)}")
                 out.append(f"unit_time = {_num(driver.unit_time)}")
+            if driver.relationship:
+                out.append("relationship = true")
             out.append("")
         for resource in self.resources:
             out += ["[[resources]]", f"resource = {_q(resource.resource)}",
@@ -349,11 +352,17 @@ def _drivers(entries, bad) -> tuple[Driver, ...]:
         if resource is not None and (not isinstance(resource, str) or not resource.strip()):
             bad(f"{key}.resource", "names a resource", resource)
             resource = None
+        relationship = entry.get("relationship", False)
+        if not isinstance(relationship, bool):
+            bad(f"{key}.relationship", "must be true or false (true: the activity is "
+                "relationship investment)", relationship)
+            relationship = False
         driver = Driver(
             activity, per if per in PER else "line", tuple(conditions),
             _number(entry.get("cost_per_unit"), f"{key}.cost_per_unit", bad),
             resource.strip() if isinstance(resource, str) else None,
             _number(entry.get("unit_time"), f"{key}.unit_time", bad),
+            relationship,
         )
         for sub, message in driver.problems():
             if "must be a number" not in message:

@@ -179,7 +179,7 @@ def test_a_rate_card_edit_keeps_a_name_with_a_line_break_in_one_row():
     store = Store(":memory:")
     store.load_sample(customers=50)
     rates, resources = store.rate_card()
-    rates.loc[len(rates)] = ["New\ractivity", 5.0, None, None]
+    rates.loc[len(rates)] = ["New\ractivity", 5.0, None, None, False]  # + relationship flag
     store.replace_rate_card(rates, resources)
     saved, _ = store.rate_card()
     assert saved["activity"].tolist()[-1] == "New\ractivity"
