@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     from analytics.cli_exit import add_parser as add_exit_parser  # it imports this module
 
     add_exit_parser(commands)
+    from analytics.cli_portfolio import add_parser as add_portfolio_parser
+
+    add_portfolio_parser(commands)
     return parser
 
 
@@ -451,8 +454,14 @@ def cmd_exit(args) -> int:
     return run(args)
 
 
+def cmd_portfolio(args) -> int:
+    from analytics.cli_portfolio import cmd_portfolio as run  # it imports this module
+
+    return run(args)
+
+
 COMMANDS = {"sample": cmd_sample, "load": cmd_load, "report": cmd_report,
-            "scenario": cmd_scenario, "exit": cmd_exit}
+            "scenario": cmd_scenario, "exit": cmd_exit, "portfolio": cmd_portfolio}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,175 @@
+"""``python -m analytics portfolio``: the relationship portfolio of a period (issue 11).
+
+Wiring, like :mod:`analytics.cli` (whose error conventions it follows: invalid input is
+one line on stderr and exit status 2): the per-customer, per-year and price facts come
+from ``data/``, every figure from :mod:`analytics.relationships`. Writes
+``portfolio.csv`` (one row per customer), ``ladder.csv`` (one row per rung),
+``cohorts.csv`` (one row per cohort and year) and ``portfolio_summary.json``.
+
+The period's last 12 months (share of wallet, ``grows``) and the 12 before are read as
+periods of their own when the period covers them; each calendar year of the period is
+analysed on its own for the cohorts' profit (the year's capacity prorated as any
+period's is).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from analytics.cli import (
+    EXIT_OK,
+    InvalidInput,
+    _analyse,
+    _date,
+    _finite,
+    _one_source,
+    _open_dataset,
+    _read_recipe,
+    _recipe_option,
+)
+
+
+def add_parser(commands) -> None:
+    """The ``portfolio`` subcommand, on the subparsers of :func:`analytics.cli.build_parser`."""
+    parser = commands.add_parser(
+        "portfolio", help="buyer types, loyalty ladder, relationships, share of wallet, "
+        "cohorts")
+    parser.add_argument("data_dir", type=Path, nargs="?", help="dataset folder (or use --db)")
+    parser.add_argument("--db", help="use the dataset loaded in this database")
+    _recipe_option(parser)
+    parser.add_argument("--out", type=Path, required=True, help="folder for the result files")
+    parser.add_argument("--start", type=_date, help="first invoice date included (YYYY-MM-DD)")
+    parser.add_argument("--end", type=_date, help="last invoice date included (YYYY-MM-DD)")
+    parser.add_argument("--ladder", metavar="RUNG,RUNG,...",
+                        help="the loyalty ladder's rungs in order (default: repurchases,"
+                        "grows,refers,stays,pays_premium,collaborates,invests)")
+    parser.add_argument("--rung-cost", type=_finite, metavar="MONEY",
+                        help="cost of moving one customer up a rung (return on effort)")
+    parser.add_argument("--win-cost-pct", type=_finite, metavar="PCT", default=0.0,
+                        help="cost of winning a wallet's headroom, %% of it (default: 0)")
+    parser.add_argument("--reward-threshold", type=_finite, metavar="MONEY",
+                        help="custom buyer-type split on net margin (with --cost-threshold)")
+    parser.add_argument("--cost-threshold", type=_finite, metavar="MONEY",
+                        help="custom buyer-type split on cost to serve")
+
+
+def _months_back(day: dt.date, months: int) -> dt.date:
+    """The day after the same date ``months`` earlier: the start of a window of ``months``
+    months ending on ``day``."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last)) + dt.timedelta(days=1)
+
+
+def _ladder(args) -> tuple[str, ...] | None:
+    from analytics.relationships import check_ladder
+
+    text = args.ladder
+    if text is None and args.recipe is not None:
+        rungs = getattr(_read_recipe(args.recipe), "ladder", None)
+        if rungs:
+            return tuple(rungs)
+    if text is None:
+        return None
+    try:
+        return check_ladder([r.strip() for r in text.split(",") if r.strip()])
+    except ValueError as exc:
+        raise InvalidInput(f"--ladder: {exc}") from None
+
+
+def _check(args) -> None:
+    _one_source(args, "portfolio")
+    if args.start and args.end and args.start > args.end:
+        raise InvalidInput(f"--start {args.start} is after --end {args.end}")
+    if (args.reward_threshold is None) != (args.cost_threshold is None):
+        raise InvalidInput("--reward-threshold and --cost-threshold go together")
+    if args.rung_cost is not None and args.rung_cost <= 0:
+        raise InvalidInput(f"--rung-cost must be above 0, not {args.rung_cost:g}")
+    if args.win_cost_pct < 0:
+        raise InvalidInput(f"--win-cost-pct must be 0 or more, not {args.win_cost_pct:g}")
+
+
+def _yearly(store, years, start, end, load_warnings) -> pd.DataFrame:
+    """Each calendar year of the period analysed on its own: customer, year, net
+    revenue, cost to serve, profit."""
+    frames = []
+    for year in years:
+        first, last = max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31))
+        base = store.customer_base(first, last)
+        if base.customers.empty:
+            continue
+        pnl = _analyse(base, load_warnings).pnl
+        frames.append(pd.DataFrame({
+            "customer_id": pnl.index.astype(str), "year": year,
+            "net_revenue": pnl["net_revenue"].to_numpy(dtype=float),
+            "cost_to_serve": pnl["cost_to_serve"].to_numpy(dtype=float),
+            "profit": pnl["profit"].to_numpy(dtype=float)}))
+    columns = ["customer_id", "year", "net_revenue", "cost_to_serve", "profit"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def cmd_portfolio(args) -> int:
+    from analytics.export import to_csv
+    from analytics.relationships import DEFAULT_LADDER, build_portfolio
+
+    _check(args)
+    ladder = _ladder(args) or DEFAULT_LADDER
+    store, load_warnings = _open_dataset(args)
+    try:
+        base = store.customer_base(args.start, args.end)
+        if base.customers.empty:
+            raise InvalidInput("no customer has invoice lines or activity in the chosen period")
+        info = store.info()
+        start = max(d for d in (args.start, info.first_date) if d is not None)
+        end = min(d for d in (args.end, info.last_date) if d is not None)
+        years = list(range(start.year, end.year + 1))
+        customer_years = store.customer_years(args.start, args.end)
+        first_purchase = store.first_purchase()
+        price_index = store.price_index(args.start, args.end)
+        last12 = prior12 = None
+        last_start = _months_back(end, 12)
+        if last_start >= start:
+            last12 = store.customer_base(last_start, end).customers["net_revenue"]
+            prior_start = _months_back(last_start - dt.timedelta(days=1), 12)
+            if prior_start >= start:
+                prior12 = store.customer_base(
+                    prior_start, last_start - dt.timedelta(days=1)).customers["net_revenue"]
+        yearly = _yearly(store, years, start, end, load_warnings)
+    finally:
+        store.close()
+    analysis = _analyse(base, load_warnings)
+    custom = args.reward_threshold is not None
+    result = build_portfolio(
+        analysis.pnl, base.customers, base.rates, customer_years, first_purchase,
+        price_index, yearly=yearly, revenue_last12=last12, revenue_prior12=prior12,
+        years=years, period_end=end, ladder=ladder,
+        buyer_method="custom" if custom else "median",
+        reward_threshold=args.reward_threshold, cost_threshold=args.cost_threshold,
+        rung_cost=args.rung_cost, win_cost_pct=args.win_cost_pct)
+    summary = result.summary()
+    summary["period"] = {"start": start.isoformat(), "end": end.isoformat(),
+                         "years": years,
+                         "last_12_months": None if last12 is None else
+                         [last_start.isoformat(), end.isoformat()]}
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    to_csv(result.portfolio_export(), out / "portfolio.csv")
+    to_csv(result.ladder_export(), out / "ladder.csv")
+    to_csv(result.cohorts_export(), out / "cohorts.csv")
+    (out / "portfolio_summary.json").write_text(json.dumps(summary, indent=2) + "\n",
+                                                encoding="utf-8")
+    groups = summary["buyer_types"]["groups"]
+    print(f"{summary['customers']:,} customers: "
+          + ", ".join(f"{groups[k]['customers']:,} {k}" for k in groups)
+          + f"; {summary['relationships']['overdesigned'] or 0:,} overdesigned; wrote {out}")
+    for note in result.missing:
+        print(f"note: {note}", file=sys.stderr)
+    for warning in analysis.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return EXIT_OK
