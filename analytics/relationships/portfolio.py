@@ -151,6 +151,9 @@ class Portfolio:
                 "customers_per_rung": {
                     row.name: (None if pd.isna(row.customers) else int(row.customers))
                     for row in self.ladder.itertuples()},
+                "return_on_effort_pct": {
+                    row.name: number(row.return_on_effort_pct)
+                    for row in self.ladder.itertuples() if row.rung > 0},
             },
             "relationships": {
                 "types": {k: int(kinds.get(k, 0)) for k in RELATIONSHIPS},
@@ -173,6 +176,12 @@ class Portfolio:
                 "from_first_purchase": int(sources.get("first_purchase", 0)),
                 "unknown": int(c["cohort"].isna().sum()),
             },
+            "relationship_age": [
+                {"years_since_start": int(row.years_since_start),
+                 "customer_years": int(row.customer_years),
+                 "profit_per_customer": money(row.profit_per_customer),
+                 "cost_to_serve_pct": number(row.cost_to_serve_pct)}
+                for row in self.ages.itertuples()],
             "missing": list(self.missing),
         }
 
@@ -266,9 +275,9 @@ def build_portfolio(
     else:
         wallet = share_of_wallet(pd.Series(np.nan, index=index), pd.Series(0.0, index=index),
                                  pnl["net_margin_pct"], win_cost_pct)
-        missing.append("Share of wallet and growth prospects need the customers column "
-                       "wallet" + ("" if revenue_last12 is not None else
-                                   " and a period of at least 12 months") + ".")
+        needs = ([] if _column_known(attrs, "wallet") else ["the customers column wallet"]) + (
+            [] if revenue_last12 is not None else ["a period of at least 12 months"])
+        missing.append(f"Share of wallet and growth prospects need {' and '.join(needs)}.")
     growth = growth_ranking(wallet, buyers.types)
 
     since = attrs["since"] if "since" in attrs.columns else None

@@ -95,9 +95,9 @@ def evidence(price=PRICE, years=YEARS, last=LAST12, prior=PRIOR12):
 
 
 def portfolio(**options):
-    return build_portfolio(pnl(), attributes(), RATES, CUSTOMER_YEARS, FIRST, PRICE,
-                           yearly=YEARLY, revenue_last12=LAST12, revenue_prior12=PRIOR12,
-                           years=YEARS, period_end=END, **options)
+    options = {"yearly": YEARLY, "revenue_last12": LAST12, "revenue_prior12": PRIOR12,
+               "years": YEARS, "period_end": END, **options}
+    return build_portfolio(pnl(), attributes(), RATES, CUSTOMER_YEARS, FIRST, PRICE, **options)
 
 
 # 1. Four kinds of buyers ---------------------------------------------------------------
@@ -378,7 +378,19 @@ def test_portfolio_summary():
     assert summary["wallet"]["underperformer_growth_prospect"] == 420.0
     assert summary["cohorts"] == {"from_since": 1, "from_first_purchase": 4, "unknown": 0}
     assert summary["ladder"]["skipped"] == {}
+    assert summary["ladder"]["return_on_effort_pct"]["grows"] == pytest.approx(2800.0)
+    assert summary["ladder"]["return_on_effort_pct"]["stays"] is None
+    age = {row["years_since_start"]: row for row in summary["relationship_age"]}
+    assert age[0]["customer_years"] == 3 and age[0]["profit_per_customer"] == 200.0
+    assert age[2]["profit_per_customer"] == -425.0
     assert summary["missing"] == []
+
+
+def test_share_of_wallet_on_a_short_period_says_why():
+    result = portfolio(revenue_last12=None)
+    assert result.customers["share_of_wallet_pct"].isna().all()
+    assert any("at least 12 months" in note and "column wallet" not in note
+               for note in result.missing)
 
 
 def test_portfolio_without_optional_evidence_says_what_is_missing():
