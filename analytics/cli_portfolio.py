@@ -14,7 +14,6 @@ period's is).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -58,15 +57,6 @@ def add_parser(commands) -> None:
                         help="custom buyer-type split on cost to serve")
 
 
-def _months_back(day: dt.date, months: int) -> dt.date:
-    """The day after the same date ``months`` earlier: the start of a window of ``months``
-    months ending on ``day``."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last)) + dt.timedelta(days=1)
-
-
 def _ladder(args) -> tuple[str, ...] | None:
     from analytics.relationships import check_ladder
 
@@ -95,12 +85,11 @@ def _check(args) -> None:
         raise InvalidInput(f"--win-cost-pct must be 0 or more, not {args.win_cost_pct:g}")
 
 
-def _yearly(store, years, start, end, load_warnings) -> pd.DataFrame:
+def _yearly(store, periods, load_warnings) -> pd.DataFrame:
     """Each calendar year of the period analysed on its own: customer, year, net
     revenue, cost to serve, profit."""
     frames = []
-    for year in years:
-        first, last = max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31))
+    for year, first, last in periods.year_periods:
         base = store.customer_base(first, last)
         if base.customers.empty:
             continue
@@ -117,6 +106,7 @@ def _yearly(store, years, start, end, load_warnings) -> pd.DataFrame:
 def cmd_portfolio(args) -> int:
     from analytics.export import to_csv
     from analytics.relationships import DEFAULT_LADDER, build_portfolio
+    from analytics.relationships.periods import portfolio_periods
 
     _check(args)
     ladder = _ladder(args) or DEFAULT_LADDER
@@ -126,21 +116,16 @@ def cmd_portfolio(args) -> int:
         if base.customers.empty:
             raise InvalidInput("no customer has invoice lines or activity in the chosen period")
         info = store.info()
-        start = max(d for d in (args.start, info.first_date) if d is not None)
-        end = min(d for d in (args.end, info.last_date) if d is not None)
-        years = list(range(start.year, end.year + 1))
+        periods = portfolio_periods(
+            max(d for d in (args.start, info.first_date) if d is not None),
+            min(d for d in (args.end, info.last_date) if d is not None))
         customer_years = store.customer_years(args.start, args.end)
         first_purchase = store.first_purchase()
         price_index = store.price_index(args.start, args.end)
-        last12 = prior12 = None
-        last_start = _months_back(end, 12)
-        if last_start >= start:
-            last12 = store.customer_base(last_start, end).customers["net_revenue"]
-            prior_start = _months_back(last_start - dt.timedelta(days=1), 12)
-            if prior_start >= start:
-                prior12 = store.customer_base(
-                    prior_start, last_start - dt.timedelta(days=1)).customers["net_revenue"]
-        yearly = _yearly(store, years, start, end, load_warnings)
+        last12, prior12 = (None if window is None else
+                           store.customer_base(*window).customers["net_revenue"]
+                           for window in (periods.last12, periods.prior12))
+        yearly = _yearly(store, periods, load_warnings)
     finally:
         store.close()
     analysis = _analyse(base, load_warnings)
@@ -148,15 +133,15 @@ def cmd_portfolio(args) -> int:
     result = build_portfolio(
         analysis.pnl, base.customers, base.rates, customer_years, first_purchase,
         price_index, yearly=yearly, revenue_last12=last12, revenue_prior12=prior12,
-        years=years, period_end=end, ladder=ladder,
+        years=periods.years, period_end=periods.end, ladder=ladder,
         buyer_method="custom" if custom else "median",
         reward_threshold=args.reward_threshold, cost_threshold=args.cost_threshold,
         rung_cost=args.rung_cost, win_cost_pct=args.win_cost_pct)
     summary = result.summary()
-    summary["period"] = {"start": start.isoformat(), "end": end.isoformat(),
-                         "years": years,
-                         "last_12_months": None if last12 is None else
-                         [last_start.isoformat(), end.isoformat()]}
+    summary["period"] = {"start": periods.start.isoformat(), "end": periods.end.isoformat(),
+                         "years": periods.years,
+                         "last_12_months": None if periods.last12 is None else
+                         [d.isoformat() for d in periods.last12]}
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     to_csv(result.portfolio_export(), out / "portfolio.csv")
