@@ -82,6 +82,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "resource": _RESOURCE,
         "unit_time": ("time_per_unit", "minutes", "minutes_per_unit", "unit_minutes",
                       "hours_per_unit", "standard_time", "zeit"),
+        "relationship": ("relationship_investment", "relationship_activity"),
     },
     "resources": {
         "resource": _RESOURCE,
@@ -101,6 +102,13 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
                   "created", "created_on", "kunde_seit"),
         "wallet": ("share_of_wallet_base", "wallet_size", "potential", "total_spend",
                    "category_spend", "potenzial"),
+        "referrals": ("referral", "references", "word_of_mouth", "endorsements",
+                      "empfehlungen"),
+        "co_development": ("codevelopment", "co_develops", "joint_development",
+                           "collaborates"),
+        "invests": ("invests_in_us", "investment_in_supplier", "investor"),
+        "relationship": ("relationship_type", "relationship_kind", "account_type",
+                         "beziehung"),
     },
 }
 
@@ -123,17 +131,20 @@ TEMPLATE_ROWS: dict[str, list[dict[str, str]]] = {
     ],
     "rates": [
         {"activity": "Order entry", "cost_per_unit": "", "resource": "Customer service",
-         "unit_time": "12"},
-        {"activity": "Freight", "cost_per_unit": "35.00", "resource": "", "unit_time": ""},
+         "unit_time": "12", "relationship": "no"},
+        {"activity": "Freight", "cost_per_unit": "35.00", "resource": "", "unit_time": "",
+         "relationship": ""},
     ],
     "resources": [
         {"resource": "Customer service", "cost": "250000", "capacity": "400000"},
     ],
     "customers": [
         {"customer_id": "C001", "name": "Example Industries Ltd", "segment": "Premium service",
-         "region": "North", "since": "2019-04-01", "wallet": "50000"},
+         "region": "North", "since": "2019-04-01", "wallet": "50000", "referrals": "2",
+         "co_development": "yes", "invests": "no", "relationship": "collaborative"},
         {"customer_id": "C002", "name": "Sample Trading GmbH", "segment": "Price-driven",
-         "region": "South", "since": "2021-09-15", "wallet": ""},
+         "region": "South", "since": "2021-09-15", "wallet": "", "referrals": "",
+         "co_development": "", "invests": "", "relationship": "transactional"},
     ],
 }
 

@@ -120,6 +120,7 @@ class Activity(NamedTuple):
     resource: str | None = None
     unit_time: float | None = None
     cost_per_unit: float | None = None
+    relationship: bool = False  # relationship investment (the rate card's flag)
 
 
 class Segment(NamedTuple):
@@ -176,9 +177,14 @@ ACTIVITIES = (
     Activity("Technical support case", "support cases", "Technical support", 1.5),
     Activity("Pre-sales engineering", "engineering projects", "Technical support", 12.0),
     Activity("Training session", "training sessions", "Technical support", 6.0),
-    Activity("Sales visit", "visits", "Field sales", 4.0),
+    Activity("Sales visit", "visits", "Field sales", 4.0, relationship=True),
     Activity("Freight", "standard shipments", cost_per_unit=55.0),
     Activity("Express freight", "expedited shipments", cost_per_unit=95.0),
+    # Relationship investment (DOMAIN.md section 8), drawn from the relationship the
+    # account is served as: account reviews, and guest engineers in joint teams.
+    Activity("Account management", "account reviews", "Field sales", 3.0, relationship=True),
+    Activity("Joint development", "guest engineer days", "Technical support", 8.0,
+             relationship=True),
 )
 
 
@@ -251,6 +257,47 @@ class KeyAccount(NamedTuple):
 
 
 KEY_ACCOUNT = KeyAccount()
+
+# --- relationships (DOMAIN.md sections 7-9) ------------------------------------------
+# The relationship spectrum, and the share of each segment wanting each kind
+# (transactional, value_adding, collaborative): group A wants close relationships,
+# group B transactions, group C mostly transactions (and switches freely).
+RELATIONSHIP_KINDS = ("transactional", "value_adding", "collaborative")
+RELATIONSHIP_MIX = MappingProxyType({
+    "Premium service": (0.15, 0.50, 0.35),
+    "Price-driven": (0.80, 0.20, 0.00),
+    "Demanding": (0.55, 0.35, 0.10),
+    "Passive": (0.40, 0.50, 0.10),
+})
+# Relationship investment per year for a median-sized account served as each kind:
+# account reviews and guest engineer days.
+ACCOUNT_REVIEWS = (0.2, 1.0, 3.0)
+GUEST_ENGINEER_DAYS = (0.0, 0.15, 0.8)
+# Share of transactional accounts (of above-median size) served as collaborative ones:
+# overdesigned relationships, cost without return.
+OVERDESIGNED_SHARE = 0.05
+# Share of the established customers of each segment lost during the period (group C
+# switches freely), and of customers whose buying grows or shrinks markedly.
+LOSS_RATE = MappingProxyType({
+    "Premium service": 0.05, "Price-driven": 0.10, "Demanding": 0.16, "Passive": 0.06,
+})
+GROWING_SHARE = MappingProxyType({
+    "Premium service": 0.20, "Price-driven": 0.15, "Demanding": 0.30, "Passive": 0.15,
+})
+SHRINKING_SHARE = 0.18
+# Intake tilt of a growing (shrinking) customer: its order intake at the end of the period
+# is exp(TREND_TILT) times (1 / that) its intake at the start.
+TREND_TILT = 1.3
+# Loyalty evidence per relationship kind: mean referrals over the relationship, share
+# co-developing products, share investing in the supplier.
+REFERRALS = (0.2, 0.8, 2.0)
+CO_DEVELOPMENT = (0.01, 0.10, 0.60)
+INVESTS = (0.0, 0.03, 0.25)
+# Share of empty cells per customers column, as in real master data.
+GAPS = MappingProxyType({
+    "since": 0.06, "wallet": 0.15, "referrals": 0.30, "co_development": 0.35,
+    "invests": 0.45, "relationship": 0.20,
+})
 
 
 class Region(NamedTuple):
@@ -420,6 +467,8 @@ _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 _SQRT2 = np.sqrt(2.0) - 1.0
 # Longest relationship drawn, in years before the period starts.
 _MAX_TENURE = 45.0
+# Second seed word of the relationship draws' own stream.
+RELATIONSHIP_STREAM = 11
 
 
 class _Calendar(NamedTuple):
@@ -445,6 +494,15 @@ class _Customers(NamedTuple):
     monthly: dict[str, np.ndarray]  # account-level driver rates per month
     return_rate: np.ndarray
     wallet_share: np.ndarray
+    # Relationships (drawn from a stream of their own, see _relationships).
+    last_day: np.ndarray  # index of the last business day the customer may order on
+    trend: np.ndarray  # intake tilt over its active span (0: steady)
+    relationship: np.ndarray  # kind wanted, index into RELATIONSHIP_KINDS
+    overdesigned: np.ndarray  # bool: transactional, served as collaborative
+    investment: dict[str, np.ndarray]  # relationship activities' rates per month
+    referrals: np.ndarray
+    co_development: np.ndarray  # bool
+    invests: np.ndarray  # bool
 
 
 class _Raw(NamedTuple):
@@ -458,6 +516,7 @@ class _Raw(NamedTuple):
     cost: np.ndarray
     wallet_c: np.ndarray
     calendar: _Calendar
+    gaps: dict[str, np.ndarray]  # customers column -> bool mask of its empty cells
 
 
 def lines_per_customer(customers: int) -> float:
@@ -555,8 +614,54 @@ def _company_names(rng: np.random.Generator, region: np.ndarray) -> np.ndarray:
     return names.to_numpy(dtype=object)
 
 
+def _relationships(
+    rel: np.random.Generator, segment: np.ndarray, size: np.ndarray, is_new: np.ndarray,
+    tenure: np.ndarray, n_days: int, scale: float,
+) -> dict[str, np.ndarray | dict[str, np.ndarray]]:
+    """Draw what the relationship views need, from a stream of their own (``rel``), so the
+    other draws, and the pages' figures built on them, do not move: the span and trend
+    of each customer's buying, the relationship it wants, overdesigned ones, the
+    relationship investment it receives and its loyalty evidence."""
+    n = len(segment)
+    names = [s.name for s in SEGMENTS]
+
+    def per_segment(table) -> np.ndarray:
+        return np.array([table[name] for name in names], dtype=float)[segment]
+
+    # Lost customers stop buying somewhere in the period (established ones only).
+    lost = ~is_new & (rel.random(n) < per_segment(LOSS_RATE))
+    last_day = np.where(lost, rel.integers(int(0.15 * n_days), int(0.9 * n_days), size=n),
+                        n_days - 1)
+    u = rel.random(n)
+    growing = per_segment(GROWING_SHARE)
+    trend = np.where(u < growing, TREND_TILT, np.where(u > 1.0 - SHRINKING_SHARE,
+                                                        -TREND_TILT, 0.0))
+    trend = trend * np.exp(0.3 * rel.standard_normal(n)) + 0.2 * rel.standard_normal(n)
+    mix = np.array([RELATIONSHIP_MIX[name] for name in names])[segment]
+    kind = (rel.random(n)[:, None] > np.cumsum(mix, axis=1)[:, :-1]).sum(axis=1)
+    overdesigned = ((kind == 0) & (size > np.median(size))
+                    & (rel.random(n) < OVERDESIGNED_SHARE))
+    served = np.where(overdesigned, 2, kind)
+    investment = size**0.5 * scale
+    investment = {
+        "Account management": np.asarray(ACCOUNT_REVIEWS)[served] * investment
+        * np.exp(0.3 * rel.standard_normal(n)) * np.where(overdesigned, 1.5, 1.0),
+        "Joint development": np.asarray(GUEST_ENGINEER_DAYS)[served] * investment
+        * np.exp(0.3 * rel.standard_normal(n)) * np.where(overdesigned, 1.5, 1.0),
+    }
+    # Loyalty evidence grows with the relationship's age; lost customers refer nobody.
+    years = np.minimum(tenure, 10.0) / 10.0 + 0.5
+    referrals = rel.poisson(np.asarray(REFERRALS)[kind] * years * ~lost)
+    co_development = rel.random(n) < np.asarray(CO_DEVELOPMENT)[kind]
+    invests = rel.random(n) < np.asarray(INVESTS)[kind]
+    return {"last_day": last_day, "trend": trend, "relationship": kind,
+            "overdesigned": overdesigned, "investment": investment, "referrals": referrals,
+            "co_development": co_development, "invests": invests & ~lost}
+
+
 def _draw_customers(
-    rng: np.random.Generator, n: int, cal: _Calendar, avg_lines: float
+    rng: np.random.Generator, n: int, cal: _Calendar, avg_lines: float,
+    rel: np.random.Generator,
 ) -> _Customers:
     """Draw segment, size, tenure and behaviour of every customer, and the key account."""
 
@@ -587,7 +692,11 @@ def _draw_customers(
     )
     # New relationships cost more to serve: processes are not yet streamlined.
     learning = 1.0 + 0.6 * np.exp(-tenure / 3.0)
-    active_share = 1.0 - np.where(first_day > 0, cal.cdf[first_day - 1], 0.0)
+    scale = avg_lines / LINES_PER_CUSTOMER / 12.0
+    relations = _relationships(rel, segment, size, is_new, tenure, n_days, scale)
+    last_day = relations["last_day"]
+    active_share = (cal.cdf[last_day]
+                    - np.where(first_day > 0, cal.cdf[first_day - 1], 0.0))
 
     seg = {
         field: np.array([getattr(s, field) for s in SEGMENTS], dtype=float)[segment]
@@ -610,7 +719,6 @@ def _draw_customers(
         "overdue": np.clip(seg["overdue"] * noise(0.6), 0.0, 0.8),
     }
     # Account-level services shrink with the line count, so economics stay scale-free.
-    scale = avg_lines / LINES_PER_CUSTOMER / 12.0
     account = size ** seg["service_exp"] * appetite * scale
     monthly = {
         "Sales visit": seg["visits"] * account * noise(SERVICE_NOISE),
@@ -633,6 +741,8 @@ def _draw_customers(
     name[k] = key.name
     since[k] = np.datetime64(key.since, "D")
     first_day[k], active_share[k] = 0, 1.0
+    last_day[k], relations["trend"][k] = n_days - 1, 0.0
+    relations["relationship"][k], relations["overdesigned"][k] = 2, False
     lines_per_order[k], line_value[k], discount[k] = (
         key.lines_per_order,
         key.line_value,
@@ -665,6 +775,14 @@ def _draw_customers(
         monthly=monthly,
         return_rate=return_rate,
         wallet_share=wallet_share,
+        last_day=last_day,
+        trend=relations["trend"],
+        relationship=relations["relationship"],
+        overdesigned=relations["overdesigned"],
+        investment=relations["investment"],
+        referrals=relations["referrals"],
+        co_development=relations["co_development"],
+        invests=relations["invests"],
     )
 
 
@@ -675,9 +793,17 @@ def _draw_orders(
     orders = np.maximum(1, np.rint(cust.lines / cust.lines_per_order)).astype(np.int64)
     n_orders = int(orders.sum())
     order_cust = np.repeat(np.arange(len(orders), dtype=np.int32), orders)
-    # Each order's day is drawn from the intake curve after the customer's first day.
+    # Each order's day is drawn from the intake curve between the customer's first and
+    # last day, tilted towards the end (growing) or the start (shrinking): the inverse
+    # of a distribution with density proportional to exp(trend x) on [0, 1].
     low = np.where(cust.first_day > 0, cal.cdf[cust.first_day - 1], 0.0)[order_cust]
-    u = low + rng.random(n_orders) * (1.0 - low)
+    high = cal.cdf[cust.last_day][order_cust]
+    r = rng.random(n_orders)
+    k = cust.trend[order_cust]
+    steady = np.abs(k) < 1e-9
+    k = np.where(steady, 1.0, k)
+    tilted = np.where(steady, r, np.log1p(r * np.expm1(k)) / k)
+    u = low + np.clip(tilted, 0.0, 1.0) * (high - low)
     order_day = np.minimum(np.searchsorted(cal.cdf, u), len(cal.days) - 1).astype(np.int32)
     # Order numbers follow the calendar, as in any ERP.
     sequence = np.lexsort((order_cust, order_day))
@@ -764,6 +890,7 @@ def _driver_volumes(
     order_day: np.ndarray,
     lines_in_order: np.ndarray,
     lines: dict[str, np.ndarray],
+    rel: np.random.Generator,
 ) -> dict[str, np.ndarray]:
     """Draw driver volumes per customer, activity and month (non-zero rows only)."""
     n, n_months = len(cust.segment), len(cal.month_start)
@@ -797,11 +924,15 @@ def _driver_volumes(
     }
     del rate
     first_month = cal.month[cust.first_day]
-    active = np.arange(n_months)[None, :] >= first_month[:, None]
+    last_month = cal.month[cust.last_day]
+    months = np.arange(n_months)[None, :]
+    active = (months >= first_month[:, None]) & (months <= last_month[:, None])
     bins, codes, quantities = [], [], []
     for a, activity in enumerate(ACTIVITIES):
         if activity.name in cust.monthly:
             counts = rng.poisson(cust.monthly[activity.name][:, None] * active).ravel()
+        elif activity.name in cust.investment:
+            counts = rel.poisson(cust.investment[activity.name][:, None] * active).ravel()
         elif activity.name == "Returns handling":
             counts = np.bincount(credit_bin, minlength=n_bins)
         else:
@@ -856,16 +987,27 @@ def _simulate(customers: int, seed: int, years: int, start: str) -> _Raw:
     if years < 1:
         raise ValueError("years must be at least 1")
     rng = np.random.default_rng(seed)
+    # The relationship draws have their own stream (see _relationships).
+    rel = np.random.default_rng([seed, RELATIONSHIP_STREAM])
     cal = _calendar(start, years)
-    cust = _draw_customers(rng, customers, cal, lines_per_customer(customers))
+    cust = _draw_customers(rng, customers, cal, lines_per_customer(customers), rel)
     order_cust, order_day, lines_in_order = _draw_orders(rng, cust, cal)
     lines = _draw_lines(rng, cust, order_cust, order_day, lines_in_order, len(cal.days))
-    activities = _driver_volumes(rng, cust, cal, order_cust, order_day, lines_in_order, lines)
+    activities = _driver_volumes(rng, cust, cal, order_cust, order_day, lines_in_order, lines,
+                                 rel)
     capacity, cost = _capacity_and_cost(rng, activities, lines)
-    # Wallet: the customer's whole category spend, of which we get a share.
+    # Wallet: the customer's annual spend in the category, of which we get a share: its
+    # average yearly revenue over the span it bought in (a lost customer's wallet stays,
+    # spent with a competitor), to the whole currency unit.
     net = np.bincount(lines["customer"], weights=lines["net_c"], minlength=customers)
-    wallet_c = np.ceil(np.maximum(net, 0.0) / cust.wallet_share)
-    return _Raw(cust, lines, len(order_cust), activities, capacity, cost, wallet_c, cal)
+    span_years = np.maximum(cust.last_day - cust.first_day + 1, 20) / len(cal.days) * years
+    wallet_c = np.ceil(np.maximum(net, 0.0) / span_years / cust.wallet_share / 100.0) * 100.0
+    # Empty cells in the master data, as in real data (never for the key account).
+    key = np.flatnonzero(cust.name == KEY_ACCOUNT.name)
+    gaps = {column: rel.random(customers) < share for column, share in GAPS.items()}
+    for mask in gaps.values():
+        mask[key] = False
+    return _Raw(cust, lines, len(order_cust), activities, capacity, cost, wallet_c, cal, gaps)
 
 
 def _ids(prefix: str, count: int, width: int) -> np.ndarray:
@@ -910,6 +1052,7 @@ def _frames(raw: _Raw) -> dict[str, pd.DataFrame]:
             "resource": pd.Series([a.resource for a in ACTIVITIES], dtype="str"),
             "unit_time": pd.Series([a.unit_time for a in ACTIVITIES], dtype="float64"),
             "cost_per_unit": pd.Series([a.cost_per_unit for a in ACTIVITIES], dtype="float64"),
+            "relationship": pd.Series([a.relationship for a in ACTIVITIES], dtype="bool"),
         }
     )
     resources = pd.DataFrame(
@@ -925,8 +1068,15 @@ def _frames(raw: _Raw) -> dict[str, pd.DataFrame]:
             "name": pd.Series(cust.name, dtype="str"),
             "segment": _coded(cust.segment, [s.name for s in SEGMENTS]),
             "region": _coded(cust.region, [r.name for r in REGIONS]),
-            "since": cust.since.astype("datetime64[D]"),
-            "wallet": raw.wallet_c / 100.0,
+            "since": pd.Series(cust.since.astype("datetime64[s]")).mask(raw.gaps["since"]),
+            "wallet": pd.Series(raw.wallet_c / 100.0).mask(raw.gaps["wallet"]),
+            "referrals": pd.Series(cust.referrals.astype("float64")).mask(
+                raw.gaps["referrals"]),
+            "co_development": pd.Series(cust.co_development, dtype="boolean").mask(
+                raw.gaps["co_development"]),
+            "invests": pd.Series(cust.invests, dtype="boolean").mask(raw.gaps["invests"]),
+            "relationship": _coded(cust.relationship, list(RELATIONSHIP_KINDS)).mask(
+                raw.gaps["relationship"]),
         }
     )
     return {
@@ -957,8 +1107,11 @@ def generate(
         quantity and amounts), ``activities`` (driver volumes per customer, activity
         and month, dated the first of the month), ``rates`` (unit time on a resource,
         or a direct cost per unit), ``resources`` (cost and practical capacity over the
-        whole period, in the time unit of its activities) and ``customers`` (name,
-        segment, region, since, wallet), with the columns of the import contract.
+        whole period, in the time unit of its activities; ``relationship`` flags
+        relationship investment) and ``customers`` (name, segment, region, since,
+        wallet: annual spend in the category, referrals, co_development, invests,
+        relationship; some cells empty, as in real master data), with the columns of
+        the import contract.
 
     Examples
     --------
@@ -981,11 +1134,16 @@ _WRITE_SELECT = MappingProxyType(
             "net_revenue::DECIMAL(18, 2) AS net_revenue, cogs::DECIMAL(18, 2) AS cogs"
         ),
         "activities": "customer_id, activity, quantity, date::DATE AS date",
-        "rates": "activity, resource, unit_time, cost_per_unit::DECIMAL(18, 2) AS cost_per_unit",
+        # The relationship flag as an export has it: "yes", or empty.
+        "rates": (
+            "activity, resource, unit_time, cost_per_unit::DECIMAL(18, 2) AS cost_per_unit, "
+            "CASE WHEN relationship THEN 'yes' END AS relationship"
+        ),
         "resources": "resource, cost::DECIMAL(18, 2) AS cost, capacity::BIGINT AS capacity",
         "customers": (
             "customer_id, name, segment, region, since::DATE AS since, "
-            "wallet::DECIMAL(18, 2) AS wallet"
+            "wallet::DECIMAL(18, 2) AS wallet, referrals::BIGINT AS referrals, "
+            "co_development, invests, relationship"
         ),
     }
 )
