@@ -90,6 +90,8 @@ class CustomerFacts(Protocol):
                     segments: list[str] | None = None, regions: list[str] | None = None
                     ) -> pd.Series: ...
 
+    def price_index_needs(self) -> list[str]: ...
+
 
 class QueriesMixin(StoreBase):
     def customer_count(self) -> int:
@@ -218,7 +220,8 @@ class QueriesMixin(StoreBase):
         segments: list[str] | None = None,
         regions: list[str] | None = None,
     ) -> pd.Series:
-        """Customer_id -> price index in the period, for the customers of the filter.
+        """Customer_id -> price index in the period, for the customers of the filter that
+        have invoice lines in it (customers with activity alone are not in the Series).
 
         Price index = the customer's net revenue / Σ over its lines of quantity × the
         product's reference price, where the reference price is the median net unit
