@@ -30,7 +30,10 @@ from analytics.cli import (
     _open_dataset,
     _read_recipe,
     _recipe_option,
+    customer_base,
+    selection_of,
 )
+from analytics.selection import Selection
 
 
 def add_parser(commands) -> None:
@@ -73,24 +76,25 @@ def _ladder(args) -> tuple[str, ...] | None:
         raise InvalidInput(f"--ladder: {exc}") from None
 
 
-def _check(args) -> None:
+def _check(args) -> Selection:
+    """The command's Selection, once its options are checked."""
     _one_source(args, "portfolio")
-    if args.start and args.end and args.start > args.end:
-        raise InvalidInput(f"--start {args.start} is after --end {args.end}")
+    selection = selection_of(args)
     if (args.reward_threshold is None) != (args.cost_threshold is None):
         raise InvalidInput("--reward-threshold and --cost-threshold go together")
     if args.rung_cost is not None and args.rung_cost <= 0:
         raise InvalidInput(f"--rung-cost must be above 0, not {args.rung_cost:g}")
     if args.win_cost_pct < 0:
         raise InvalidInput(f"--win-cost-pct must be 0 or more, not {args.win_cost_pct:g}")
+    return selection
 
 
-def _yearly(store, periods, load_warnings) -> pd.DataFrame:
+def _yearly(store, selection: Selection, periods, load_warnings) -> pd.DataFrame:
     """Each calendar year of the period analysed on its own: customer, year, net
     revenue, cost to serve, profit."""
     frames = []
     for year, first, last in periods.year_periods:
-        base = store.customer_base(first, last)
+        base = customer_base(store, selection.with_period(first, last))
         if base.customers.empty:
             continue
         pnl = _analyse(base, load_warnings).pnl
@@ -108,27 +112,28 @@ def cmd_portfolio(args) -> int:
     from analytics.relationships import DEFAULT_LADDER, build_portfolio
     from analytics.relationships.periods import portfolio_periods
 
-    _check(args)
+    selection = _check(args)
     ladder = _ladder(args) or DEFAULT_LADDER
     store, load_warnings = _open_dataset(args)
     try:
-        base = store.customer_base(args.start, args.end)
+        base = customer_base(store, selection)
         if base.customers.empty:
             raise InvalidInput("no customer has invoice lines or activity in the chosen period")
         info = store.info()
         periods = portfolio_periods(
-            max(d for d in (args.start, info.first_date) if d is not None),
-            min(d for d in (args.end, info.last_date) if d is not None))
-        customer_years = store.customer_years(args.start, args.end)
+            max(d for d in (selection.start, info.first_date) if d is not None),
+            min(d for d in (selection.end, info.last_date) if d is not None))
+        customer_years = store.customer_years(**selection.store_args())
         first_purchase = store.first_purchase()
-        price_index = store.price_index(args.start, args.end)
-        last12, prior12 = (None if window is None else
-                           store.customer_base(*window).customers["net_revenue"]
-                           for window in (periods.last12, periods.prior12))
-        yearly = _yearly(store, periods, load_warnings)
+        price_index = store.price_index(**selection.store_args())
+        last12, prior12 = (
+            None if window is None else
+            customer_base(store, selection.with_period(*window)).customers["net_revenue"]
+            for window in (periods.last12, periods.prior12))
+        yearly = _yearly(store, selection, periods, load_warnings)
     finally:
         store.close()
-    analysis = _analyse(base, load_warnings)
+    analysis = _analyse(base, load_warnings, selection)
     custom = args.reward_threshold is not None
     result = build_portfolio(
         analysis.pnl, base.customers, base.rates, customer_years, first_purchase,
