@@ -1,0 +1,113 @@
+"""The relationship portfolio's charts: the four kinds of buyers and the cohort heatmap
+(no Streamlit here; labels HTML-escaped as every chart's are)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics.charts.common import (
+    BLUE,
+    GREEN,
+    GREY,
+    ORANGE,
+    VERMILLION,
+    base_layout,
+    escape,
+    new_figure,
+)
+from analytics.relationships.buyers import BUYER_LABELS, BUYER_TYPES
+
+COLOURS = {"most_valuable": GREEN, "partner": BLUE, "commodity": GREY,
+           "underperformer": VERMILLION}
+MAX_POINTS = 3000
+
+
+def buyer_map_figure(pnl: pd.DataFrame, types: pd.Series, reward_threshold: float,
+                     cost_threshold: float, currency: str = "$", *,
+                     max_points: int = MAX_POINTS, height: int = 520) -> go.Figure:
+    """Net margin (reward) against cost to serve, both in money: one bubble per customer
+    (area = net revenue), coloured by buyer type, with the two thresholds drawn. Above
+    ``max_points`` customers only the ``max_points`` largest by net revenue are drawn
+    (WebGL). Each point carries its customer id as ``customdata[0]``.
+
+    >>> import pandas as pd
+    >>> pnl = pd.DataFrame({"net_margin": [5.0, 1.0], "cost_to_serve": [1.0, 3.0],
+    ...                     "net_revenue": [9.0, 4.0]}, index=["A", "B"])
+    >>> fig = buyer_map_figure(pnl, pd.Series(["most_valuable", "underperformer"],
+    ...                                       index=["A", "B"]), 2.0, 2.0)
+    >>> [trace.name for trace in fig.data]
+    ['Most valuable', 'Underperformer']
+    """
+    revenue_all = pnl["net_revenue"].to_numpy(dtype=float)
+    order = np.argsort(-np.nan_to_num(revenue_all, nan=-np.inf), kind="stable")[:max_points]
+    drawn = pnl.iloc[order]
+    kinds = types.reindex(drawn.index)
+    revenue = np.clip(drawn["net_revenue"].to_numpy(dtype=float), 0.0, None)
+    sizeref = 2.0 * float(revenue.max()) / 30**2 if len(revenue) and revenue.max() > 0 else 1.0
+    scatter = go.Scattergl if len(drawn) > 1000 else go.Scatter
+    labels = drawn.index.map(escape).to_numpy(dtype=str)
+    if "name" in drawn.columns:
+        names = drawn["name"].map(escape).fillna("").to_numpy(dtype=str)
+        labels = np.where(names != "", np.char.add(np.char.add(labels, " · "), names), labels)
+    cur = escape(currency)
+    fig = new_figure()
+    for kind in BUYER_TYPES:
+        part = (kinds == kind).fillna(False).to_numpy(dtype=bool)
+        if not part.any():
+            continue
+        fig.add_trace(scatter(
+            x=drawn["cost_to_serve"].to_numpy(dtype=float)[part],
+            y=drawn["net_margin"].to_numpy(dtype=float)[part], mode="markers",
+            name=BUYER_LABELS[kind], text=labels[part],
+            customdata=drawn.index.to_numpy()[part].astype(object).reshape(-1, 1),
+            marker={"size": revenue[part], "sizemode": "area", "sizeref": sizeref,
+                    "sizemin": 3, "color": COLOURS[kind], "opacity": 0.7,
+                    "line": {"width": 0.5, "color": "rgba(60,60,60,0.45)"}},
+            hovertemplate=("<b>%{text}</b><br>" + escape(BUYER_LABELS[kind])
+                           + "<br>Net margin: " + cur + "%{y:,.0f}<br>Cost to serve: "
+                           + cur + "%{x:,.0f}<br>Net revenue: " + cur
+                           + "%{marker.size:,.0f}<extra></extra>"),
+        ))
+    for value, axis in ((cost_threshold, "x"), (reward_threshold, "y")):
+        if np.isfinite(value):
+            line = {"line_dash": "dash", "line_color": ORANGE, "line_width": 1}
+            (fig.add_vline if axis == "x" else fig.add_hline)(value, **line)
+    fig.update_xaxes(title_text=f"Cost to serve ({cur})", tickprefix=cur, tickformat="~s")
+    fig.update_yaxes(title_text=f"Net margin: revenue − COGS ({cur})", tickprefix=cur,
+                     tickformat="~s")
+    return base_layout(fig, height)
+
+
+def cohort_heatmap_figure(cohorts: pd.DataFrame) -> go.Figure:
+    """Retention % per cohort (rows) and year (columns); hover adds the cohort's size,
+    active customers and profit per active customer.
+
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"cohort": [2024, 2024, 2025], "year": [2024, 2025, 2025],
+    ...                       "customers": [2, 2, 1], "active": [2, 1, 1],
+    ...                       "retention_pct": [100.0, 50.0, 100.0],
+    ...                       "profit_per_active_customer": [1.0, 2.0, 3.0]})
+    >>> cohort_heatmap_figure(table).data[0].z.tolist()
+    [[100.0, 50.0], [nan, 100.0]]
+    """
+    grid = cohorts.pivot(index="cohort", columns="year", values="retention_pct")
+    active = cohorts.pivot(index="cohort", columns="year", values="active").reindex_like(grid)
+    profit = cohorts.pivot(index="cohort", columns="year",
+                           values="profit_per_active_customer").reindex_like(grid)
+    size = cohorts.groupby("cohort")["customers"].first().reindex(grid.index)
+    custom = np.dstack([np.repeat(size.to_numpy(dtype=float)[:, None], grid.shape[1], axis=1),
+                        active.to_numpy(dtype=float), profit.to_numpy(dtype=float)])
+    fig = new_figure(go.Heatmap(
+        z=grid.to_numpy(dtype=float), x=[str(c) for c in grid.columns],
+        y=[str(c) for c in grid.index], customdata=custom, colorscale="Blues", zmin=0,
+        zmax=100, colorbar={"title": {"text": "Retention %"}, "thickness": 14},
+        hovertemplate=("Cohort %{y}, %{x}<br>Retention: %{z:.1f}%<br>Active: "
+                       "%{customdata[1]:,.0f} of %{customdata[0]:,.0f}<br>Profit per "
+                       "active customer: %{customdata[2]:,.2f}<extra></extra>"),
+    ))
+    fig.update_xaxes(title_text="Year", type="category")
+    fig.update_yaxes(title_text="Cohort (year the relationship began)", type="category",
+                     autorange="reversed")
+    return base_layout(fig, max(260, 22 * len(grid) + 120))

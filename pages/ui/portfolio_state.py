@@ -1,0 +1,71 @@
+"""The Relationships page's data: the relationship portfolio (analytics.relationships)
+under the sidebar's :class:`~analytics.selection.Selection`, built from the cached reads
+of ``pages.ui.state`` and ``pages.ui.relationship_state`` and kept in ``memo`` keyed on
+the dataset version, the filters and the page's inputs."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics.relationships import DEFAULT_LADDER, Portfolio, build_portfolio
+from analytics.relationships.periods import PortfolioPeriods, portfolio_periods
+from pages.ui.relationship_state import (
+    customer_years,
+    first_purchase,
+    price_index,
+    price_index_needs,
+)
+from pages.ui.state import analysis, customer_base, dataset_info, memo, version
+
+__all__ = ["DEFAULT_LADDER", "periods", "portfolio", "price_index_needs"]
+
+
+def periods(selection) -> PortfolioPeriods | None:
+    """The selection's period clipped to the data, with its windows (None: no dates)."""
+    info = dataset_info()
+    start = max((d for d in (selection.start, info.first_date) if d is not None), default=None)
+    end = min((d for d in (selection.end, info.last_date) if d is not None), default=None)
+    if start is None or end is None or start > end:
+        return None
+    return portfolio_periods(start, end)
+
+
+def _revenue(selection, window) -> pd.Series | None:
+    if window is None:
+        return None
+    return customer_base(selection.with_period(*window)).customers["net_revenue"]
+
+
+def _yearly(selection, spans: PortfolioPeriods) -> pd.DataFrame:
+    frames = []
+    for year, first, last in spans.year_periods:
+        pnl = analysis(selection.filters.with_period(first, last)).pnl
+        frames.append(pd.DataFrame({
+            "customer_id": pnl.index.astype(str), "year": year,
+            "net_revenue": pnl["net_revenue"].to_numpy(dtype=float),
+            "cost_to_serve": pnl["cost_to_serve"].to_numpy(dtype=float),
+            "profit": pnl["profit"].to_numpy(dtype=float)}))
+    columns = ["customer_id", "year", "net_revenue", "cost_to_serve", "profit"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def portfolio(selection, ladder: tuple[str, ...] = DEFAULT_LADDER,
+              rung_cost: float | None = None, win_cost_pct: float = 0.0) -> Portfolio | None:
+    """The portfolio of the selection (None when the period holds no dated data)."""
+    spans = periods(selection)
+    if spans is None:
+        return None
+    filters = selection.filters
+
+    def build() -> Portfolio:
+        base = customer_base(filters)
+        return build_portfolio(
+            analysis(filters).pnl, base.customers, base.rates, customer_years(filters),
+            first_purchase(), price_index(filters), yearly=_yearly(filters, spans),
+            revenue_last12=_revenue(filters, spans.last12),
+            revenue_prior12=_revenue(filters, spans.prior12), years=spans.years,
+            period_end=spans.end, ladder=ladder, rung_cost=rung_cost,
+            win_cost_pct=win_cost_pct)
+
+    key = (version(), filters, tuple(ladder), rung_cost, win_cost_pct)
+    return memo("portfolio", key, build, large=True)
