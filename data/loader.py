@@ -61,12 +61,24 @@ class LoaderMixin(StoreBase):
     """Loads: folders, files, recipes, the sample; staged previews committed or discarded."""
 
     def ensure_dataset(self, progress: Progress | None = None) -> DatasetInfo:
-        """The active dataset; on first use, the embedded sample is loaded."""
+        """The active dataset; on first use, the embedded sample is loaded, and an
+        embedded sample older than the generator (:meth:`sample_outdated`) is generated
+        and loaded again."""
         info = self.info()
-        if info is None:
+        if info is None or self.sample_outdated(info):
             self.load_sample(progress=progress)
             info = self.info()
         return info
+
+    @staticmethod
+    def sample_outdated(info: DatasetInfo | None) -> bool:
+        """Whether the active dataset is the embedded sample as generated before its
+        customers had the relationship attributes (issue 11): such a store is opened
+        with those columns empty, so the app loads the sample again rather than show the
+        relationship views without data. (Only the customers file decides: a rate card
+        edited without its relationship column is the user's choice, kept.)"""
+        return (info is not None and info.source == SAMPLE_LABEL
+                and not info.has_column("customers", "relationship"))
 
     def load_folder(self, folder: str | Path, progress: Progress | None = None) -> LoadResult:
         """Validate and load every contract table found in ``folder`` (atomically)."""

@@ -34,10 +34,11 @@ def get_store() -> Store:
 
 
 def ensure_dataset() -> DatasetInfo:
-    """The active dataset; the first start loads the embedded sample with a progress bar."""
+    """The active dataset; the first start loads the embedded sample with a progress bar
+    (and a start on an outdated embedded sample loads it again)."""
     store = get_store()
     info = store.info()
-    if info is not None:
+    if info is not None and not store.sample_outdated(info):
         return info
     bar = st.progress(0.0, text="Preparing the sample dataset (first start only)…")
 

@@ -333,3 +333,32 @@ def test_one_wide_file_gives_the_relationship_attributes_per_customer(tmp_path):
                                                                                "referrals"])
     assert "co_development" not in customers.columns
     store.close()
+
+
+def test_an_embedded_sample_generated_before_the_relationship_columns_is_generated_again(
+        tmp_path):
+    from data.sample import write_sample
+    from data.sources import table_files
+    from data.store import SAMPLE_LABEL
+
+    folder = tmp_path / "old-sample"
+    write_sample(folder, customers=30, seed=1, years=1)
+    for table, dropped in (("customers", ["referrals", "co_development", "invests",
+                                          "relationship"]), ("rates", ["relationship"])):
+        path = folder / f"{table}.csv"
+        pd.read_csv(path).drop(columns=dropped).to_csv(path, index=False)
+    store = Store(":memory:")
+    files, _ = table_files(folder, ("transactions", "activities", "rates", "resources",
+                                    "customers"))
+    store.load_files(files, source=SAMPLE_LABEL)
+    old = store.info()
+    assert store.sample_outdated(old)
+    info = store.ensure_dataset()
+    assert info.version != old.version and not store.sample_outdated(info)
+    assert info.rows["customers"] == 2000
+    assert "relationship" in store.customer_base().customers.columns
+    # Any other dataset, even one without these columns, is left as it is.
+    store.load_files(files, source="Folder old-sample")
+    kept = store.info()
+    assert not store.sample_outdated(kept) and store.ensure_dataset().version == kept.version
+    store.close()
