@@ -231,6 +231,12 @@ _RELATIONSHIPS = (
     _m("customer_years", "Customer-years", "count", "Active customers counted per year."),
     _m("profit_per_customer", "Profit per customer", "money",
        "Average operating profit of the active customer-years."),
+    _m("wallet", "Wallet", "money",
+       "The customer's annual spend in the category, all suppliers (customers column wallet)."),
+    _m("years_since_start", "Years since start", "count",
+       "Calendar years since the relationship began (0: its first year)."),
+    _m("price_index", "Price index", "rate",
+       "Net revenue / what its quantities cost at each product's median net unit price."),
 )
 METRICS: dict[str, Metric] = {m.key: m for m in (*_REPORT, *_SCENARIO, *_EXIT,
                                                   *_RELATIONSHIPS)}

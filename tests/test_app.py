@@ -9,7 +9,7 @@ from analytics.thin_data import NO_COGS, NO_COST_TO_SERVE
 from tests.conftest import ROOT, app_on, charts, store_with
 
 ANALYSIS_PAGES = ["pages/overview.py", "pages/customers.py", "pages/cost-to-serve.py",
-                  "pages/pricing.py", "pages/exit.py"]
+                  "pages/pricing.py", "pages/exit.py", "pages/relationships.py"]
 KPI_LABELS = ["Customers", "Net revenue", "Net margin", "Cost to serve", "Operating profit",
               "Unused capacity"]
 
@@ -140,7 +140,7 @@ def test_every_page_calls_the_guard_before_anything_else():
     ``page_guard()``; ``pages/ui/frame.py`` says why, the deep-link browser tests that it
     works."""
     scripts = sorted((ROOT / "pages").glob("*.py"))
-    assert len(scripts) == 6
+    assert len(scripts) == 7
     for script in scripts:
         docstring, *body = ast.parse(script.read_text(encoding="utf-8")).body
         assert isinstance(docstring.value, ast.Constant), script.name

@@ -48,7 +48,8 @@ def test_every_analytics_module_is_checked():
                  "analytics.relationships.buyers", "analytics.relationships.ladder",
                  "analytics.relationships.spectrum", "analytics.relationships.wallet",
                  "analytics.relationships.cohorts", "analytics.relationships.portfolio",
-                 "analytics.relationships.periods", "analytics.selection"):
+                 "analytics.relationships.periods", "analytics.relationships.views",
+                 "analytics.charts.relationships", "analytics.selection"):
         assert name in modules
     assert not WIRING & set(modules)
 

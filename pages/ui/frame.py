@@ -40,6 +40,8 @@ PAGE_SPECS = (
      ":material/precision_manufacturing:"),
     ("Analysis", "pages/pricing.py", "Pricing", "pricing", ":material/sell:"),
     ("Analysis", "pages/exit.py", "Exit or transform", "exit", ":material/logout:"),
+    ("Analysis", "pages/relationships.py", "Relationships", "relationships",
+     ":material/handshake:"),
     ("Data", "pages/data.py", "Data", "data", ":material/upload_file:"),
 )
 

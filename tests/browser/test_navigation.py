@@ -12,8 +12,9 @@ from tests.browser.conftest import (
 
 PAGES = {"": "Customer profitability", "customers": "Customers",
          "cost-to-serve": "Cost to serve", "pricing": "Pricing scenarios",
-         "exit": "Exit or transform", "data": "Data"}
-NAVIGATION = ["Overview", "Customers", "Cost to serve", "Pricing", "Exit or transform", "Data"]
+         "exit": "Exit or transform", "relationships": "Relationships", "data": "Data"}
+NAVIGATION = ["Overview", "Customers", "Cost to serve", "Pricing", "Exit or transform",
+              "Relationships", "Data"]
 
 
 def sidebar_links(page) -> list[str]:
@@ -21,7 +22,8 @@ def sidebar_links(page) -> list[str]:
     return [link.inner_text().strip() for link in links]
 
 
-@pytest.mark.parametrize("path", ["customers", "cost-to-serve", "pricing", "exit", "data"])
+@pytest.mark.parametrize("path", ["customers", "cost-to-serve", "pricing", "exit",
+                                  "relationships", "data"])
 def test_first_visitor_deep_link_gets_the_frame(fresh_server, page, path):
     """The very first request after a server start is a deep link."""
     page.goto(f"{fresh_server.url}/{path}")

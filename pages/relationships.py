@@ -1,0 +1,48 @@
+"""Relationships: the portfolio of customer relationships beside single-period profit
+(DOMAIN.md §7-9): four kinds of buyers, the loyalty ladder, overdesigned relationships,
+share of wallet and growth prospects, retention by cohort and relationship age."""
+
+import streamlit as st
+
+from pages.ui.frame import current_selection, page_guard
+from pages.ui.portfolio_state import periods, portfolio
+from pages.ui.relationships_ui import (
+    buyers_ui,
+    cohorts_ui,
+    inputs,
+    ladder_ui,
+    spectrum_ui,
+    wallet_ui,
+)
+from pages.ui.state import analysis, customer_base, dataset_info
+from pages.ui.widgets import md_escape, thin_data_ui
+
+page_guard()
+
+selection = current_selection()
+st.title("Relationships")
+st.caption("Who your relationships are with, how loyal they are, what they cost beyond "
+           "the transaction and where they can grow. "
+           f"Selection: {md_escape(selection.describe())}.")
+thin_data_ui(dataset_info())
+spans = periods(selection)
+if spans is None or customer_base(selection).customers.empty:
+    st.info("No customer has invoice lines or activity in this selection. Widen the period "
+            "or clear the segment and region filters in the sidebar.")
+    st.stop()
+ladder, rung_cost, win_cost_pct = inputs()
+pf = portfolio(selection, ladder, rung_cost, win_cost_pct)
+pnl = analysis(selection.filters).pnl
+
+buyers, rungs, spectrum, wallet, cohorts = st.tabs(
+    ["Buyer types", "Loyalty ladder", "Relationship spectrum", "Share of wallet", "Cohorts"])
+with buyers:
+    buyers_ui(pf, pnl)
+with rungs:
+    ladder_ui(pf)
+with spectrum:
+    spectrum_ui(pf, pnl)
+with wallet:
+    wallet_ui(pf, pnl, spans.last12 is not None)
+with cohorts:
+    cohorts_ui(pf, spans.years[0])

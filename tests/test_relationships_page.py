@@ -1,0 +1,105 @@
+"""AppTest of the Relationships page: on the sample (every view, figures from the
+analytics) and on invoice lines alone (each view says what is missing)."""
+
+import os
+import re
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from analytics import analyse
+from analytics.relationships import build_portfolio
+from analytics.relationships.periods import portfolio_periods
+from tests.conftest import app_on, store_with
+
+
+def shown(markdown: str) -> str:
+    """Markdown written with md_escape, as it reads on the page."""
+    return re.sub(r"\\(.)", r"\1", markdown.replace("\u2060", ""))
+
+
+def open_page() -> AppTest:
+    app = AppTest.from_file("../app.py", default_timeout=180)
+    app.switch_page("pages/relationships.py")
+    app.run()
+    return app
+
+
+def sample_portfolio(win_cost_pct=10.0):
+    """The sample's portfolio straight from the store and analytics, as the CLI builds it."""
+    from data import Store
+
+    store = Store(os.environ["PROFITLENS_DB"])
+    try:
+        info = store.info()
+        spans = portfolio_periods(info.first_date, info.last_date)
+
+        def pnl(start=None, end=None):
+            base = store.customer_base(start, end)
+            return base, analyse(base.customers, base.volumes, base.rates, base.resources,
+                                 period_fraction=base.period_fraction,
+                                 capacity_volume=base.period_volume).pnl
+
+        base, today = pnl()
+        yearly = pd.concat([pnl(first, last)[1].reset_index().assign(year=year)
+                            for year, first, last in spans.year_periods])
+        revenue = [None if w is None else store.customer_base(*w).customers["net_revenue"]
+                   for w in (spans.last12, spans.prior12)]
+        return build_portfolio(
+            today, base.customers, base.rates, store.customer_years(), store.first_purchase(),
+            store.price_index(), yearly=yearly, revenue_last12=revenue[0],
+            revenue_prior12=revenue[1], years=spans.years, period_end=spans.end,
+            win_cost_pct=win_cost_pct)
+    finally:
+        store.close()
+
+
+def test_page_on_the_sample(app_env):
+    app = open_page()
+    assert not app.exception
+    assert app.title[0].value == "Relationships"
+    assert [t.label for t in app.tabs] == ["Buyer types", "Loyalty ladder",
+                                          "Relationship spectrum", "Share of wallet", "Cohorts"]
+    expected = sample_portfolio()
+    tables = [frame.value for frame in app.dataframe]
+    groups = tables[0]
+    assert groups["customers"].tolist() == expected.buyers.groups["customers"].tolist()
+    ladder = tables[1]
+    assert ladder["customers"].tolist() == expected.ladder["customers"].tolist()
+    cards = {m.label: m.value for m in app.metric}
+    counts = expected.customers["relationship"].value_counts()
+    assert cards["Transactional"] == f"{counts['transactional']:,}"
+    assert cards["Types inferred"] == f"{int(expected.customers['relationship_inferred'].sum()):,}"
+    overdesigned = tables[2]
+    assert overdesigned["customer_id"].tolist() == expected.overdesigned["customer_id"].tolist()
+    growth = tables[3]
+    assert growth["customer_id"].tolist() == expected.growth["customer_id"].tolist()
+    ages = tables[4]
+    assert len(ages) == len(expected.ages)
+    # The sample has every optional column: no view says something is missing.
+    assert not [i.value for i in app.info]
+
+
+def test_rung_cost_gives_the_return_on_effort(app_env):
+    app = open_page()
+    app.number_input(key="rel_rung_cost").set_value(500.0).run()
+    assert not app.exception
+    ladder = app.dataframe[1].value
+    assert ladder["return_on_effort_pct"].notna().any()
+    app.multiselect(key="rel_ladder").set_value(["repurchases", "refers", "pays_premium"]).run()
+    assert app.dataframe[1].value["name"].tolist() == ["not_on_ladder", "repurchases",
+                                                       "refers", "pays_premium"]
+
+
+def test_page_on_invoice_lines_alone_says_what_is_missing(tmp_path, monkeypatch):
+    lines = ("customer_id,date,net_revenue\nC1,2023-01-10,1000.00\nC1,2024-02-10,500.00\n"
+             "C2,2024-03-01,200.00\nC3,2024-12-30,50.00\n")
+    with app_on(store_with(tmp_path / "bare.duckdb", {"transactions": lines}), monkeypatch):
+        app = open_page()
+        assert not app.exception
+        said = " ".join(shown(i.value) for i in app.info)
+        for column in ("referrals", "co_development", "invests", "product_id",
+                       "relationship", "wallet"):
+            assert column in said, column
+        # The cohorts still come from the first invoice lines.
+        assert any("first invoice line for 3" in c.value for c in app.caption)
