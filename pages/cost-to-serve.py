@@ -177,6 +177,10 @@ with st.container(border=True):
                 "unit_time": st.column_config.NumberColumn(
                     "Unit time", min_value=0.0, format="%.2f",
                     help="Time per driver unit, in the resource's capacity unit."),
+                "relationship": st.column_config.CheckboxColumn(
+                    "Relationship", default=False,
+                    help="Relationship investment (visits, account management, guest "
+                    "engineers, joint teams): its cost is a customer's relationship cost."),
             },
         )
         saved = st.form_submit_button("Save rate card", type="primary",

@@ -135,3 +135,19 @@ def test_reconciliation_under_a_quarter_and_a_segment(app_env):
     assert (totals["difference"] == 0).all() and (totals["check"] == "✓").all()
     selection = totals["customers"] + totals["customers_outside"]
     assert (selection - totals["lines"]).abs().max() < 0.005
+
+
+def test_saving_the_rate_card_keeps_its_relationship_flags(private_app):
+    """The editor shows the rates' relationship flag (a checkbox); saving writes it back."""
+    from data import Store
+
+    app = open_page("pages/cost-to-serve.py")
+    assert not app.exception
+    next(b for b in app.button if b.label == "Save rate card").click().run()
+    assert not app.exception and app.success
+    store = Store(private_app)
+    rates, _ = store.rate_card()
+    store.close()
+    assert set(rates.loc[rates["relationship"], "activity"]) == {
+        "Sales visit", "Account management", "Joint development"}
+    assert (~rates["relationship"]).sum() == 18
