@@ -15,6 +15,7 @@ from analytics.charts.common import (
     VERMILLION,
     base_layout,
     escape,
+    money_text,
     new_figure,
 )
 from analytics.relationships.buyers import BUYER_LABELS, BUYER_TYPES
@@ -24,13 +25,26 @@ COLOURS = {"most_valuable": GREEN, "partner": BLUE, "commodity": GREY,
 MAX_POINTS = 3000
 
 
+def _robust_range(values: np.ndarray, threshold: float) -> tuple[float, float]:
+    """The 1st-99th percentiles of ``values``, widened to show 0 and the threshold, with a
+    margin: a few very large accounts must not squeeze everyone into a corner."""
+    known = values[np.isfinite(values)]
+    low, high = np.percentile(known, [1.0, 99.0]) if len(known) else (0.0, 1.0)
+    shown = [low, high, 0.0] + ([threshold] if np.isfinite(threshold) else [])
+    low, high = float(min(shown)), float(max(shown))
+    pad = max(high - low, 1.0) * 0.05
+    return low - pad, high + pad
+
+
 def buyer_map_figure(pnl: pd.DataFrame, types: pd.Series, reward_threshold: float,
                      cost_threshold: float, currency: str = "$", *,
                      max_points: int = MAX_POINTS, height: int = 520) -> go.Figure:
     """Net margin (reward) against cost to serve, both in money: one bubble per customer
     (area = net revenue), coloured by buyer type, with the two thresholds drawn. Above
     ``max_points`` customers only the ``max_points`` largest by net revenue are drawn
-    (WebGL). Each point carries its customer id as ``customdata[0]``.
+    (WebGL). The axes span the 1st-99th percentiles (and 0 and the thresholds): customers
+    beyond sit on the edge, their hover gives the true amounts. Each point carries its
+    customer id as ``customdata[0]``.
 
     >>> import pandas as pd
     >>> pnl = pd.DataFrame({"net_margin": [5.0, 1.0], "cost_to_serve": [1.0, 3.0],
@@ -52,31 +66,38 @@ def buyer_map_figure(pnl: pd.DataFrame, types: pd.Series, reward_threshold: floa
         names = drawn["name"].map(escape).fillna("").to_numpy(dtype=str)
         labels = np.where(names != "", np.char.add(np.char.add(labels, " · "), names), labels)
     cur = escape(currency)
+    x_all = drawn["cost_to_serve"].to_numpy(dtype=float)
+    y_all = drawn["net_margin"].to_numpy(dtype=float)
+    x_range = _robust_range(x_all, cost_threshold)
+    y_range = _robust_range(y_all, reward_threshold)
+    # Customers beyond the 1st-99th percentiles sit on the edge (hover: true amounts).
+    x_drawn, y_drawn = np.clip(x_all, *x_range), np.clip(y_all, *y_range)
+    labels = np.char.add(np.char.add(labels, "<br>Net margin: "), money_text(y_all, currency))
+    labels = np.char.add(np.char.add(labels, "<br>Cost to serve: "), money_text(x_all, currency))
     fig = new_figure()
     for kind in BUYER_TYPES:
         part = (kinds == kind).fillna(False).to_numpy(dtype=bool)
         if not part.any():
             continue
         fig.add_trace(scatter(
-            x=drawn["cost_to_serve"].to_numpy(dtype=float)[part],
-            y=drawn["net_margin"].to_numpy(dtype=float)[part], mode="markers",
+            x=x_drawn[part], y=y_drawn[part], mode="markers",
             name=BUYER_LABELS[kind], text=labels[part],
             customdata=drawn.index.to_numpy()[part].astype(object).reshape(-1, 1),
             marker={"size": revenue[part], "sizemode": "area", "sizeref": sizeref,
                     "sizemin": 3, "color": COLOURS[kind], "opacity": 0.7,
                     "line": {"width": 0.5, "color": "rgba(60,60,60,0.45)"}},
             hovertemplate=("<b>%{text}</b><br>" + escape(BUYER_LABELS[kind])
-                           + "<br>Net margin: " + cur + "%{y:,.0f}<br>Cost to serve: "
-                           + cur + "%{x:,.0f}<br>Net revenue: " + cur
+                           + "<br>Net revenue: " + cur
                            + "%{marker.size:,.0f}<extra></extra>"),
         ))
     for value, axis in ((cost_threshold, "x"), (reward_threshold, "y")):
         if np.isfinite(value):
             line = {"line_dash": "dash", "line_color": ORANGE, "line_width": 1}
             (fig.add_vline if axis == "x" else fig.add_hline)(value, **line)
-    fig.update_xaxes(title_text=f"Cost to serve ({cur})", tickprefix=cur, tickformat="~s")
+    fig.update_xaxes(title_text=f"Cost to serve ({cur})", tickprefix=cur, tickformat="~s",
+                     range=list(x_range))
     fig.update_yaxes(title_text=f"Net margin: revenue − COGS ({cur})", tickprefix=cur,
-                     tickformat="~s")
+                     tickformat="~s", range=list(y_range))
     return base_layout(fig, height)
 
 
@@ -102,6 +123,9 @@ def cohort_heatmap_figure(cohorts: pd.DataFrame) -> go.Figure:
     fig = new_figure(go.Heatmap(
         z=grid.to_numpy(dtype=float), x=[str(c) for c in grid.columns],
         y=[str(c) for c in grid.index], customdata=custom, colorscale="Blues", zmin=0,
+        text=[["" if np.isnan(v) else f"{v:.0f}%" for v in row]
+              for row in grid.to_numpy(dtype=float)],
+        texttemplate="%{text}", xgap=2, ygap=2,
         zmax=100, colorbar={"title": {"text": "Retention %"}, "thickness": 14},
         hovertemplate=("Cohort %{y}, %{x}<br>Retention: %{z:.1f}%<br>Active: "
                        "%{customdata[1]:,.0f} of %{customdata[0]:,.0f}<br>Profit per "

@@ -85,8 +85,8 @@ def return_sentence(ladder: pd.DataFrame, rung_cost: float | None, currency: str
     ...     "grows"], "profit_gain": [None, 300.0, -50.0],
     ...     "return_on_effort_pct": [None, 200.0, -150.0]})
     >>> print(return_sentence(table, 100.0))  # doctest: +NORMALIZE_WHITESPACE
-    At $100.00 per customer moved up a rung, the best step is onto repurchases (profit
-    +$300.00 per customer, return 200.0%); the worst onto grows (-150.0%).
+    At $100.00 per customer moved up a rung, the best step is onto Repurchases (profit
+    +$300.00 per customer, return 200.0%); the worst onto Grows the relationship (-150.0%).
     >>> return_sentence(table, None)
     'Enter the cost of moving one customer up a rung to see the return on relationship effort.'
     """
@@ -97,6 +97,7 @@ def return_sentence(ladder: pd.DataFrame, rung_cost: float | None, currency: str
     if steps.empty:
         return ("No rung above the bottom has customers on it and below it: there is no "
                 "step to measure yet.")
+    steps = steps.assign(name=[RUNGS[n].label if n in RUNGS else n for n in steps["name"]])
     best = steps.loc[steps["return_on_effort_pct"].idxmax()]
     worst = steps.loc[steps["return_on_effort_pct"].idxmin()]
     gain = float(best["profit_gain"])
@@ -151,9 +152,12 @@ def overdesign_sentence(count: int, cost: float, threshold: float,
             "without return, the first place to cut.")
 
 
-def age_sentence(ages: pd.DataFrame) -> str:
+def age_sentence(ages: pd.DataFrame, min_customer_years: int = 30) -> str:
     """Tests the claim that long relationships cost less to serve: cost to serve % in the
     first year against the later years (each age's Σ cost to serve / Σ net revenue).
+    With a ``customer_years`` column, only the later ages with at least
+    ``min_customer_years`` active customer-years are compared (a handful of old accounts
+    says nothing).
 
     >>> ages = pd.DataFrame({"years_since_start": [0, 1, 2],
     ...                      "cost_to_serve_pct": [30.0, 20.0, 35.0]})
@@ -163,8 +167,13 @@ def age_sentence(ages: pd.DataFrame) -> str:
     long relationships cost less to serve.
     """
     known = ages[ages["cost_to_serve_pct"].notna()]
+    if len(known) and not known["cost_to_serve_pct"].to_numpy(dtype=float).any():
+        return ("No cost to serve is loaded, so relationship ages cannot be compared on it: "
+                "load activities and rates (or count cost drivers) on the Data page.")
     first = known[known["years_since_start"] == 0]
     later = known[known["years_since_start"] > 0]
+    if "customer_years" in later.columns:
+        later = later[later["customer_years"] >= min_customer_years]
     if first.empty or later.empty:
         return ("Comparing relationship ages needs customers in their first year and in "
                 "later years within the period: widen the period in the sidebar.")

@@ -60,8 +60,9 @@ def test_return_sentence_best_and_worst_step():
         "profit_gain": [np.nan, 1200.0, 100.0, np.nan],
         "return_on_effort_pct": [np.nan, 140.0, -80.0, np.nan]})
     assert return_sentence(table, 500.0) == (
-        "At $500.00 per customer moved up a rung, the best step is onto repurchases "
-        "(profit +$1,200.00 per customer, return 140.0%); the worst onto grows (-80.0%).")
+        "At $500.00 per customer moved up a rung, the best step is onto Repurchases "
+        "(profit +$1,200.00 per customer, return 140.0%); the worst onto Grows the "
+        "relationship (-80.0%).")
     one = table.assign(return_on_effort_pct=[np.nan, 140.0, np.nan, np.nan])
     assert return_sentence(one, 500.0).endswith("return 140.0%).")
     empty = table.assign(return_on_effort_pct=np.nan)
@@ -133,3 +134,18 @@ def test_heatmap_without_old_cohorts_is_the_table():
                             "retention_pct": [50.0], "profit_per_active_customer": [5.0]})
     table = heatmap_cohorts(cohorts, 2024)
     assert table[["cohort", "retention_pct"]].values.tolist() == [["2024", 50.0]]
+
+
+def test_age_sentence_without_cost_to_serve():
+    ages = pd.DataFrame({"years_since_start": [0, 1], "cost_to_serve_pct": [0.0, 0.0]})
+    assert age_sentence(ages).startswith("No cost to serve is loaded")
+
+
+def test_age_sentence_leaves_out_thin_ages():
+    ages = pd.DataFrame({"years_since_start": [0, 1, 2, 3],
+                         "customer_years": [100, 50, 40, 2],
+                         "cost_to_serve_pct": [30.0, 20.0, 25.0, 90.0]})
+    text = age_sentence(ages)
+    assert "lower at 2 of the 2 later ages (20.0% to 25.0%)" in text
+    assert "the data bears out the claim" in text
+    assert "lower at 2 of the 3 later ages" in age_sentence(ages, min_customer_years=1)
