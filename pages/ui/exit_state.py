@@ -13,12 +13,11 @@ from analytics.scenario import (
     ScenarioBase,
     kanthal,
     move_support_online,
-    parse_menu_table,
     suggested_minimum,
     unbundle,
 )
 from pages.ui.frame import current_selection
-from pages.ui.scenario_state import fill, has_order_ids, scenario_base
+from pages.ui.scenario_state import fill, from_inputs, has_order_ids, scenario_base
 from pages.ui.state import analysis, customer_base
 
 
@@ -68,24 +67,8 @@ def pricing_scenario() -> Scenario | None:
     another page, so that first run keeps a copy of the scenario."""
     state = st.session_state
     if "pr_core" in state and "pr_menu_edited" in state:
-        menu = parse_menu_table(state["pr_menu_edited"])
         try:
-            if not menu.ok:  # the Pricing page runs no scenario with a refused menu
-                raise ValueError("the service menu is refused")
-            minimum = float(state.get("pr_min") or 0.0)
-            scenario = Scenario(
-                name=str(state.get("pr_name") or "Pricing page scenario"),
-                menu=menu.items,
-                core_price_change_pct=float(state["pr_core"]),
-                minimum_order_value=minimum,
-                small_order_fee=float(state.get("pr_sof") or 0.0) if minimum else 0.0,
-                consolidation_pct=float(state.get("pr_cons") or 0.0) if minimum else 0.0,
-                order_activity=state.get("pr_order_act") if minimum else None,
-                capacity_follows_usage=bool(state.get("pr_capacity")),
-                at_risk_pct=float(state.get("pr_risk") or 10.0),
-                core_volume_elasticity=float(state.get("pr_elastic") or 0.0),
-                at_risk_defection_pct=float(state.get("pr_defect") or 0.0),
-            )
+            scenario = from_inputs(name="Pricing page scenario")
         except (TypeError, ValueError, KeyError):
             scenario = None
         changes = scenario is not None and (

@@ -7,7 +7,7 @@ import streamlit as st
 
 from analytics.quadrants import LABELS, QUADRANTS
 from analytics.scenario import Scenario, ScenarioBase, Scope, parse_menu_table
-from pages.ui.scenario_state import apply_preset, reset
+from pages.ui.scenario_state import apply_preset, from_inputs, reset
 from pages.ui.state import CURRENCY
 from pages.ui.widgets import md_escape, money_column
 
@@ -108,20 +108,10 @@ def inputs_ui(base: ScenarioBase, orders_known: bool, customers: pd.DataFrame) -
     scope = Scope(kind, tuple(values)) if kind != "all" and values else Scope()
 
     minimum = float(state["pr_min"] or 0) if has_minimum else 0.0
-    return Scenario(
-        name=str(state.get("pr_name") or "Scenario"),
-        menu=parse_menu_table(state["pr_menu_edited"]).items,
-        core_price_change_pct=float(state["pr_core"]),
-        minimum_order_value=minimum,
-        small_order_fee=float(state["pr_sof"] or 0) if minimum else 0.0,
-        consolidation_pct=float(state["pr_cons"] or 0) if minimum else 0.0,
-        order_activity=state.get("pr_order_act") if minimum else None,
-        capacity_follows_usage=bool(state["pr_capacity"]),
-        at_risk_pct=float(state["pr_risk"]),
-        scope=scope,
-        core_volume_elasticity=float(state["pr_elastic"]),
-        at_risk_defection_pct=float(state["pr_defect"]),
-    )
+    try:
+        return from_inputs(scope, minimum)
+    except ValueError:  # a refused menu: the page shows why and runs nothing
+        return Scenario(name=str(state.get("pr_name") or "Scenario"), scope=scope)
 
 
 def menu_ui(base: ScenarioBase) -> None:

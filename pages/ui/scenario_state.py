@@ -13,10 +13,12 @@ from analytics.scenario import (
     Scenario,
     ScenarioBase,
     ScenarioResult,
+    Scope,
     guess_order_activity,
     kanthal,
     menu_table,
     move_support_online,
+    parse_menu_table,
     suggested_minimum,
     unbundle,
 )
@@ -89,6 +91,36 @@ def defaults(base: ScenarioBase) -> None:
     if state.get("pr_order_act") not in base.activities:
         state["pr_order_act"] = guess_order_activity(base.activities) or (
             base.activities[0] if base.activities else None)
+
+
+def from_inputs(scope: Scope | None = None, minimum: float | None = None,
+                name: str = "Scenario") -> Scenario:
+    """The scenario the Pricing page's inputs describe (the inverse of :func:`fill`), for
+    that page and for any page that applies it elsewhere (Exit or transform).
+
+    ``minimum`` overrides the minimum order value (the page sets 0 when orders are
+    unknown); the menu must parse (a refused menu raises ValueError, as the page runs no
+    scenario with it)."""
+    state = st.session_state
+    menu = parse_menu_table(state["pr_menu_edited"])
+    if not menu.ok:
+        raise ValueError("the service menu has values it cannot take")
+    if minimum is None:
+        minimum = float(state.get("pr_min") or 0.0)
+    return Scenario(
+        name=str(state.get("pr_name") or name),
+        menu=menu.items,
+        core_price_change_pct=float(state["pr_core"]),
+        minimum_order_value=minimum,
+        small_order_fee=float(state.get("pr_sof") or 0.0) if minimum else 0.0,
+        consolidation_pct=float(state.get("pr_cons") or 0.0) if minimum else 0.0,
+        order_activity=state.get("pr_order_act") if minimum else None,
+        capacity_follows_usage=bool(state.get("pr_capacity")),
+        at_risk_pct=float(state.get("pr_risk", 10.0)),
+        scope=scope or Scope(),
+        core_volume_elasticity=float(state.get("pr_elastic") or 0.0),
+        at_risk_defection_pct=float(state.get("pr_defect") or 0.0),
+    )
 
 
 def fill(scenario: Scenario, note: str = "") -> None:
