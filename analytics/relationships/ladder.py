@@ -73,11 +73,23 @@ def _unknown(index) -> pd.Series:
     return _bools([pd.NA] * len(index), index)
 
 
-def _years_bought(customer_years: pd.DataFrame, index, years: Sequence[int]) -> pd.DataFrame:
-    """customers x years: whether the customer had positive net revenue that year."""
-    bought = customer_years[customer_years["net_revenue"].astype(float) > 0]
-    table = pd.crosstab(bought["customer_id"], bought["year"]).gt(0)
-    return table.reindex(index=index, columns=list(years), fill_value=False).fillna(False)
+def bought_by_year(customer_years: pd.DataFrame, index, years: Sequence[int]) -> pd.DataFrame:
+    """customers x years: whether the customer had positive net revenue that year.
+
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"customer_id": ["A", "A", "B"], "year": [2024, 2025, 2025],
+    ...                      "net_revenue": [5.0, -1.0, 2.0]})
+    >>> bought_by_year(rows, pd.Index(["A", "B"]), [2024, 2025]).values.tolist()
+    [[True, False], [False, True]]
+    """
+    years = list(years)
+    positive = customer_years["net_revenue"].to_numpy(dtype=float) > 0
+    rows = index.get_indexer(customer_years["customer_id"].to_numpy()[positive])
+    cols = pd.Index(years).get_indexer(customer_years["year"].to_numpy()[positive])
+    keep = (rows >= 0) & (cols >= 0)
+    table = np.zeros((len(index), len(years)), dtype=bool)
+    table[rows[keep], cols[keep]] = True  # vectorised: a crosstab is seconds at 100,000
+    return pd.DataFrame(table, index=index, columns=years)
 
 
 def ladder_evidence(
@@ -115,7 +127,7 @@ def ladder_evidence(
     """
     years = list(years)
     evidence = {}
-    bought = _years_bought(customer_years, index, years)
+    bought = bought_by_year(customer_years, index, years)
     if len(years) >= 2:
         evidence["repurchases"] = _bools(bought.sum(axis=1).to_numpy() >= 2, index)
     else:

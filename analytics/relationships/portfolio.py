@@ -51,6 +51,7 @@ from analytics.relationships.ladder import (
     DEFAULT_LADDER,
     LADDER_COLUMNS,
     Ladder,
+    bought_by_year,
     ladder_evidence,
     ladder_table,
     place_on_ladder,
@@ -255,8 +256,8 @@ def build_portfolio(
     for key, reason in placed.skipped.items():
         missing.append(f"Loyalty rung {key} {reason}.")
 
-    bought = customer_years[customer_years["net_revenue"].astype(float) > 0]
-    years_bought = bought[bought["year"].isin(years)].groupby("customer_id")["year"].nunique()
+    years_bought = pd.Series(bought_by_year(customer_years, index, years).sum(axis=1).to_numpy(),
+                             index=index)
     kind, inferred = infer_relationship(index, attrs, price_index, years_bought, len(years))
     if not _column_known(attrs, "relationship"):
         missing.append("Relationship types are inferred from behaviour: a customers column "
