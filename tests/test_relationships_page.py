@@ -103,3 +103,41 @@ def test_page_on_invoice_lines_alone_says_what_is_missing(tmp_path, monkeypatch)
             assert column in said, column
         # The cohorts still come from the first invoice lines.
         assert any("first invoice line for 3" in c.value for c in app.caption)
+
+
+def test_cost_of_winning_lowers_every_growth_prospect(app_env):
+    app = open_page()
+    before = app.dataframe[3].value.set_index("customer_id")["growth_prospect"]
+    app.number_input(key="rel_win_cost").set_value(25.0).run()
+    assert not app.exception
+    after = app.dataframe[3].value.set_index("customer_id")["growth_prospect"]
+    expected = sample_portfolio(win_cost_pct=25.0).growth
+    assert after.index.tolist() == expected["customer_id"].tolist()
+    assert after.tolist() == expected["growth_prospect"].tolist()
+    common = before.index.intersection(after.index)
+    headroom = expected.set_index("customer_id")["headroom"][common] > 0
+    assert (after[common][headroom] < before[common][headroom]).all()
+    assert (after[common][~headroom] == before[common][~headroom]).all()
+
+
+def test_an_empty_ladder_says_what_to_do(app_env):
+    app = open_page()
+    app.multiselect(key="rel_ladder").set_value([]).run()
+    assert not app.exception
+    assert "Pick at least one rung" in " ".join(shown(i.value) for i in app.info)
+
+
+def test_the_notes_name_file_and_recipe_key_on_invoice_lines_alone(tmp_path, monkeypatch):
+    lines = ("customer_id,date,net_revenue\nC1,2023-01-10,1000.00\nC1,2024-02-10,500.00\n"
+             "C2,2024-03-01,200.00\n")
+    with app_on(store_with(tmp_path / "bare.duckdb", {"transactions": lines}), monkeypatch):
+        app = open_page()
+        said = [shown(i.value) for i in app.info]
+        assert ("Gives word of mouth (refers) is skipped: add the column referrals in the "
+                "customers file (recipe key [customers.columns] referrals).") in said
+        assert any(s.startswith("Share of wallet and growth prospects need the column "
+                                "wallet in the customers file") for s in said)
+        assert any("relationship = true on a recipe driver" in s for s in said)
+        # Without cost to serve the relationship ages are not compared on it.
+        assert any(shown(m.value).startswith("No cost to serve is loaded")
+                   for m in app.markdown)
