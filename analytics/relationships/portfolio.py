@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -99,6 +99,38 @@ class Portfolio:
     rung_cost: float | None = None
     win_cost_pct: float = 0.0
     missing: tuple[str, ...] = field(default_factory=tuple)
+
+    def with_costs(self, rung_cost: float | None, win_cost_pct: float) -> Portfolio:
+        """The same portfolio for another cost per rung and cost of winning: only the
+        ladder's return on effort and the growth prospects are worked out again (a page
+        control change need not rebuild the rest).
+
+        >>> import pandas as pd
+        >>> ids = pd.Index(["A"], name="customer_id")
+        >>> pnl = pd.DataFrame({"net_revenue": [100.0], "net_margin": [40.0],
+        ...                     "net_margin_pct": [40.0], "cost_to_serve": [5.0],
+        ...                     "profit": [35.0]}, index=ids)
+        >>> years = pd.DataFrame({"customer_id": ["A"], "year": [2025], "net_revenue": [100.0]})
+        >>> base = build_portfolio(pnl, pd.DataFrame({"wallet": [300.0]}, index=ids),
+        ...                        pd.DataFrame({"activity": []}), years, pd.Series(dtype=object),
+        ...                        revenue_last12=pnl["net_revenue"])
+        >>> base.customers["growth_prospect"].tolist(), base.with_costs(
+        ...     None, 10.0).customers["growth_prospect"].tolist()
+        ([80.0], [60.0])
+        """
+        if not np.isfinite(win_cost_pct) or win_cost_pct < 0:
+            raise ValueError("the cost of winning must be a percentage, 0 or more")
+        c = self.customers
+        headroom = c["headroom"].astype(float)
+        prospect = round_money(headroom * c["net_margin_pct"].astype(float) / 100.0
+                               - headroom * float(win_cost_pct) / 100.0)
+        customers = c.assign(growth_prospect=prospect)
+        wallet = customers[["wallet", "revenue_last12", "share_of_wallet_pct", "headroom",
+                            "growth_prospect"]]
+        return replace(self, customers=customers,
+                       ladder=ladder_table(self.placed, customers, rung_cost),
+                       growth=growth_ranking(wallet, self.buyers.types),
+                       rung_cost=rung_cost, win_cost_pct=float(win_cost_pct))
 
     def portfolio_export(self) -> pd.DataFrame:
         """``portfolio.csv``: one row per customer, :data:`PORTFOLIO_COLUMNS`, by id."""
@@ -303,7 +335,9 @@ def build_portfolio(
         "net_revenue": pnl["net_revenue"].astype(float),
         "profit": pnl["profit"].astype(float),
         "wallet": wallet["wallet"],
+        "revenue_last12": wallet["revenue_last12"],
         "headroom": wallet["headroom"],
+        "net_margin_pct": pnl["net_margin_pct"].astype(float),
         "price_index": (price_index.reindex(index).astype(float) if price_index is not None
                         else pd.Series(np.nan, index=index)),
     }, index=index)

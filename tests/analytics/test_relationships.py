@@ -415,3 +415,17 @@ def test_portfolio_without_optional_evidence_says_what_is_missing():
     # Cohorts come from the first purchases; profit needs the yearly P&L, so it is empty.
     assert result.cohorts["profit_per_active_customer"].isna().all()
     assert result.cohorts["customers"].groupby(result.cohorts["cohort"]).first().sum() == 5
+
+
+def test_new_costs_give_what_a_fresh_build_gives():
+    fresh = portfolio(rung_cost=250.0, win_cost_pct=20.0)
+    moved = portfolio(rung_cost=100.0, win_cost_pct=10.0).with_costs(250.0, 20.0)
+    pd.testing.assert_frame_equal(moved.portfolio_export(), fresh.portfolio_export())
+    pd.testing.assert_frame_equal(moved.ladder, fresh.ladder)
+    pd.testing.assert_frame_equal(moved.growth, fresh.growth)
+    assert moved.summary() == fresh.summary()
+    # A: 16,000 x (50 % - 20 %) = 4,800; D: 1,800 x (33.33 % - 20 %) = 240.
+    assert moved.growth.set_index("customer_id")["growth_prospect"].to_dict() == {
+        "A": 4800.0, "D": 240.0, "C": 0.0}
+    with pytest.raises(ValueError):
+        fresh.with_costs(None, -1.0)
