@@ -165,3 +165,20 @@ def analyse(
                 f"({row.used_pct:.1f} %): its rates understate the real cost."
             )
     return Analysis(pnl, rate_table, capacity, whale_curve(pnl), limits, tuple(notes))
+
+
+def analyse_base(base, selection=None, warnings: tuple[str, ...] = ()) -> Analysis:
+    """:func:`analyse` of a per-customer table (anything shaped like
+    ``data.CustomerBase``: customers, volumes, rates, resources, period_fraction,
+    period_volume, warnings) under a :class:`~analytics.selection.Selection`'s quadrant
+    thresholds (default: medians); ``warnings`` (a load's) come first. The one wiring
+    of the analysis for the pages and the command line.
+    """
+    from analytics.selection import Selection
+
+    return analyse(
+        base.customers, base.volumes, base.rates, base.resources,
+        period_fraction=base.period_fraction, capacity_volume=base.period_volume,
+        warnings=tuple(warnings) + tuple(base.warnings),
+        **(selection or Selection()).thresholds,
+    )

@@ -437,15 +437,10 @@ def period_summary(selection: Selection) -> dict:
 
 def _analyse(base, load_warnings: tuple[str, ...], selection: Selection | None = None):
     """The analysis of a customer table (``data.CustomerBase``) under the selection's
-    thresholds, its load warnings kept."""
-    from analytics.analysis import analyse
+    thresholds, its load warnings kept (:func:`analytics.analysis.analyse_base`)."""
+    from analytics.analysis import analyse_base
 
-    return analyse(
-        base.customers, base.volumes, base.rates, base.resources,
-        period_fraction=base.period_fraction, capacity_volume=base.period_volume,
-        warnings=tuple(load_warnings) + base.warnings,
-        **(selection or Selection()).thresholds,
-    )
+    return analyse_base(base, selection, load_warnings)
 
 
 def cmd_exit(args) -> int:

@@ -17,7 +17,8 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
-from analytics import Analysis, analyse
+from analytics import Analysis
+from analytics.analysis import analyse_base
 from analytics.selection import Selection
 from data import CustomerBase, DatasetError, DatasetInfo, Store, StoreError
 from data.store import CustomerHistory, OrderIdsMissing
@@ -97,12 +98,7 @@ def customer_base(selection: Selection) -> CustomerBase:
 
 @st.cache_resource(ttl=3600, max_entries=16, show_spinner=False)
 def _analysis(version: str, selection: Selection) -> Analysis:
-    base = _customer_base(version, selection.filters)
-    return analyse(
-        base.customers, base.volumes, base.rates, base.resources,
-        period_fraction=base.period_fraction, capacity_volume=base.period_volume,
-        warnings=base.warnings, **selection.thresholds,
-    )
+    return analyse_base(_customer_base(version, selection.filters), selection)
 
 
 def analysis(selection: Selection) -> Analysis:
