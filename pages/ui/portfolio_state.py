@@ -64,8 +64,11 @@ def portfolio(selection, ladder: tuple[str, ...] = DEFAULT_LADDER,
             first_purchase(), price_index(filters), yearly=_yearly(filters, spans),
             revenue_last12=_revenue(filters, spans.last12),
             revenue_prior12=_revenue(filters, spans.prior12), years=spans.years,
-            period_end=spans.end, ladder=ladder, rung_cost=rung_cost,
-            win_cost_pct=win_cost_pct)
+            period_end=spans.end, ladder=ladder)
 
-    key = (version(), filters, tuple(ladder), rung_cost, win_cost_pct)
-    return memo("portfolio", key, build, large=True)
+    key = (version(), filters, tuple(ladder))
+    built = memo("portfolio", key, build, large=True)
+    # A cost per rung or cost of winning changes only the return on effort and the growth
+    # prospects: worked out again on the built portfolio, not rebuilt.
+    return memo("portfolio_costs", (*key, rung_cost, win_cost_pct),
+                lambda: built.with_costs(rung_cost, win_cost_pct), large=True)
