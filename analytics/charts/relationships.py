@@ -132,6 +132,6 @@ def cohort_heatmap_figure(cohorts: pd.DataFrame) -> go.Figure:
                        "active customer: %{customdata[2]:,.2f}<extra></extra>"),
     ))
     fig.update_xaxes(title_text="Year", type="category")
-    fig.update_yaxes(title_text="Cohort (year the relationship began)", type="category",
+    fig.update_yaxes(title_text="Cohort", type="category",
                      autorange="reversed")
     return base_layout(fig, max(260, 22 * len(grid) + 120))

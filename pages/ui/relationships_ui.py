@@ -77,13 +77,13 @@ def buyers_ui(pf, pnl: pd.DataFrame) -> None:
         return
     show_chart(buyer_map_figure(pnl, b.types, b.reward_threshold, b.cost_threshold, CURRENCY),
                "relationships-buyers")
-    groups = b.groups[["label", "customers", "revenue_share_pct", "net_revenue", "profit",
-                       "move"]]
+    groups = b.groups[["label", "customers", "revenue_share_pct", "net_revenue", "profit"]]
     st.dataframe(groups, hide_index=True, width="stretch", column_config={
         "label": st.column_config.TextColumn("Buyer type"),
         **metric_columns("customers", "revenue_share_pct", "net_revenue", "profit"),
-        "move": st.column_config.TextColumn("The move", width="large"),
     })
+    st.markdown("\n".join(f"- **{md_escape(row.label)}**: {md_escape(row.move)}"
+                          for row in b.groups.itertuples()))
 
 
 def ladder_ui(pf) -> None:
