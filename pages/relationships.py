@@ -43,6 +43,6 @@ with rungs:
 with spectrum:
     spectrum_ui(pf, pnl)
 with wallet:
-    wallet_ui(pf, pnl, spans.last12 is not None)
+    wallet_ui(pf, pnl, customer_base(selection).customers, spans.last12 is not None)
 with cohorts:
     cohorts_ui(pf, spans.years[0])

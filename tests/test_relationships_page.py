@@ -141,3 +141,18 @@ def test_the_notes_name_file_and_recipe_key_on_invoice_lines_alone(tmp_path, mon
         # Without cost to serve the relationship ages are not compared on it.
         assert any(shown(m.value).startswith("No cost to serve is loaded")
                    for m in app.markdown)
+
+
+def test_a_period_under_a_year_says_what_it_lacks(app_env):
+    app = AppTest.from_file("../app.py", default_timeout=180)
+    app.query_params["start"] = "2024-06-01"
+    app.switch_page("pages/relationships.py")
+    app.run()
+    assert not app.exception
+    said = [shown(i.value) for i in app.info]
+    # The sample has a wallet column: only the period is missing, and said so.
+    assert ("Share of wallet and growth prospects need a period of at least 12 months "
+            "(widen it in the sidebar).") in said
+    for rung in ("repurchases", "grows", "stays"):
+        assert any(f"({rung}) is skipped" in s and "widen the period" in s for s in said)
+    assert not any("refers" in s or "wallet in the customers file" in s for s in said)

@@ -160,14 +160,15 @@ def spectrum_ui(pf, pnl: pd.DataFrame) -> None:
     download_buttons(over, "overdesigned-relationships", key="rel_over_dl")
 
 
-def wallet_ui(pf, pnl: pd.DataFrame, has_last12: bool) -> None:
+def wallet_ui(pf, pnl: pd.DataFrame, customers: pd.DataFrame, has_last12: bool) -> None:
+    """``customers``: the customer base's attributes (is a wallet column loaded?)."""
     st.subheader("Share of wallet and growth prospects")
     st.number_input("Cost of winning the headroom (% of it)", min_value=0.0, max_value=100.0,
                     step=1.0, key="rel_win_cost",
                     help="Sales and service effort to win the rest of the wallet, as % of "
                     "the headroom; taken off each growth prospect.")
     c = pf.customers
-    has_wallet = "wallet" in c.columns and c["wallet"].notna().any()
+    has_wallet = "wallet" in customers.columns and bool(customers["wallet"].notna().any())
     if not has_wallet or not has_last12:
         needs = ([] if has_wallet else [enabler("wallet")]) + (
             [] if has_last12 else ["a period of at least 12 months (widen it in the sidebar)"])
