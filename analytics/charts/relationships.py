@@ -135,3 +135,43 @@ def cohort_heatmap_figure(cohorts: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(title_text="Cohort", type="category",
                      autorange="reversed")
     return base_layout(fig, max(260, 22 * len(grid) + 120))
+
+
+def relationship_age_figure(ages: pd.DataFrame, currency: str = "$",
+                            min_customer_years: int = 30) -> go.Figure:
+    """Profit per customer (bars, left axis) and cost to serve % (line, right axis) by
+    years since the relationship began; ages with fewer than ``min_customer_years``
+    active customer-years are left out (a handful of old accounts is noise).
+
+    >>> ages = pd.DataFrame({"years_since_start": [0, 1, 2], "customer_years": [40, 35, 2],
+    ...                      "profit_per_customer": [10.0, 20.0, 900.0],
+    ...                      "cost_to_serve_pct": [30.0, 25.0, 5.0]})
+    >>> fig = relationship_age_figure(ages)
+    >>> [list(t.x) for t in fig.data], [t.name for t in fig.data]
+    ([[0, 1], [0, 1]], ['Profit per customer', 'Cost to serve %'])
+    """
+    kept = ages[ages["customer_years"] >= min_customer_years]
+    age = kept["years_since_start"].astype(int).tolist()
+    cur = escape(currency)
+    profit = kept["profit_per_customer"].to_numpy(dtype=float)
+    fig = new_figure()
+    fig.add_trace(go.Bar(
+        x=age, y=profit, name="Profit per customer",
+        marker={"color": np.where(profit < 0, VERMILLION, BLUE).tolist()},
+        customdata=kept["customer_years"].to_numpy(dtype=float),
+        hovertemplate=("%{x} years: " + cur + "%{y:,.0f} per customer "
+                       "(%{customdata:,.0f} customer-years)<extra></extra>")))
+    fig.add_trace(go.Scatter(
+        x=age, y=kept["cost_to_serve_pct"].to_numpy(dtype=float), name="Cost to serve %",
+        mode="lines+markers", yaxis="y2", line={"color": ORANGE, "width": 2},
+        hovertemplate="%{x} years: cost to serve %{y:.1f}% of revenue<extra></extra>"))
+    pct = kept["cost_to_serve_pct"].to_numpy(dtype=float)
+    top = float(np.nanmax(pct)) if len(pct) and np.isfinite(pct).any() else 1.0
+    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "ticksuffix": "%",
+                              "tickformat": ".0f", "showgrid": False,
+                              "range": [0.0, max(top, 1.0) * 1.1],
+                              "title": {"text": "Cost to serve %"}})
+    fig.update_xaxes(title_text="Years since the relationship began", dtick=1)
+    fig.update_layout(yaxis={"title": {"text": f"Profit per customer ({cur})"},
+                             "tickprefix": cur, "tickformat": "~s"})
+    return base_layout(fig, 360)

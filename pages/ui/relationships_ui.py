@@ -10,7 +10,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analytics.charts.relationships import buyer_map_figure, cohort_heatmap_figure
+from analytics.charts.relationships import (
+    buyer_map_figure,
+    cohort_heatmap_figure,
+    relationship_age_figure,
+)
 from analytics.metrics import format_money
 from analytics.relationships import (
     BUYER_LABELS,
@@ -227,6 +231,9 @@ def cohorts_ui(pf, first_year: int) -> None:
         note("No active customer-year has a known start: widen the period in the sidebar.")
         return
     st.markdown(md_escape(age_sentence(ages)))
+    show_chart(relationship_age_figure(ages, CURRENCY), "relationships-age")
+    st.caption("Ages with at least 30 active customer-years are drawn and compared; the "
+               "table has them all.")
     st.dataframe(ages, hide_index=True, width="stretch", height=240,
                  column_config=metric_columns("years_since_start", "customer_years",
                                               "profit_per_customer", "cost_to_serve_pct"))
