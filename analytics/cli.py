@@ -235,14 +235,7 @@ def cmd_report(args) -> int:
         raise InvalidInput(f"--monte-carlo must be a whole number of draws, 1 or more, not {draws}")
     if seed is not None and not seed.isdigit():
         raise InvalidInput(f"--seed must be a whole number, 0 or more, not {seed}")
-    store, load_warnings = _open_dataset(args)
-    try:
-        base = customer_base(store, selection)
-    finally:
-        store.close()
-    if base.customers.empty:
-        raise InvalidInput("no customer has invoice lines or activity in the chosen period")
-    analysis = _analyse(base, load_warnings, selection)
+    _, analysis = analysed(args, selection)
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     pnl = analysis.pnl_export()
@@ -441,6 +434,20 @@ def _analyse(base, load_warnings: tuple[str, ...], selection: Selection | None =
     from analytics.analysis import analyse_base
 
     return analyse_base(base, selection, load_warnings)
+
+
+def analysed(args, selection: Selection):
+    """The customer table (``data.CustomerBase``) of the dataset of ``args`` under
+    ``selection`` and its analysis (the store opened, read and closed); no customer in
+    the period is invalid input."""
+    store, load_warnings = _open_dataset(args)
+    try:
+        base = customer_base(store, selection)
+    finally:
+        store.close()
+    if base.customers.empty:
+        raise InvalidInput("no customer has invoice lines or activity in the chosen period")
+    return base, _analyse(base, load_warnings, selection)
 
 
 def cmd_exit(args) -> int:

@@ -16,13 +16,11 @@ from pathlib import Path
 from analytics.cli import (
     EXIT_OK,
     InvalidInput,
-    _analyse,
     _date,
     _finite,
     _one_source,
-    _open_dataset,
     _recipe_option,
-    customer_base,
+    analysed,
     period_summary,
     selection_of,
 )
@@ -59,14 +57,7 @@ def cmd_exit(args) -> int:
         ids = [c.strip() for c in args.customers.split(",") if c.strip()]
         if not ids:
             raise InvalidInput("--customers needs at least one customer id")
-    store, load_warnings = _open_dataset(args)
-    try:
-        base = customer_base(store, selection)
-    finally:
-        store.close()
-    if base.customers.empty:
-        raise InvalidInput("no customer has invoice lines or activity in the chosen period")
-    analysis = _analyse(base, load_warnings, selection)
+    base, analysis = analysed(args, selection)
     try:
         chosen = choose(analysis.pnl, customers=ids, quadrant=args.quadrant,
                         bottom_pct=args.bottom_pct, segment=args.segment)
