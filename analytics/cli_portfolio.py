@@ -92,19 +92,13 @@ def _check(args) -> Selection:
 def _yearly(store, selection: Selection, periods, load_warnings) -> pd.DataFrame:
     """Each calendar year of the period analysed on its own: customer, year, net
     revenue, cost to serve, profit."""
-    frames = []
-    for year, first, last in periods.year_periods:
+    from analytics.relationships.periods import yearly_profits
+
+    def analyse_year(first, last):
         base = customer_base(store, selection.with_period(first, last))
-        if base.customers.empty:
-            continue
-        pnl = _analyse(base, load_warnings).pnl
-        frames.append(pd.DataFrame({
-            "customer_id": pnl.index.astype(str), "year": year,
-            "net_revenue": pnl["net_revenue"].to_numpy(dtype=float),
-            "cost_to_serve": pnl["cost_to_serve"].to_numpy(dtype=float),
-            "profit": pnl["profit"].to_numpy(dtype=float)}))
-    columns = ["customer_id", "year", "net_revenue", "cost_to_serve", "profit"]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+        return None if base.customers.empty else _analyse(base, load_warnings).pnl
+
+    return yearly_profits(analyse_year, periods)
 
 
 def cmd_portfolio(args) -> int:

@@ -63,3 +63,34 @@ def portfolio_periods(start: dt.date, end: dt.date) -> PortfolioPeriods:
             prior12 = (months_back(before, 12), before)
     spans = [(y, max(start, dt.date(y, 1, 1)), min(end, dt.date(y, 12, 31))) for y in years]
     return PortfolioPeriods(start, end, years, last12, prior12, spans)
+
+
+YEARLY_COLUMNS = ["customer_id", "year", "net_revenue", "cost_to_serve", "profit"]
+
+
+def yearly_profits(analyse_year, periods: PortfolioPeriods):
+    """Each calendar year of ``periods`` analysed on its own: one row per customer and
+    year with ``YEARLY_COLUMNS``. ``analyse_year(first, last)`` returns that year's
+    customer P&L (indexed by customer_id), or None when the year holds no customer.
+
+    >>> import pandas as pd
+    >>> pnl = pd.DataFrame({"net_revenue": [10.0], "cost_to_serve": [2.0], "profit": [3.0]},
+    ...                    index=pd.Index(["A"], name="customer_id"))
+    >>> spans = portfolio_periods(dt.date(2024, 6, 1), dt.date(2025, 1, 31))
+    >>> yearly_profits(lambda first, last: pnl, spans)["year"].tolist()
+    [2024, 2025]
+    """
+    import pandas as pd
+
+    frames = []
+    for year, first, last in periods.year_periods:
+        pnl = analyse_year(first, last)
+        if pnl is None or pnl.empty:
+            continue
+        frames.append(pd.DataFrame({
+            "customer_id": pnl.index.astype(str), "year": year,
+            "net_revenue": pnl["net_revenue"].to_numpy(dtype=float),
+            "cost_to_serve": pnl["cost_to_serve"].to_numpy(dtype=float),
+            "profit": pnl["profit"].to_numpy(dtype=float)}))
+    return (pd.concat(frames, ignore_index=True) if frames
+            else pd.DataFrame(columns=YEARLY_COLUMNS))

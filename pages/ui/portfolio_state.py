@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analytics.relationships import DEFAULT_LADDER, Portfolio, build_portfolio
-from analytics.relationships.periods import PortfolioPeriods, portfolio_periods
+from analytics.relationships.periods import PortfolioPeriods, portfolio_periods, yearly_profits
 from pages.ui.relationship_state import (
     customer_years,
     first_purchase,
@@ -37,16 +37,8 @@ def _revenue(selection, window) -> pd.Series | None:
 
 
 def _yearly(selection, spans: PortfolioPeriods) -> pd.DataFrame:
-    frames = []
-    for year, first, last in spans.year_periods:
-        pnl = analysis(selection.filters.with_period(first, last)).pnl
-        frames.append(pd.DataFrame({
-            "customer_id": pnl.index.astype(str), "year": year,
-            "net_revenue": pnl["net_revenue"].to_numpy(dtype=float),
-            "cost_to_serve": pnl["cost_to_serve"].to_numpy(dtype=float),
-            "profit": pnl["profit"].to_numpy(dtype=float)}))
-    columns = ["customer_id", "year", "net_revenue", "cost_to_serve", "profit"]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    return yearly_profits(
+        lambda first, last: analysis(selection.filters.with_period(first, last)).pnl, spans)
 
 
 def portfolio(selection, ladder: tuple[str, ...] = DEFAULT_LADDER,
