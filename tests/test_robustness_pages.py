@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.robustness import classify_robustness, robustness_counts
-from tests.conftest import app_on, charts
+from tests.conftest import app_on, charts, store_with
 from tests.test_customers_page import TINY
 
 CUSTOMERS, OVERVIEW = "pages/customers.py", "pages/overview.py"
@@ -18,17 +18,7 @@ RING = "Ringed: sensitive"
 
 @pytest.fixture(scope="module")
 def tiny_db(tmp_path_factory) -> Path:
-    from data import Store
-
-    root = tmp_path_factory.mktemp("tiny_robust")
-    folder = root / "dataset"
-    folder.mkdir()
-    for table, text in TINY.items():
-        (folder / f"{table}.csv").write_text(text, encoding="utf-8")
-    store = Store(root / "tiny.duckdb")
-    store.load_folder(folder)
-    store.close()
-    return root / "tiny.duckdb"
+    return store_with(tmp_path_factory.mktemp("tiny_robust") / "tiny.duckdb", TINY)
 
 
 @pytest.fixture
