@@ -64,6 +64,8 @@ Modules
   :class:`Scenario` (frozen, checked, to and from JSON);
 - :mod:`~analytics.scenario.engine`: :class:`ScenarioBase` and the named steps of
   :meth:`ScenarioBase.run`;
+- :mod:`~analytics.scenario.cents`: each customer's money in whole cents and the
+  figures read off them;
 - :mod:`~analytics.scenario.bridge`: the profit bridge in cents;
 - :mod:`~analytics.scenario.menu_check`: Anderson & Narus's menu check;
 - :mod:`~analytics.scenario.menu_parse`: the one menu parser (the command line's menu

@@ -17,7 +17,8 @@ from analytics.scenario.parameters import Scenario
 from analytics.whale import WhaleCurve, whale_curve
 
 if TYPE_CHECKING:
-    from analytics.scenario.engine import RowCents, ScenarioBase
+    from analytics.scenario.cents import RowCents
+    from analytics.scenario.engine import ScenarioBase
 
 SCENARIO_PNL_COLUMNS = (
     "customer_id",

@@ -535,7 +535,8 @@ def test_public_names_stay_importable_from_analytics_scenario():
 
 
 def test_run_is_its_named_steps(kanthal_base):
-    from analytics.scenario.engine import customer_effects, pnl_after, row_cents
+    from analytics.scenario.cents import row_cents
+    from analytics.scenario.engine import customer_effects, pnl_after
 
     base, _ = kanthal_base
     scenario = KANTHAL_CONTRACT.with_changes(core_price_change_pct=2.0)
