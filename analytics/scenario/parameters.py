@@ -16,7 +16,7 @@ import json
 import math
 from dataclasses import asdict, dataclass, field, fields, replace
 
-from analytics.quadrants import QUADRANTS
+from analytics.quadrants import LABELS, QUADRANTS
 
 SCOPES = ("all", "quadrant", "segment", "customers")
 
@@ -76,8 +76,8 @@ class MenuItem:
 class Scope:
     """Which customers a scenario applies to: all, some quadrants, segments or customers.
 
-    >>> Scope.quadrant("aggressive").label
-    'quadrant: aggressive'
+    >>> Scope.quadrant("aggressive", "carriage_trade").label
+    'quadrant: Aggressive, Carriage trade'
     """
 
     kind: str = "all"
@@ -121,6 +121,8 @@ class Scope:
             return "all customers"
         if self.kind == "customers":
             return f"{len(self.values):,} chosen customer(s)"
+        if self.kind == "quadrant":
+            return "quadrant: " + ", ".join(LABELS.get(v, v) for v in self.values)
         return f"{self.kind}: {', '.join(self.values)}"
 
 

@@ -174,6 +174,9 @@ def usage_ui(customer, base, result) -> None:
     st.markdown(driver_sentence(usage, multiple, CURRENCY, escape=md_escape))
     show_chart(usage_figure(usage, CURRENCY), f"usage-{customer}", key="cust_usage")
     table = usage.reset_index()
+    # The multiple has no value where the median customer uses none: a dash, not "None".
+    table["multiple"] = [
+        "–" if pd.isna(v) else f"{v:,.1f}×" for v in table["multiple"].to_numpy()]
     st.dataframe(
         table[["activity", "quantity", "median", "multiple", "percentile", "rate", "cost",
                "excess_cost"]],
@@ -183,9 +186,9 @@ def usage_ui(customer, base, result) -> None:
             "quantity": st.column_config.NumberColumn("This customer", format="%,.0f",
                                                       help="Driver quantity in the period."),
             "median": st.column_config.NumberColumn("Median customer", format="%,.1f"),
-            "multiple": st.column_config.NumberColumn(
-                "× median", format="%.1f×",
-                help="This customer's quantity / the median's; None when the median is 0."),
+            "multiple": st.column_config.TextColumn(
+                "× median",
+                help="This customer's quantity / the median's; – when the median is 0."),
             "percentile": st.column_config.NumberColumn(
                 "Uses more than", format="%.0f%% of customers"),
             "rate": st.column_config.NumberColumn("Rate", format=CURRENCY.replace("%", "%%")

@@ -97,11 +97,17 @@ def whale_ui(result: ScenarioResult) -> None:
             "whale-before-after", key="pr_whale",
         )
         before, after = result.whale_before.summary, result.whale_after.summary
-        st.text(
-            f"Unprofitable customers: {before.unprofitable_customers:,} today, "
-            f"{after.unprofitable_customers:,} after. Peak of the curve: "
-            f"{format_pct(before.peak_pct)} today, {format_pct(after.peak_pct)} after."
-        )
+        text = (f"Unprofitable customers: {before.unprofitable_customers:,} today, "
+                f"{after.unprofitable_customers:,} after.")
+        if before.total_profit > 0:  # the chart's scale: % of today's operating profit
+            today = before.total_profit
+            text += (f" Peak of the curve: {format_pct(100 * before.peak_profit / today)} "
+                     f"of today's operating profit today, "
+                     f"{format_pct(100 * after.peak_profit / today)} after.")
+        else:
+            text += (f" Peak of the curve: {format_money(before.peak_profit, CURRENCY)} "
+                     f"today, {format_money(after.peak_profit, CURRENCY)} after.")
+        st.text(text)
 
 
 def migration_ui(result: ScenarioResult) -> None:
