@@ -46,7 +46,7 @@ with st.container(border=True):
 
 customer_columns = {
     "customer_id": st.column_config.TextColumn("Customer"),
-    "name": st.column_config.TextColumn("Name"),
+    "name": st.column_config.TextColumn("Name", width="medium"),
     "segment": st.column_config.TextColumn("Segment"),
     "net_revenue": money_column("Net revenue"),
     "profit": money_column("Operating profit"),
@@ -61,7 +61,10 @@ for column, title, rows in (
 ):
     with column.container(border=True):
         st.subheader(title)
-        st.dataframe(rows, hide_index=True, width="stretch", column_config=customer_columns)
+        # Profit first after the name: half a page's width shows what the table is for.
+        st.dataframe(rows, hide_index=True, width="stretch", column_config=customer_columns,
+                     column_order=["customer_id", "name", "profit", "net_revenue",
+                                   "profit_pct", "segment", "quadrant"])
 
 if "segment" in result.pnl.columns and result.pnl["segment"].notna().any():
     with st.container(border=True):
