@@ -85,10 +85,12 @@ def test_rung_cost_gives_the_return_on_effort(app_env):
     app.number_input(key="rel_rung_cost").set_value(500.0).run()
     assert not app.exception
     ladder = app.dataframe[1].value
-    assert ladder["return_on_effort_pct"].notna().any()
+    # The bottom rung has no return (a dash, never "None"); the others a percentage.
+    assert ladder["return_on_effort_pct"].iloc[0] == "–"
+    assert ladder["return_on_effort_pct"].iloc[1:].str.endswith("%").all()
     app.multiselect(key="rel_ladder").set_value(["repurchases", "refers", "pays_premium"]).run()
-    assert app.dataframe[1].value["name"].tolist() == ["not_on_ladder", "repurchases",
-                                                       "refers", "pays_premium"]
+    assert app.dataframe[1].value["label"].tolist() == ["Not on the ladder", "Repurchases",
+                                                        "Gives word of mouth", "Pays premiums"]
 
 
 def test_page_on_invoice_lines_alone_says_what_is_missing(tmp_path, monkeypatch):

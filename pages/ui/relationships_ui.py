@@ -15,7 +15,7 @@ from analytics.charts.relationships import (
     cohort_heatmap_figure,
     relationship_age_figure,
 )
-from analytics.metrics import format_money
+from analytics.metrics import METRICS, format_money
 from analytics.relationships import (
     BUYER_LABELS,
     DEFAULT_LADDER,
@@ -110,14 +110,19 @@ def ladder_ui(pf) -> None:
         note(line)
     table = pf.ladder.assign(label=[RUNGS[n].label if n in RUNGS else "Not on the ladder"
                                     for n in pf.ladder["name"]])
-    st.dataframe(table[["rung", "name", "label", "customers", "avg_revenue", "avg_profit",
+    # The bottom rung has no step up to it: a dash, not "None".
+    for key in ("profit_gain", "return_on_effort_pct"):
+        table[key] = ["–" if pd.isna(v) else METRICS[key].format(v, CURRENCY)
+                      for v in table[key].to_numpy()]
+    st.dataframe(table[["rung", "label", "customers", "avg_revenue", "avg_profit",
                         "profit_gain", "return_on_effort_pct"]], hide_index=True,
                  width="stretch", column_config={
                      "rung": st.column_config.NumberColumn("Rung", format="%d"),
-                     "name": st.column_config.TextColumn("Rung key"),
                      "label": st.column_config.TextColumn("Evidence"),
-                     **metric_columns("customers", "avg_revenue", "avg_profit",
-                                      "profit_gain", "return_on_effort_pct")})
+                     **metric_columns("customers", "avg_revenue", "avg_profit"),
+                     **{key: st.column_config.TextColumn(METRICS[key].label,
+                                                         help=METRICS[key].definition)
+                        for key in ("profit_gain", "return_on_effort_pct")}})
     st.markdown(md_escape(return_sentence(pf.ladder, pf.rung_cost, CURRENCY)))
 
 
