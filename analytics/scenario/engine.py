@@ -9,10 +9,10 @@ steps over numpy arrays (the formulas: :mod:`analytics.scenario`):
    serve, the cost saved by consolidation, the surcharges and the core price effect;
 3. :func:`pnl_after`: per customer the bill change, who is at risk, the volume kept
    (:func:`volume_kept`) and the revenue, COGS, cost, profit and quadrant after;
-4. :func:`analytics.scenario.cents.row_cents`: each customer's money in whole cents, the change in its cost to
-   serve split into avoidable cost and stranded capacity;
-5. :mod:`analytics.scenario.cents`' ``profit_bridge_cents`` and ``row_figures``: the bridge and the summary's
-   money, in cents; :func:`quadrant_migration` and :func:`result_table` shape the rest.
+4. :func:`analytics.scenario.cents.row_cents`: each customer's money in whole cents,
+   the change in its cost to serve split into avoidable cost and stranded capacity;
+5. ``profit_bridge_cents`` and ``row_figures`` (:mod:`analytics.scenario.cents`): the
+   bridge and the summary's money, in cents; :func:`quadrant_migration` and :func:`result_table` shape the rest.
 """
 
 from __future__ import annotations
