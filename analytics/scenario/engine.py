@@ -12,7 +12,8 @@ steps over numpy arrays (the formulas: :mod:`analytics.scenario`):
 4. :func:`analytics.scenario.cents.row_cents`: each customer's money in whole cents,
    the change in its cost to serve split into avoidable cost and stranded capacity;
 5. ``profit_bridge_cents`` and ``row_figures`` (:mod:`analytics.scenario.cents`): the
-   bridge and the summary's money, in cents; :func:`quadrant_migration` and :func:`result_table` shape the rest.
+   bridge and the summary's money, in cents; :func:`quadrant_migration` and
+   :func:`result_table` shape the rest.
 """
 
 from __future__ import annotations
