@@ -63,17 +63,17 @@ def add_parser(commands) -> None:
 def _ladder(args) -> tuple[str, ...] | None:
     from analytics.relationships import check_ladder
 
-    text = args.ladder
+    text, where = args.ladder, "--ladder"
     if text is None and args.recipe is not None:
-        rungs = getattr(_read_recipe(args.recipe), "ladder", None)
+        rungs = _read_recipe(args.recipe).ladder
         if rungs:
-            return tuple(rungs)
+            text, where = ",".join(rungs), f"{args.recipe.name}, ladder.rungs"
     if text is None:
         return None
     try:
         return check_ladder([r.strip() for r in text.split(",") if r.strip()])
     except ValueError as exc:
-        raise InvalidInput(f"--ladder: {exc}") from None
+        raise InvalidInput(f"{where}: {exc}") from None
 
 
 def _check(args) -> Selection:

@@ -79,6 +79,9 @@ class Recipe:
     resources: tuple[ResourceSpec, ...] = ()
     discount_scale: str | None = None
     name: str = "recipe"
+    # The loyalty ladder's rungs in order, bottom first ([ladder] rungs = [...]): names
+    # checked by the analytics that use them (analytics.relationships.check_ladder).
+    ladder: tuple[str, ...] = ()
 
     @property
     def customers_from_transactions(self) -> bool:
@@ -152,6 +155,8 @@ class Recipe:
         for resource in self.resources:
             out += ["[[resources]]", f"resource = {_q(resource.resource)}",
                     f"cost = {_num(resource.cost)}", f"capacity = {_num(resource.capacity)}", ""]
+        if self.ladder:
+            out += ["[ladder]", "rungs = [" + ", ".join(_q(r) for r in self.ladder) + "]", ""]
         return "\n".join(out)
 
 
@@ -214,7 +219,7 @@ def parse_recipe(text: str, base: Path, name: str = "recipe", *, check_files: bo
         shown = None if value is None else (value if isinstance(value, str) else repr(value))
         problems.append(Problem(name, message, column=key, value=shown))
 
-    known = set(FILE_TABLES) | {"drivers"}
+    known = set(FILE_TABLES) | {"drivers", "ladder"}
     for key in doc:
         if key not in known:
             bad(key, "is not a key of a recipe (known: " + ", ".join(sorted(known)) + ")")
@@ -245,9 +250,25 @@ def parse_recipe(text: str, base: Path, name: str = "recipe", *, check_files: bo
         scale = None
     drivers = _drivers(doc.get("drivers", []), bad)
     resources = _resources(inline_resources, bad)
+    ladder = _ladder(doc.get("ladder"), bad)
     if problems:
         raise DatasetError(problems)
-    return Recipe(tables, drivers, resources, scale, name)
+    return Recipe(tables, drivers, resources, scale, name, ladder)
+
+
+def _ladder(section, bad) -> tuple[str, ...]:
+    """``[ladder]`` with ``rungs = ["repurchases", ...]``: the names, in order."""
+    if section is None:
+        return ()
+    if not isinstance(section, dict) or set(section) - {"rungs"}:
+        bad("ladder", "must be a table ([ladder]) with one key, rungs")
+        return ()
+    rungs = section.get("rungs")
+    if (not isinstance(rungs, list) or not rungs
+            or not all(isinstance(r, str) and r.strip() for r in rungs)):
+        bad("ladder.rungs", "lists the rungs' names in order, bottom first", rungs)
+        return ()
+    return tuple(r.strip() for r in rungs)
 
 
 def _table_entry(table: str, section: dict, base: Path, bad) -> TableEntry | None:

@@ -140,6 +140,23 @@ def test_custom_ladder_and_thresholds(tmp_path):
     assert summary["buyer_types"]["method"] == "custom"
 
 
+def test_a_recipes_ladder_is_the_default_and_a_bad_rung_names_the_recipe(tmp_path, capsys):
+    data = write(tmp_path / "data", FILES)
+    tables = "".join(f'[{name}]\nfile = "{name}.csv"\n' for name in
+                     ("transactions", "customers", "activities", "rates"))
+    recipe = data / "erp.toml"
+    recipe.write_text(tables + '[ladder]\nrungs = ["repurchases", "refers", "pays_premium"]\n',
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["portfolio", "--recipe", str(recipe), "--out", str(out)]) == 0
+    _, ladder, _, _ = read(out)
+    assert ladder["name"].tolist() == ["not_on_ladder", "repurchases", "refers",
+                                       "pays_premium"]
+    recipe.write_text(tables + '[ladder]\nrungs = ["repurchases", "flies"]\n', encoding="utf-8")
+    assert main(["portfolio", "--recipe", str(recipe), "--out", str(out)]) == 2
+    assert "erp.toml, ladder.rungs:" in capsys.readouterr().err
+
+
 def test_without_the_optional_columns(tmp_path):
     bare = {"transactions.csv": "customer_id,date,net_revenue,cogs\n"
             "A,2024-02-01,100,60\nA,2025-02-01,120,70\nB,2025-05-01,50,40\n"}

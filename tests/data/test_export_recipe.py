@@ -290,6 +290,14 @@ def test_a_recipe_loads_the_wide_file_and_round_trips(wide):
     assert again == recipe
 
 
+def test_a_recipe_names_its_loyalty_ladder_and_round_trips(wide):
+    text = RECIPE + '\n[ladder]\nrungs = ["repurchases", " stays ", "pays_premium"]\n'
+    recipe = parse_recipe(text, wide.parent, "month.toml")
+    assert recipe.ladder == ("repurchases", "stays", "pays_premium")
+    assert parse_recipe(recipe.to_toml(wide.parent), wide.parent, "month.toml") == recipe
+    assert parse_recipe(RECIPE, wide.parent, "month.toml").ladder == ()
+
+
 @pytest.mark.parametrize(("change", "message"), [
     (('per = "order"\nresource', 'per = "week"\nresource'),
      'month.toml, drivers[1].per: "week" must be one of order, line, unit'),
@@ -305,6 +313,10 @@ def test_a_recipe_loads_the_wide_file_and_round_trips(wide):
      'month.toml, resources[1].capacity: "0.0" must be greater than 0'),
     (('net_revenue = "Sales"', 'net_revenue = "Sales"\nprofit = "Profit"'),
      "month.toml, transactions.columns.profit: is not a column of transactions"),
+    (("[[resources]]", "[ladder]\nrungs = []\n[[resources]]"),
+     "month.toml, ladder.rungs: \"[]\" lists the rungs' names in order, bottom first"),
+    (("[[resources]]", "[ladder]\nsteps = [\"grows\"]\n[[resources]]"),
+     "month.toml, ladder: must be a table ([ladder]) with one key, rungs"),
 ])
 def test_a_bad_recipe_names_the_key_and_the_value(wide, change, message):
     recipe_path = wide.parent / "month.toml"
