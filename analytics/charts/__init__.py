@@ -7,7 +7,9 @@
   serve);
 - :mod:`analytics.charts.quadrants`: the quadrant map and its extent (Customers);
 - :mod:`analytics.charts.customer`: one customer's waterfall, usage and months;
-- :mod:`analytics.charts.scenario`: the scenario bridge and the comparisons (Pricing).
+- :mod:`analytics.charts.scenario`: the scenario bridge and the comparisons (Pricing);
+- :mod:`analytics.charts.relationships`: the buyer map, the cohort heatmap and the
+  relationship-age chart (Relationships).
 
 Every public name is re-exported here, so ``from analytics.charts import X`` works.
 """
@@ -41,6 +43,11 @@ from analytics.charts.quadrants import (
     quadrant_map_extent,
     quadrant_map_figure,
 )
+from analytics.charts.relationships import (
+    buyer_map_figure,
+    cohort_heatmap_figure,
+    relationship_age_figure,
+)
 from analytics.charts.scenario import (
     SCENARIO_COLOURS,
     bridge_comparison_figure,
@@ -55,7 +62,8 @@ __all__ = [
     "PROFIT_SCALE", "PURPLE", "QUADRANT_CORNERS", "QUADRANT_NAMES", "SCENARIO_COLOURS", "SKY",
     "TEMPLATE", "TEXT", "THRESHOLD_WORDS", "TYPICAL_HIGH", "TYPICAL_LOW", "VERMILLION",
     "WEBGL_ABOVE", "MapExtent", "activity_cost_figure", "activity_heatmap_figure",
-    "base_layout", "bridge_comparison_figure", "capacity_figure", "customer_waterfall_figure",
+    "base_layout", "bridge_comparison_figure", "buyer_map_figure", "capacity_figure",
+    "cohort_heatmap_figure", "customer_waterfall_figure", "relationship_age_figure",
     "escape", "migration_sankey_figure", "monthly_figure", "new_figure",
     "quadrant_map_extent", "quadrant_map_figure", "scenario_bridge_figure", "usage_figure",
     "whale_comparison_figure", "whale_figure",
