@@ -131,9 +131,11 @@ def _add_from_form(given: tuple[ResourceSpec, ...]) -> None:
             op = state.get(FORM + "op", "<")
             where = (Condition(column, op=op, number=float(state.get(FORM + "number", 0.0))),)
     if message is None:
-        message = _add(Driver(activity, state.get(FORM + "per", "order"), where, **rate))
-    if message is None:
+        message = _add(Driver(activity, state.get(FORM + "per", "order"), where, **rate,
+                              relationship=bool(state.get(FORM + "relationship", False))))
+    if message is None:  # the next driver starts from a clean name and flag
         state[FORM + "activity"] = ""
+        state[FORM + "relationship"] = False
     state["driver_form_message"] = message
 
 
@@ -210,6 +212,10 @@ def drivers_ui(preview, given: tuple[ResourceSpec, ...], quantity_header: str | 
                                placeholder="Add a resource above")
         rate_cols[2].number_input("Unit time", min_value=0.0, step=1.0, key=FORM + "unit_time",
                                   help="Minutes (or the resource's capacity unit) per unit.")
+    st.checkbox("Relationship investment", key=FORM + "relationship",
+                help="Visits, account management, guest engineers, joint teams: the "
+                "Relationships page counts this cost as investment in the relationship "
+                "(and finds transactional customers who get too much of it).")
     st.button("Add driver", type="primary", icon=":material/add:", on_click=_add_from_form,
               args=(given,))
     if message := state.pop("driver_form_message", None):

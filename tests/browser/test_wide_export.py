@@ -64,13 +64,16 @@ def upload_export(page, path) -> None:
     wait_text(page, "01/01/19 → 1 Jan 2019")
 
 
-def add_driver(page, quick: str, cost: str) -> None:
+def add_driver(page, quick: str, cost: str, relationship: bool = False) -> None:
     page.get_by_role("button", name=quick, exact=True).click()
     idle(page)
     field = page.get_by_role("spinbutton", name="Cost per unit")
     field.fill(cost)
     field.press("Enter")
     idle(page)
+    if relationship:
+        page.get_by_text("Relationship investment", exact=True).click()
+        idle(page)
     page.get_by_role("button", name="Add driver").click()
     idle(page)
 
@@ -91,7 +94,7 @@ def test_a_wide_export_becomes_a_whale_curve_in_the_browser(wide_server, page, e
     assert "This file also holds customer attributes" in text
     shot(page, "wide-mapped")
 
-    add_driver(page, "Orders", "12")
+    add_driver(page, "Orders", "12", relationship=True)  # say, account managers' orders
     add_driver(page, "Returns", "20")
     page.get_by_role("button", name="One per value…").click()
     popover = page.locator("[data-testid='stPopoverBody']")
@@ -143,6 +146,8 @@ def test_a_wide_export_becomes_a_whale_curve_in_the_browser(wide_server, page, e
     # The downloaded recipe, beside the export, gives the CLI the same report.
     text = recipe.read_text()
     assert 'file = "Orders 2019-2021.csv"' in text
+    # The driver marked as relationship investment on the page says so in the recipe.
+    assert text.count("relationship = true") == 1
     (folder / "recipe.toml").write_text(text)
     db = next(server_folder.glob("*.duckdb"))
     assert main(["report", "--db", str(db), "--out", str(tmp_path / "app")]) == 0
