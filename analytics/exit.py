@@ -106,16 +106,16 @@ class Chosen:
 
     @property
     def scope(self) -> Scope:
-        """The pricing scenario's scope with the same customers: the quadrant or segment
-        itself (the Pricing page places quadrants with the same median thresholds), else
-        the customers by id.
+        """The pricing scenario's scope with the same customers: a segment itself, else
+        the customers by id (a quadrant too: the scenario's base places quadrants at the
+        median thresholds, which need not be the thresholds the set was chosen with).
 
         >>> pnl = pd.DataFrame({"profit": [1.0], "segment": ["OEM"]},
         ...                    index=pd.Index(["A"], name="customer_id"))
         >>> choose(pnl, segment="OEM").scope.label, choose(pnl, bottom_pct=50).scope.label
         ('segment: OEM', '1 chosen customer(s)')
         """
-        if self.kind in ("quadrant", "segment"):
+        if self.kind == "segment":
             return Scope(self.kind, (self.value,))
         return Scope.customers([str(i) for i in self.ids])
 
