@@ -21,7 +21,7 @@ Formulas, per customer in the scenario's scope
 - bill change = net revenue after + fee revenue - net revenue, on today's volume; bill
   change % = 100 x bill change / net revenue (NaN when net revenue <= 0); a customer
   *pays more* when its bill rises by at least a cent, and is *at risk* when bill change %
-  > the at-risk threshold;
+  > the at-risk threshold (or, with net revenue <= 0 today, when it pays more at all);
 - volume kept = 1 + e x core price change (``e``, the core volume response: % volume
   per 1 % price), times 1 - d for the at-risk customers (``d``, their expected
   defection): revenue, fees, COGS, usage and cost to serve after are their today's-
@@ -33,8 +33,10 @@ Company: avoidable versus stranded cost
 ---------------------------------------
 The change in each customer's cost to serve splits into *avoidable* cost (direct
 activities, ``cost_per_unit``: saved at once) and *stranded* capacity (timed activities,
-on a resource: today's timed cost - the timed cost after). Usage given up, rate cuts and
-volume lost free capacity alike; it costs money until someone cuts it. Two outcomes:
+on a resource: today's timed cost - the timed cost after, never below 0: timed work
+beyond today's needs capacity, a cost either way, and counts with the avoidable part).
+Usage given up, rate cuts and volume lost free capacity alike; it costs money until
+someone cuts it. Two outcomes:
 
 - profit after, capacity kept = sum of customer profits after - stranded capacity;
 - profit after, capacity cut = sum of customer profits after.

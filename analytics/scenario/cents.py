@@ -57,8 +57,9 @@ def row_cents(base: ScenarioBase, effects: Effects, after: After) -> RowCents:
     Each amount is rounded to the cent (:func:`analytics.money.to_cents`), profits are
     derived from the rounded amounts (so revenue + fees - COGS - cost = profit to the
     cent in every row) and the change in cost to serve splits into ``stranded`` (timed
-    cost freed: capacity that costs money until someone cuts it) and ``avoidable``
-    (direct cost saved), which add up to it exactly.
+    cost freed: capacity that costs money until someone cuts it; never negative) and
+    ``avoidable`` (the rest: direct cost saved, less any timed work beyond today's, which
+    needs capacity that costs money too), which add up to it exactly.
     """
     if (after.volume_kept == 1.0).all():  # today's volume: the full amounts are the same
         once = to_cents(np.stack([after.net_revenue, after.service_fees, after.surcharges,
@@ -71,6 +72,8 @@ def row_cents(base: ScenarioBase, effects: Effects, after: After) -> RowCents:
             effects.service_fees, after.surcharges, effects.surcharges, after.cogs,
             after.cost_to_serve, after.timed_cost, effects.timed_today - after.timed_cost,
         ]))
+    # More timed work than today strands nothing: it needs capacity (a cost, kept or not).
+    rounded[9] = np.maximum(rounded[9], 0)
     today = base.today_cents
     nr_after, _, fees, _, surcharges, _, cogs, cost, _, stranded = rounded
     nr_before, cogs_before, cost_before = today

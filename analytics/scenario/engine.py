@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.analysis import Analysis
-from analytics.money import round_money, to_cents
+from analytics.money import from_cents, to_cents
 from analytics.pnl import pct_of
 from analytics.quadrants import QUADRANTS, Thresholds, quadrant_codes
 from analytics.ranking import id_order
@@ -374,7 +374,8 @@ class ScenarioBase:
             "customers_in_scope": int(in_scope.sum()),
             "customers_paying_more": int((after.bill_change >= PAYS_MORE_FROM).sum()),
             "customers_at_risk": int(after.at_risk.sum()),
-            "profit_at_stake": round_money(float(self.profit[after.at_risk].sum())),
+            # Today's profit of the at-risk customers, from the rows' cents like the rest.
+            "profit_at_stake": from_cents(cents.totals(after.at_risk)["profit_before"]),
         }
         return ScenarioResult(
             scenario,
@@ -446,10 +447,13 @@ def customer_effects(base: ScenarioBase, scenario: Scenario, terms: Terms) -> Ef
 def bill_terms(base: ScenarioBase, effects: Effects,
                at_risk_pct: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each customer's bill change on today's volume, as % of net revenue, and whether
-    it is at risk (its bill rises by at least a cent, by more than ``at_risk_pct`` %)."""
+    it is at risk (its bill rises by at least a cent, by more than ``at_risk_pct`` %, or
+    at all when its net revenue today is 0 or less)."""
     bill_change = effects.price_effect + effects.service_fees + effects.surcharges
     bill_pct = pct_of(bill_change, base.net_revenue)
-    at_risk = (bill_pct > at_risk_pct) & (bill_change >= PAYS_MORE_FROM)
+    # A customer with no revenue today asked to pay (a % rise without end) is at risk too.
+    at_risk = (bill_change >= PAYS_MORE_FROM) & (
+        (bill_pct > at_risk_pct) | (base.net_revenue <= 0))
     return bill_change, bill_pct, at_risk
 
 

@@ -121,9 +121,11 @@ def cost_split_sentence(figures: dict, currency: str = "$") -> str:
     else:
         verb = "falls" if total > 0 else "rises"
         parts = []
-        if avoidable:
-            parts.append(f"{format_money(abs(avoidable), currency)} of direct cost is "
-                         + ("saved" if avoidable > 0 else "added"))
+        if avoidable > 0:
+            parts.append(f"{format_money(avoidable, currency)} of direct cost is saved")
+        elif avoidable < 0:
+            parts.append(f"{format_money(-avoidable, currency)} more is spent on direct "
+                         "activities or timed work beyond today's")
         if stranded > 0:
             parts.append(f"{format_money(stranded, currency)} of capacity is freed, which "
                          "goes on costing money until someone cuts it")

@@ -195,3 +195,42 @@ def test_scope_keeps_the_others_whole(data):
     others = pnl.iloc[1:]
     assert (others["volume_kept_pct"] == 100.0).all()
     assert np.array_equal(others["profit_after"].to_numpy(), others["profit_before"].to_numpy())
+
+
+# --- review findings ----------------------------------------------------------------------
+
+
+def test_more_timed_work_strands_nothing_and_costs_in_both_outcomes(base):
+    # Support 20 % dearer: 30 calls x $60 x 20 % = $360 more timed work. It frees no
+    # capacity (stranded is never negative), so kept = cut = today - $360.
+    f = base.run(Scenario().with_item("Support", rate_change_pct=20.0)).figures
+    assert f["stranded_capacity_cost"] == 0.0
+    assert f["avoidable_cost_saved"] == -360.0
+    assert f["profit_change_capacity_kept"] == f["profit_change_capacity_cut"] == -360.0
+    assert "$360.00 more is spent" in cost_split_sentence(f)
+
+
+def test_a_customer_without_revenue_asked_to_pay_is_at_risk():
+    ids = pd.Index(["A", "Z"], name="customer_id")
+    customers = pd.DataFrame({"list_revenue": [1000.0, 0.0], "net_revenue": [1000.0, 0.0],
+                              "cogs": [500.0, 0.0]}, index=ids)
+    volumes = pd.DataFrame({"Support": [1.0, 2.0]}, index=ids)
+    rates = pd.DataFrame({"activity": ["Support"], "cost_per_unit": [10.0]})
+    base = ScenarioBase.build(analyse(customers, volumes, rates), volumes)
+    result = base.run(Scenario(at_risk_pct=10.0).with_item("Support", fee_per_unit=5.0))
+    # A pays 0.5 % more (not at risk); Z pays $10 on no revenue: at risk.
+    assert result.pnl["at_risk"].tolist() == [False, True]
+    assert result.figures["customers_at_risk"] == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_at_risk_figures_add_up_from_the_rows(data):
+    base, _ = data.draw(bases())
+    result = base.run(data.draw(scenarios(base)))
+    rows = result.pnl_export()
+    risky = rows[rows["at_risk"]]
+    f = result.figures
+    assert to_cents(f["profit_at_stake"]) == int(to_cents(risky["profit_before"]).sum())
+    assert to_cents(f["profit_after_at_risk"]) == int(to_cents(risky["profit_after"]).sum())
+    assert (to_cents(rows["stranded_capacity_cost"]) >= 0).all()
