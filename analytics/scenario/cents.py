@@ -9,6 +9,7 @@ summary's totals, both outcomes (capacity kept and cut) and the at-risk leavers'
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -43,8 +44,16 @@ class RowCents:
 
     def totals(self, mask: np.ndarray | None = None) -> dict[str, int]:
         """Each amount summed over the customers (those of ``mask``), in cents."""
-        values = self.values if mask is None else self.values[:, mask]
+        if mask is None:
+            return self.total
+        values = self.values[:, mask]
         return dict(zip(self.names, (int(v) for v in values.sum(axis=1)), strict=True))
+
+    @cached_property
+    def total(self) -> dict[str, int]:
+        """Each amount summed over every customer, in cents (summed once per run: the
+        bridge, the summary and the headline all read it)."""
+        return dict(zip(self.names, (int(v) for v in self.values.sum(axis=1)), strict=True))
 
     def frame(self) -> pd.DataFrame:
         """One row per customer, one int64 column per amount."""
@@ -135,6 +144,7 @@ def row_figures(cents: RowCents, at_risk: np.ndarray) -> dict[str, float]:
         "profit_after_capacity_cut": from_cents(cut),
         "profit_change_capacity_kept": from_cents(kept - before),
         "profit_change_capacity_cut": from_cents(cut - before),
+        "profit_at_stake": from_cents(risky["profit_before"]),  # kept for schedules
         "profit_after_at_risk": from_cents(risky["profit_after"]),
         # If the at-risk customers leave: their revenue, COGS and avoidable cost go with
         # them; their timed cost stays as unused capacity unless someone cuts it.

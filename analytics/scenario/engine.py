@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.analysis import Analysis
-from analytics.money import from_cents, to_cents
+from analytics.money import to_cents
 from analytics.pnl import pct_of
 from analytics.quadrants import QUADRANTS, Thresholds, quadrant_codes
 from analytics.ranking import id_order
@@ -363,7 +363,7 @@ class ScenarioBase:
         effects = customer_effects(self, scenario, terms)
         after = pnl_after(self, scenario, terms, effects)
         cents = row_cents(self, effects, after)
-        unsaved = 0 if scenario.capacity_follows_usage else int(cents["stranded"].sum())
+        unsaved = 0 if scenario.capacity_follows_usage else cents.total["stranded"]
         bridge = profit_bridge_cents(self, cents, effects, after, unsaved)
         in_scope = np.ones(self.customers, dtype=bool) if terms.mask is None else terms.mask
         figures = {
@@ -374,8 +374,6 @@ class ScenarioBase:
             "customers_in_scope": int(in_scope.sum()),
             "customers_paying_more": int((after.bill_change >= PAYS_MORE_FROM).sum()),
             "customers_at_risk": int(after.at_risk.sum()),
-            # Today's profit of the at-risk customers, from the rows' cents like the rest.
-            "profit_at_stake": from_cents(cents.totals(after.at_risk)["profit_before"]),
         }
         return ScenarioResult(
             scenario,
