@@ -177,7 +177,10 @@ ACTIVITIES = (
     Activity("Technical support case", "support cases", "Technical support", 1.5),
     Activity("Pre-sales engineering", "engineering projects", "Technical support", 12.0),
     Activity("Training session", "training sessions", "Technical support", 6.0),
-    Activity("Sales visit", "visits", "Field sales", 4.0, relationship=True),
+    # Sales visits are selling, every account gets them after its size: not flagged as
+    # relationship investment (flagged, every large transactional account would look
+    # overdesigned and the planted ones would drown).
+    Activity("Sales visit", "visits", "Field sales", 4.0),
     Activity("Freight", "standard shipments", cost_per_unit=55.0),
     Activity("Express freight", "expedited shipments", cost_per_unit=95.0),
     # Relationship investment (DOMAIN.md section 8), drawn from the relationship the

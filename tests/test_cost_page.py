@@ -149,5 +149,5 @@ def test_saving_the_rate_card_keeps_its_relationship_flags(private_app):
     rates, _ = store.rate_card()
     store.close()
     assert set(rates.loc[rates["relationship"], "activity"]) == {
-        "Sales visit", "Account management", "Joint development"}
-    assert (~rates["relationship"]).sum() == 18
+        "Account management", "Joint development"}
+    assert (~rates["relationship"]).sum() == 19

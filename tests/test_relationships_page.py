@@ -158,3 +158,21 @@ def test_a_period_under_a_year_says_what_it_lacks(app_env):
     for rung in ("repurchases", "grows", "stays"):
         assert any(f"({rung}) is skipped" in s and "widen the period" in s for s in said)
     assert not any("refers" in s or "wallet in the customers file" in s for s in said)
+
+
+def test_the_sample_s_planted_overdesigned_relationships_are_found(app_env):
+    """The sample serves a few large transactional customers as collaborative ones
+    (data/sample.py): the rule finds most of them, and flags few others (customers whose
+    inferred type is wrong, said so in the list's type column)."""
+    from data.sample import _frames, _simulate
+
+    raw = _simulate(2000, 7, 3, "2022-01-01")
+    ids = _frames(raw)["customers"]["customer_id"].astype(str)
+    planted = set(ids[raw.customers.overdesigned])
+    flagged = sample_portfolio().overdesigned
+    found = planted & set(flagged["customer_id"])
+    assert len(planted) == 27 and len(found) >= 24
+    assert len(flagged) <= 2.5 * len(planted)
+    stated_others = flagged[~flagged["customer_id"].isin(planted)
+                            & (flagged["type_source"] == "stated")]
+    assert len(stated_others) <= 10

@@ -346,7 +346,8 @@ def build_portfolio(
     table.index.name = "customer_id"
     return Portfolio(
         customers=table, buyers=buyers, placed=placed, ladder=rungs_table,
-        overdesigned=overdesigned_list(pnl, flags, cost), overdesign_threshold=threshold,
+        overdesigned=overdesigned_list(pnl, flags, cost, inferred),
+        overdesign_threshold=threshold,
         relationship_activities=tuple(activities), growth=growth, cohorts=cohort_frame,
         ages=ages, rung_cost=rung_cost, win_cost_pct=win_cost_pct, missing=tuple(missing))
 

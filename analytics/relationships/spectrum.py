@@ -151,10 +151,14 @@ def overdesigned(kind: pd.Series, cost: pd.Series) -> pd.Series:
     return pd.Series(result, index=kind.index, name="overdesigned")
 
 
-def overdesigned_list(pnl: pd.DataFrame, flags: pd.Series, cost: pd.Series) -> pd.DataFrame:
+def overdesigned_list(pnl: pd.DataFrame, flags: pd.Series, cost: pd.Series,
+                      inferred: pd.Series | None = None) -> pd.DataFrame:
     """The overdesigned customers, largest relationship cost first (ties by id): the
-    first places to cut. Columns ``customer_id, name, relationship_cost, net_revenue,
-    profit, profit_without_relationship_cost``.
+    first places to cut. Columns ``customer_id, name, type_source, relationship_cost,
+    net_revenue, profit, profit_without_relationship_cost``; ``type_source`` says
+    whether the customer's transactional type is ``stated`` in the customers file or
+    ``inferred`` from behaviour (``inferred``: customer id -> bool; None: stated). An
+    inferred one is a candidate: confirm the customer wants a transaction before cutting.
 
     >>> import pandas as pd
     >>> pnl = pd.DataFrame({"net_revenue": [100.0, 50.0, 80.0], "profit": [5.0, -3.0, 9.0]},
@@ -171,6 +175,10 @@ def overdesigned_list(pnl: pd.DataFrame, flags: pd.Series, cost: pd.Series) -> p
     frame = pd.DataFrame({
         "customer_id": part.index.astype(str),
         "name": part["name"].to_numpy() if "name" in part.columns else None,
+        "type_source": np.where(
+            inferred.reindex(part.index).fillna(False).to_numpy(dtype=bool)
+            if inferred is not None else np.zeros(len(part), dtype=bool),
+            "inferred", "stated"),
         "relationship_cost": costs.to_numpy(),
         "net_revenue": part["net_revenue"].astype(float).to_numpy(),
         "profit": part["profit"].astype(float).to_numpy(),

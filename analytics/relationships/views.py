@@ -135,21 +135,29 @@ def underperformer_warning(growth: pd.DataFrame, top: int = 20, currency: str = 
 
 
 def overdesign_sentence(count: int, cost: float, threshold: float,
-                        currency: str = "$") -> str:
-    """The overdesigned relationships in one sentence.
+                        currency: str = "$", inferred: int = 0) -> str:
+    """The overdesigned relationships in one sentence; ``inferred``: how many of them have
+    a relationship type inferred from behaviour, not stated.
 
-    >>> print(overdesign_sentence(3, 1500.0, 200.0))  # doctest: +NORMALIZE_WHITESPACE
+    >>> print(overdesign_sentence(3, 1500.0, 200.0, inferred=1))
+    ... # doctest: +NORMALIZE_WHITESPACE
     3 transactional customers receive relationship investment above the median of the
     customers that are not transactional ($200.00): $1,500.00 of cost without return, the
-    first place to cut.
+    first place to cut. 1 of them is transactional by inference only: confirm the
+    relationship it wants before cutting.
     """
     if not count:
         return ("No transactional customer receives relationship investment above the "
                 f"median of the others ({format_money(threshold, currency)}).")
-    return (f"{count:,} transactional customers receive relationship investment above the "
+    text = (f"{count:,} transactional customers receive relationship investment above the "
             "median of the customers that are not transactional "
             f"({format_money(threshold, currency)}): {format_money(cost, currency)} of cost "
             "without return, the first place to cut.")
+    if inferred:
+        verb, want = ("is", "it wants") if inferred == 1 else ("are", "they want")
+        text += (f" {inferred:,} of them {verb} transactional by inference only: confirm "
+                 f"the relationship {want} before cutting.")
+    return text
 
 
 def age_sentence(ages: pd.DataFrame, min_customer_years: int = 30) -> str:

@@ -158,12 +158,15 @@ def spectrum_ui(pf, pnl: pd.DataFrame) -> None:
     st.markdown("**Overdesigned relationships**")
     st.markdown(md_escape(overdesign_sentence(
         len(over), float(over["relationship_cost"].sum()), pf.overdesign_threshold,
-        CURRENCY)))
+        CURRENCY, inferred=int((over["type_source"] == "inferred").sum()))))
     if over.empty:
         return
     st.dataframe(over, hide_index=True, width="stretch", column_config={
         "customer_id": st.column_config.TextColumn("Customer"),
         "name": st.column_config.TextColumn("Name"),
+        "type_source": st.column_config.TextColumn(
+            "Type", help="stated: the customers file says transactional; inferred: from "
+            "behaviour (confirm before cutting)"),
         **metric_columns("relationship_cost", "net_revenue", "profit",
                          "profit_without_relationship_cost")})
     download_buttons(over, "overdesigned-relationships", key="rel_over_dl")

@@ -290,7 +290,7 @@ def test_the_sample_has_the_relationship_columns_with_gaps(sample):
 def test_the_sample_flags_relationship_activities(sample):
     rates = sample[0].rates
     flagged = set(rates.loc[rates["relationship"], "activity"])
-    assert flagged == {"Sales visit", "Account management", "Joint development"}
+    assert flagged == {"Account management", "Joint development"}
 
 
 def test_the_sample_has_new_lost_growing_and_shrinking_customers(sample):
