@@ -25,26 +25,69 @@ COLOURS = {"most_valuable": GREEN, "partner": BLUE, "commodity": GREY,
 MAX_POINTS = 3000
 
 
-def _robust_range(values: np.ndarray, threshold: float) -> tuple[float, float]:
-    """The 1st-99th percentiles of ``values``, widened to show 0 and the threshold, with a
-    margin: a few very large accounts must not squeeze everyone into a corner."""
+def _robust_range(values: np.ndarray, threshold: float,
+                  percentiles: tuple[float, float] = (1.0, 99.0)) -> tuple[float, float]:
+    """The ``percentiles`` of ``values`` (by default the 1st-99th), widened to show 0 and
+    the threshold, with a margin: a few very large accounts must not squeeze everyone
+    into a corner."""
     known = values[np.isfinite(values)]
-    low, high = np.percentile(known, [1.0, 99.0]) if len(known) else (0.0, 1.0)
+    low, high = np.percentile(known, list(percentiles)) if len(known) else (0.0, 1.0)
     shown = [low, high, 0.0] + ([threshold] if np.isfinite(threshold) else [])
     low, high = float(min(shown)), float(max(shown))
     pad = max(high - low, 1.0) * 0.05
     return low - pad, high + pad
 
 
+# Below this many currency units a signed-log axis is linear (so 0 and small losses
+# stay on the chart): the buyer map's log scale is log10(1 + |v| / unit), signed.
+LOG_UNIT = 100.0
+
+
+def signed_log(values: np.ndarray | float, unit: float = LOG_UNIT) -> np.ndarray:
+    """sign(v) × log10(1 + |v| / unit): a log scale that keeps 0 and negative amounts.
+
+    >>> signed_log(np.array([0.0, 900.0, -9900.0])).round(6).tolist()
+    [0.0, 1.0, -2.0]
+    """
+    values = np.asarray(values, dtype=float)
+    return np.sign(values) * np.log10(1.0 + np.abs(values) / unit)
+
+
+def _log_ticks(low: float, high: float, currency: str,
+               unit: float = LOG_UNIT) -> tuple[list[float], list[str]]:
+    """Tick positions and money labels for a signed-log axis spanning [low, high] (in
+    transformed units): 0 and ±1, 10, 100… thousand, as far as the data goes.
+
+    >>> _log_ticks(-1.2, 3.1, "$")[1]
+    ['-$1k', '$0', '$1k', '$10k', '$100k']
+    """
+    ticks = [(0.0, f"{currency}0")]
+    amount = 1000.0
+    while amount < 1e13:
+        position = float(signed_log(amount, unit))
+        label = next(f"{amount / scale:,.0f}{suffix}" for scale, suffix in
+                     ((1e9, "bn"), (1e6, "M"), (1e3, "k"), (1.0, "")) if amount >= scale)
+        if position <= high:
+            ticks.append((position, f"{currency}{label}"))
+        if -position >= low:
+            ticks.append((-position, f"-{currency}{label}"))
+        amount *= 10.0
+    ticks.sort()
+    return [t for t, _ in ticks], [text for _, text in ticks]
+
+
 def buyer_map_figure(pnl: pd.DataFrame, types: pd.Series, reward_threshold: float,
                      cost_threshold: float, currency: str = "$", *,
-                     max_points: int = MAX_POINTS, height: int = 520) -> go.Figure:
+                     max_points: int = MAX_POINTS, height: int = 520,
+                     log: bool = True) -> go.Figure:
     """Net margin (reward) against cost to serve, both in money: one bubble per customer
     (area = net revenue), coloured by buyer type, with the two thresholds drawn. Above
     ``max_points`` customers only the ``max_points`` largest by net revenue are drawn
-    (WebGL). The axes span the 1st-99th percentiles (and 0 and the thresholds): customers
-    beyond sit on the edge, their hover gives the true amounts. Each point carries its
-    customer id as ``customdata[0]``.
+    (WebGL). ``log``: both axes on a signed log scale (:func:`signed_log`: money is
+    skewed, and on linear axes most customers crowd the corner by the medians), every
+    customer shown; linear: the axes span the 1st-99th percentiles (and 0 and the
+    thresholds), customers beyond sit on the edge. Hover gives the true amounts. Each
+    point carries its customer id as ``customdata[0]``.
 
     >>> import pandas as pd
     >>> pnl = pd.DataFrame({"net_margin": [5.0, 1.0], "cost_to_serve": [1.0, 3.0],
@@ -68,10 +111,17 @@ def buyer_map_figure(pnl: pd.DataFrame, types: pd.Series, reward_threshold: floa
     cur = escape(currency)
     x_all = drawn["cost_to_serve"].to_numpy(dtype=float)
     y_all = drawn["net_margin"].to_numpy(dtype=float)
-    x_range = _robust_range(x_all, cost_threshold)
-    y_range = _robust_range(y_all, reward_threshold)
-    # Customers beyond the 1st-99th percentiles sit on the edge (hover: true amounts).
-    x_drawn, y_drawn = np.clip(x_all, *x_range), np.clip(y_all, *y_range)
+    if log:
+        x_drawn, y_drawn = signed_log(x_all), signed_log(y_all)
+        lines = (float(signed_log(cost_threshold)), float(signed_log(reward_threshold)))
+        x_range = _robust_range(x_drawn, lines[0], (0.0, 100.0))
+        y_range = _robust_range(y_drawn, lines[1], (0.0, 100.0))
+    else:
+        lines = (cost_threshold, reward_threshold)
+        x_range = _robust_range(x_all, cost_threshold)
+        y_range = _robust_range(y_all, reward_threshold)
+        # Customers beyond the 1st-99th percentiles sit on the edge (hover: true amounts).
+        x_drawn, y_drawn = np.clip(x_all, *x_range), np.clip(y_all, *y_range)
     labels = np.char.add(np.char.add(labels, "<br>Net margin: "), money_text(y_all, currency))
     labels = np.char.add(np.char.add(labels, "<br>Cost to serve: "), money_text(x_all, currency))
     fig = new_figure()
@@ -90,14 +140,23 @@ def buyer_map_figure(pnl: pd.DataFrame, types: pd.Series, reward_threshold: floa
                            + "<br>Net revenue: " + cur
                            + "%{marker.size:,.0f}<extra></extra>"),
         ))
-    for value, axis in ((cost_threshold, "x"), (reward_threshold, "y")):
+    for value, axis in zip(lines, ("x", "y"), strict=True):
         if np.isfinite(value):
             line = {"line_dash": "dash", "line_color": ORANGE, "line_width": 1}
             (fig.add_vline if axis == "x" else fig.add_hline)(value, **line)
-    fig.update_xaxes(title_text=f"Cost to serve ({cur})", tickprefix=cur, tickformat="~s",
-                     range=list(x_range))
-    fig.update_yaxes(title_text=f"Net margin: revenue − COGS ({cur})", tickprefix=cur,
-                     tickformat="~s", range=list(y_range))
+    scale = " (log scale)" if log else ""
+    x_axis = {"title_text": f"Cost to serve ({cur}){scale}", "range": list(x_range)}
+    y_axis = {"title_text": f"Net margin: revenue − COGS ({cur}){scale}",
+              "range": list(y_range)}
+    if log:
+        for axis, (low, high) in ((x_axis, x_range), (y_axis, y_range)):
+            values, texts = _log_ticks(low, high, cur)
+            axis.update(tickmode="array", tickvals=values, ticktext=texts)
+    else:
+        for axis in (x_axis, y_axis):
+            axis.update(tickprefix=cur, tickformat="~s")
+    fig.update_xaxes(**x_axis)
+    fig.update_yaxes(**y_axis)
     return base_layout(fig, height)
 
 

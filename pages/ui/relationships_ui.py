@@ -79,8 +79,12 @@ def buyers_ui(pf, pnl: pd.DataFrame) -> None:
         note("No customer has a buyer type in this selection: widen the period or clear "
              "the filters in the sidebar.")
         return
-    show_chart(buyer_map_figure(pnl, b.types, b.reward_threshold, b.cost_threshold, CURRENCY),
-               "relationships-buyers")
+    log = st.toggle("Log scales", value=True, key="rel_buyer_log",
+                    help="Money is skewed: on linear axes most customers crowd the corner "
+                    "by the medians. Log scales spread them out (0 and losses kept); "
+                    "hover gives the exact amounts.")
+    show_chart(buyer_map_figure(pnl, b.types, b.reward_threshold, b.cost_threshold, CURRENCY,
+                                log=log), "relationships-buyers")
     groups = b.groups[["label", "customers", "revenue_share_pct", "net_revenue", "profit"]]
     st.dataframe(groups, hide_index=True, width="stretch", column_config={
         "label": st.column_config.TextColumn("Buyer type"),
