@@ -37,7 +37,7 @@ pnl = analysis(selection.filters).pnl
 buyers, rungs, spectrum, wallet, cohorts = st.tabs(
     ["Buyer types", "Loyalty ladder", "Relationship spectrum", "Share of wallet", "Cohorts"])
 with buyers:
-    buyers_ui(pf, pnl)
+    buyers_ui(pf, pnl, selection)
 with rungs:
     ladder_ui(pf)
 with spectrum:

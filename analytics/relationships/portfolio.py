@@ -120,6 +120,9 @@ class Portfolio:
         """
         if not np.isfinite(win_cost_pct) or win_cost_pct < 0:
             raise ValueError("the cost of winning must be a percentage, 0 or more")
+        if float(win_cost_pct) == self.win_cost_pct:  # the rung cost alone: the ladder
+            return replace(self, ladder=ladder_table(self.placed, self.customers, rung_cost),
+                           rung_cost=rung_cost)
         c = self.customers
         headroom = c["headroom"].astype(float)
         prospect = round_money(headroom * c["net_margin_pct"].astype(float) / 100.0

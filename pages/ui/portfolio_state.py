@@ -61,6 +61,10 @@ def portfolio(selection, ladder: tuple[str, ...] = DEFAULT_LADDER,
     key = (version(), filters, tuple(ladder))
     built = memo("portfolio", key, build, large=True)
     # A cost per rung or cost of winning changes only the return on effort and the growth
-    # prospects: worked out again on the built portfolio, not rebuilt.
+    # prospects: worked out again on the built portfolio, not rebuilt; the cost of winning
+    # (re-ranking every growth prospect) first, so a new cost per rung only redoes the
+    # ladder's few rows.
+    priced = memo("portfolio_win", (*key, win_cost_pct),
+                  lambda: built.with_costs(None, win_cost_pct), large=True)
     return memo("portfolio_costs", (*key, rung_cost, win_cost_pct),
-                lambda: built.with_costs(rung_cost, win_cost_pct), large=True)
+                lambda: priced.with_costs(rung_cost, win_cost_pct), large=True)

@@ -33,7 +33,7 @@ from analytics.relationships.views import (
     underperformer_warning,
 )
 from pages.ui.chart import show_chart
-from pages.ui.state import CURRENCY
+from pages.ui.state import CURRENCY, memo, version
 from pages.ui.widgets import download_buttons, md_escape, metric_columns
 
 INFO = ":material/info:"
@@ -44,6 +44,9 @@ RELATIONSHIP_LABELS = {"transactional": "Transactional", "value_adding": "Value-
 def note(text: str) -> None:
     """A sentence about what the data lacks or what to do, shown literally."""
     st.info(md_escape(text), icon=INFO)
+
+
+TABLE_LIMIT = 2_000  # rows sent to the browser, as on the Customers page
 
 
 def inputs() -> tuple[tuple[str, ...], float | None, float]:
@@ -58,6 +61,17 @@ def inputs() -> tuple[tuple[str, ...], float | None, float]:
     return ladder, (float(cost) if cost else None), float(state["rel_win_cost"] or 0.0)
 
 
+def first_rows(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    """The first :data:`TABLE_LIMIT` rows of a ranked table, said in a caption when there
+    are more: sending 100,000 rows on every rerun would take far longer than the page
+    (the downloads have them all)."""
+    if len(frame) <= TABLE_LIMIT:
+        return frame
+    st.caption(f"The first {TABLE_LIMIT:,} of {len(frame):,} {what}; the downloads have "
+               "them all.")
+    return frame.head(TABLE_LIMIT)
+
+
 def with_names(frame: pd.DataFrame, pnl: pd.DataFrame) -> pd.DataFrame:
     """``frame`` (a ``customer_id`` column) with the customers' names after the id."""
     if "name" in frame.columns or "name" not in pnl.columns:
@@ -67,7 +81,8 @@ def with_names(frame: pd.DataFrame, pnl: pd.DataFrame) -> pd.DataFrame:
                                      *[c for c in frame.columns if c != "customer_id"]]]
 
 
-def buyers_ui(pf, pnl: pd.DataFrame) -> None:
+def buyers_ui(pf, pnl: pd.DataFrame, selection) -> None:
+    """``selection``: what ``pf`` and ``pnl`` were built for (the map's cache key)."""
     st.subheader("Four kinds of buyers")
     b = pf.buyers
     st.caption(md_escape(
@@ -83,8 +98,10 @@ def buyers_ui(pf, pnl: pd.DataFrame) -> None:
                     help="Money is skewed: on linear axes most customers crowd the corner "
                     "by the medians. Log scales spread them out (0 and losses kept); "
                     "hover gives the exact amounts.")
-    show_chart(buyer_map_figure(pnl, b.types, b.reward_threshold, b.cost_threshold, CURRENCY,
-                                log=log), "relationships-buyers")
+    figure = memo("buyer_map", (version(), selection.filters, CURRENCY, log),
+                  lambda: buyer_map_figure(pnl, b.types, b.reward_threshold, b.cost_threshold,
+                                           CURRENCY, log=log))
+    show_chart(figure, "relationships-buyers")
     groups = b.groups[["label", "customers", "revenue_share_pct", "net_revenue", "profit"]]
     st.dataframe(groups, hide_index=True, width="stretch", column_config={
         "label": st.column_config.TextColumn("Buyer type"),
@@ -165,7 +182,8 @@ def spectrum_ui(pf, pnl: pd.DataFrame) -> None:
         CURRENCY, inferred=int((over["type_source"] == "inferred").sum()))))
     if over.empty:
         return
-    st.dataframe(over, hide_index=True, width="stretch", column_config={
+    st.dataframe(first_rows(over, "overdesigned customers"), hide_index=True,
+                 width="stretch", column_config={
         "customer_id": st.column_config.TextColumn("Customer"),
         "name": st.column_config.TextColumn("Name"),
         "type_source": st.column_config.TextColumn(
@@ -204,16 +222,19 @@ def wallet_ui(pf, pnl: pd.DataFrame, customers: pd.DataFrame, has_last12: bool) 
                    icon=":material/warning:")
     else:
         st.caption(md_escape(underperformer_warning(growth, 20, CURRENCY)))
-    table = with_names(growth, pnl).assign(
-        buyer_type=growth["buyer_type"].map(BUYER_LABELS).to_numpy())
-    st.dataframe(table.drop(columns="underperformer"), hide_index=True, width="stretch",
-                 column_config={
+    def table(rows: pd.DataFrame) -> pd.DataFrame:
+        return with_names(rows, pnl).assign(
+            buyer_type=rows["buyer_type"].map(BUYER_LABELS).to_numpy())
+
+    shown = table(first_rows(growth, "growth prospects"))
+    st.dataframe(shown.drop(columns="underperformer"),
+                 hide_index=True, width="stretch", column_config={
                      "customer_id": st.column_config.TextColumn("Customer"),
                      "name": st.column_config.TextColumn("Name"),
                      "buyer_type": st.column_config.TextColumn("Buyer type"),
                      **metric_columns("wallet", "revenue_last12", "share_of_wallet_pct",
                                       "headroom", "growth_prospect")})
-    download_buttons(table, "growth-prospects", key="rel_growth_dl")
+    download_buttons(lambda: table(growth), "growth-prospects", key="rel_growth_dl")
 
 
 def cohorts_ui(pf, first_year: int) -> None:

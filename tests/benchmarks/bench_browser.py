@@ -143,6 +143,59 @@ def slider_redraw(page, chart_selector: str) -> float:
     return page.evaluate("window.__lastChange") - start
 
 
+def step_redraw(page, selector: str) -> float:
+    """Milliseconds from a click on the first number input's step-up button until the
+    last change in ``selector``."""
+    assert page.evaluate(WATCH, selector), f"no element {selector}"
+    start = page.evaluate("performance.now()")
+    page.locator("[data-testid='stNumberInputStepUp']").first.click()
+    page.wait_for_function("(s) => window.__lastChange > s", arg=start, timeout=60_000)
+    while page.evaluate("performance.now() - window.__lastChange") < 600:
+        page.wait_for_timeout(50)
+    page.wait_for_function(IDLE, timeout=60_000)
+    return page.evaluate("window.__lastChange") - start
+
+
+def relationships(page, runs: int, result: dict) -> None:
+    """The Relationships page (issue 11: within the Customers page's budget): its first
+    switch (cold: the portfolio of every customer, with one P&L per calendar year), a
+    warm switch, the buyer map's scale toggled (map redrawn) and the ladder's rung cost
+    stepped up (return on effort redrawn)."""
+    start = page.evaluate("performance.now()")
+    page.locator("[data-testid='stSidebarNav'] a", has_text="Relationships").first.click()
+    page.wait_for_selector("[data-testid='plChart']", timeout=300_000)
+    shown = page.evaluate("performance.now()")
+    wait_idle(page)
+    cold = (max(shown, page.evaluate("window.__lastChange")) - start) / 1000
+    switch(page, "Overview", "Customer profitability")
+    warm = [switch(page, "Relationships", "Relationships")]
+    for _ in range(runs - 1):
+        switch(page, "Overview", "Customer profitability")
+        warm.append(switch(page, "Relationships", "Relationships"))
+    chart = "[data-testid='plChart']"
+    toggles = [redraw(page, "Log scales", chart) for _ in range(runs)]
+    page.get_by_role("tab", name="Loyalty ladder").click()
+    wait_idle(page)
+    # The ladder's tab (its table and the return-on-effort sentence), as the Customers
+    # measure watches its map: the other tabs do not change with the rung cost.
+    panel = "[role='tabpanel']:not([hidden])"
+    steps = [step_redraw(page, panel) for _ in range(runs)]
+    result["relationships"] = {
+        "first_switch_s": round(cold, 2),
+        "switch_s": {"median": round(statistics.median(warm), 3), "max": round(max(warm), 3)},
+        "buyer_map_scale_ms": {"median": round(statistics.median(toggles)),
+                               "max": round(max(toggles)), "n": len(toggles)},
+        "rung_cost_ms": {"median": round(statistics.median(steps)),
+                         "max": round(max(steps)), "n": len(steps)},
+    }
+    r = result["relationships"]
+    print(f"relationships: first switch (cold) {r['first_switch_s']} s, switch median "
+          f"{r['switch_s']['median']} s; buyer map scale toggled -> redrawn median "
+          f"{r['buyer_map_scale_ms']['median']} ms (max {r['buyer_map_scale_ms']['max']} ms); "
+          f"rung cost stepped -> redrawn median {r['rung_cost_ms']['median']} ms "
+          f"(max {r['rung_cost_ms']['max']} ms)", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=100_000)
@@ -216,12 +269,13 @@ def main() -> None:
             print(f"pricing slider (core price -> results redrawn): median "
                   f"{result['pricing_slider_ms']['median']} ms "
                   f"(max {result['pricing_slider_ms']['max']} ms)", flush=True)
+            relationships(page, args.runs, result)
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=20)
     result["targets"] = {"control_change_ms": 300, "pricing_slider_ms": 300,
-                         "page_switch_s": 1.5}
+                         "page_switch_s": 1.5, "relationships_ms": 300}
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "browser.json").write_text(json.dumps(result, indent=2) + "\n")
 
