@@ -119,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     from analytics.cli_portfolio import add_parser as add_portfolio_parser
 
     add_portfolio_parser(commands)
+    from analytics.cli_compare import add_parser as add_compare_parser
+
+    add_compare_parser(commands)
     return parser
 
 
@@ -462,8 +465,15 @@ def cmd_portfolio(args) -> int:
     return run(args)
 
 
+def cmd_compare(args) -> int:
+    from analytics.cli_compare import cmd_compare as run  # it imports this module
+
+    return run(args)
+
+
 COMMANDS = {"sample": cmd_sample, "load": cmd_load, "report": cmd_report,
-            "scenario": cmd_scenario, "exit": cmd_exit, "portfolio": cmd_portfolio}
+            "scenario": cmd_scenario, "exit": cmd_exit, "portfolio": cmd_portfolio,
+            "compare": cmd_compare}
 
 
 def main(argv: list[str] | None = None) -> int:

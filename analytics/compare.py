@@ -1,0 +1,273 @@
+"""Two periods compared: each customer's status, the profit bridge from the base period's
+operating profit to the current one, the largest movers and the quadrant migration.
+
+A customer *of a period* is one in that period's P&L (it had invoice lines or activity
+in it). Its status is ``retained`` (in both), ``new`` (in the current period only) or
+``lost`` (in the base period only). The bridge, in whole cents so that its steps add up
+exactly to the change in operating profit (Σ customer profit):
+
+- **lost customers**: − their base profit;
+- **new customers**: + their current profit;
+- for the retained customers, with R revenue, M net margin (R − COGS), C cost to serve
+  and m₀ = M₀ / R₀ (0 when R₀ ≤ 0):
+
+  - **revenue effect** Σ (R₁ − R₀) × m₀ (more or less revenue at the base margin rate),
+  - **margin effect** Σ (M₁ − M₀) − revenue effect (price, discount and mix),
+  - **cost-to-serve effect** Σ (C₀ − C₁) (a fall in cost to serve adds to profit).
+
+Per customer, profit = M − C, so Σ retained (P₁ − P₀) = revenue + margin + cost-to-serve
+effects, and the change = lost + new + those three. The revenue effect is rounded to the
+cent once, on its total; the margin effect is the rest of the margin change, so nothing
+is lost to rounding.
+
+Example
+-------
+>>> import pandas as pd
+>>> base = pd.DataFrame({"net_revenue": [100.0, 50.0], "net_margin": [40.0, 10.0],
+...                      "cost_to_serve": [10.0, 30.0], "profit": [30.0, -20.0]},
+...                     index=pd.Index(["A", "B"], name="customer_id"))
+>>> current = pd.DataFrame({"net_revenue": [150.0, 80.0], "net_margin": [54.0, 30.0],
+...                         "cost_to_serve": [20.0, 5.0], "profit": [34.0, 25.0]},
+...                        index=pd.Index(["A", "C"], name="customer_id"))
+>>> c = compare_periods(base, current)
+>>> c.customers["status"].to_dict()
+{'A': 'retained', 'B': 'lost', 'C': 'new'}
+>>> c.bridge  # doctest: +NORMALIZE_WHITESPACE
+{'profit_base': 10.0, 'lost_customers': 20.0, 'new_customers': 25.0,
+ 'revenue_effect': 20.0, 'margin_effect': -6.0, 'cost_to_serve_effect': -10.0,
+ 'profit_current': 59.0}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics.money import from_cents, to_cents
+from analytics.quadrants import LABELS as QUADRANT_LABELS
+from analytics.quadrants import QUADRANTS
+from analytics.ranking import id_order, profit_order
+
+STATUSES = ("retained", "new", "lost")
+BRIDGE_KEYS = ("lost_customers", "new_customers", "revenue_effect", "margin_effect",
+               "cost_to_serve_effect")
+BRIDGE_LABELS = {
+    "profit_base": "Base period profit",
+    "lost_customers": "Lost customers",
+    "new_customers": "New customers",
+    "revenue_effect": "Revenue effect",
+    "margin_effect": "Margin effect",
+    "cost_to_serve_effect": "Cost-to-serve effect",
+    "profit_current": "Current period profit",
+}
+# compare.csv's columns (the CLI's contract).
+COMPARE_COLUMNS = ("customer_id", "status", "net_revenue_base", "net_revenue_current",
+                   "profit_base", "profit_current", "profit_change", "quadrant_base",
+                   "quadrant_current")
+# Migration rows and columns: where a customer was, where it is (new and lost too).
+FROM_STATES = (*QUADRANTS, "unclassified", "new")
+TO_STATES = (*QUADRANTS, "unclassified", "lost")
+STATE_LABELS = {**QUADRANT_LABELS, "unclassified": "Unclassified", "new": "New",
+                "lost": "Lost"}
+_MEASURES = ("net_revenue", "net_margin", "cost_to_serve", "profit")
+
+
+@dataclass(frozen=True)
+class PeriodComparison:
+    """Two periods compared (see the module docstring).
+
+    Attributes
+    ----------
+    customers : one row per customer of either period, indexed by ``customer_id``:
+        ``status``, ``name`` (when known), ``<measure>_base`` and ``<measure>_current``
+        for net revenue, net margin, cost to serve and profit (0 where the customer is
+        not in that period), ``profit_change``, ``quadrant_base``, ``quadrant_current``
+        (empty where not in that period).
+    bridge : ``profit_base``, the five steps and ``profit_current``, money to the cent.
+    """
+
+    customers: pd.DataFrame
+    bridge: dict[str, float]
+
+    # -- the bridge ---------------------------------------------------------------------
+    def bridge_steps(self) -> pd.DataFrame:
+        """``step`` (label), ``key`` and ``amount``: the base profit, the five steps and
+        the current profit, in order (a waterfall's bars).
+
+        >>> import pandas as pd
+        >>> p = pd.DataFrame({"net_revenue": [10.0], "net_margin": [5.0],
+        ...                   "cost_to_serve": [1.0], "profit": [4.0]}, index=["A"])
+        >>> compare_periods(p, p).bridge_steps()["amount"].tolist()
+        [4.0, 0.0, 0.0, 0.0, 0.0, 0.0, 4.0]
+        """
+        keys = ("profit_base", *BRIDGE_KEYS, "profit_current")
+        return pd.DataFrame({"step": [BRIDGE_LABELS[k] for k in keys], "key": list(keys),
+                             "amount": [self.bridge[k] for k in keys]})
+
+    @property
+    def profit_change(self) -> float:
+        return from_cents(to_cents(self.bridge["profit_current"])
+                          - to_cents(self.bridge["profit_base"]))
+
+    def counts(self) -> dict[str, int]:
+        """Customers by status."""
+        status = self.customers["status"].value_counts()
+        return {s: int(status.get(s, 0)) for s in STATUSES}
+
+    # -- customers ----------------------------------------------------------------------
+    def movers(self, n: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The ``n`` retained customers whose profit rose most, and the ``n`` whose profit
+        fell most (largest fall first), ties by id.
+
+        >>> import pandas as pd
+        >>> b = pd.DataFrame({"net_revenue": [1.0] * 3, "net_margin": [1.0] * 3,
+        ...                   "cost_to_serve": [0.0] * 3, "profit": [1.0] * 3},
+        ...                  index=["A", "B", "C"])
+        >>> c = b.assign(profit=[5.0, -3.0, 1.0], net_margin=[5.0, -3.0, 1.0])
+        >>> up, down = compare_periods(b, c).movers(1)
+        >>> up.index.tolist(), down.index.tolist()
+        (['A'], ['B'])
+        """
+        retained = self.customers[self.customers["status"] == "retained"]
+        change = retained["profit_change"].to_numpy(dtype=float)
+        ties = id_order(retained.index)
+        up = retained.iloc[profit_order(change, ties)]
+        down = retained.iloc[profit_order(-change, ties)]
+        return (up[up["profit_change"] > 0].head(n), down[down["profit_change"] < 0].head(n))
+
+    def turned_unprofitable(self) -> pd.DataFrame:
+        """Retained customers that made a profit (≥ 0) in the base period and a loss in the
+        current one, largest loss first."""
+        c = self.customers
+        chosen = c[(c["status"] == "retained") & (c["profit_base"] >= 0)
+                   & (c["profit_current"] < 0)]
+        order = profit_order(chosen["profit_current"].to_numpy(dtype=float),
+                             id_order(chosen.index))[::-1]
+        return chosen.iloc[order]
+
+    def lost(self) -> pd.DataFrame:
+        """The lost customers, largest base profit first."""
+        return self._status("lost", "profit_base")
+
+    def won(self) -> pd.DataFrame:
+        """The new customers, largest current profit first."""
+        return self._status("new", "profit_current")
+
+    def _status(self, status: str, column: str) -> pd.DataFrame:
+        chosen = self.customers[self.customers["status"] == status]
+        return chosen.iloc[profit_order(chosen[column].to_numpy(dtype=float),
+                                        id_order(chosen.index))]
+
+    def migration(self) -> pd.DataFrame:
+        """Customers counted by quadrant in the base period (rows, with ``new``) and in
+        the current one (columns, with ``lost``): :data:`FROM_STATES` × :data:`TO_STATES`;
+        ``unclassified`` for a customer in a period without a quadrant.
+
+        >>> import pandas as pd
+        >>> b = pd.DataFrame({"net_revenue": [1.0, 1.0], "net_margin": [1.0, 1.0],
+        ...                   "cost_to_serve": [0.0, 0.0], "profit": [1.0, 1.0],
+        ...                   "quadrant": ["passive", "aggressive"]}, index=["A", "B"])
+        >>> m = compare_periods(b, b.iloc[:1].assign(quadrant="aggressive")).migration()
+        >>> int(m.loc["passive", "aggressive"]), int(m.loc["aggressive", "lost"])
+        (1, 1)
+        """
+        c = self.customers
+        rows = np.where(c["status"] == "new", "new",
+                        c["quadrant_base"].fillna("unclassified").astype(str))
+        cols = np.where(c["status"] == "lost", "lost",
+                        c["quadrant_current"].fillna("unclassified").astype(str))
+        table = pd.crosstab(pd.Series(rows, name="from"), pd.Series(cols, name="to"))
+        return table.reindex(index=list(FROM_STATES), columns=list(TO_STATES),
+                             fill_value=0).astype(int)
+
+    # -- exports ------------------------------------------------------------------------
+    def export(self) -> pd.DataFrame:
+        """``compare.csv``: :data:`COMPARE_COLUMNS`, one row per customer, by id."""
+        frame = self.customers.reset_index()
+        frame["customer_id"] = frame["customer_id"].astype(str)
+        order = id_order(pd.Index(frame["customer_id"]))
+        return frame.iloc[order][list(COMPARE_COLUMNS)].reset_index(drop=True)
+
+    def summary(self) -> dict:
+        """``compare_summary.json``: profits, the bridge, counts by status and the
+        quadrant migration matrix (``{from: {to: customers}}``)."""
+        matrix = self.migration()
+        return {
+            "profit_base": self.bridge["profit_base"],
+            "profit_current": self.bridge["profit_current"],
+            "profit_change": self.profit_change,
+            "bridge": {k: self.bridge[k] for k in BRIDGE_KEYS},
+            "customers": self.counts(),
+            "quadrant_migration": {row: {col: int(matrix.at[row, col]) for col in TO_STATES}
+                                   for row in FROM_STATES},
+        }
+
+
+def _cents(frame: pd.DataFrame, column: str, index: pd.Index) -> np.ndarray:
+    """Whole cents of ``frame[column]`` on ``index`` (0 where the customer is absent)."""
+    if column not in frame.columns:
+        raise KeyError(f"the P&L lacks the column {column}")
+    values = frame[column].astype(float).reindex(index).fillna(0.0).to_numpy()
+    return to_cents(values)
+
+
+def compare_periods(base: pd.DataFrame, current: pd.DataFrame) -> PeriodComparison:
+    """Compare two periods' customer P&Ls (``analyse(...).pnl``: indexed by customer id,
+    with ``net_revenue, net_margin, cost_to_serve, profit`` and optionally ``quadrant``
+    and ``name``); see the module docstring for the rules.
+
+    Raises
+    ------
+    KeyError
+        A P&L without one of the four measures.
+    """
+    index = base.index.union(current.index, sort=False)
+    index = index[id_order(index)]
+    index.name = "customer_id"
+    in_base = index.isin(base.index)
+    in_current = index.isin(current.index)
+    status = np.where(in_base & in_current, "retained", np.where(in_base, "lost", "new"))
+    cents = {}
+    for measure in _MEASURES:
+        cents[f"{measure}_base"] = _cents(base, measure, index)
+        cents[f"{measure}_current"] = _cents(current, measure, index)
+    retained = status == "retained"
+    r0, r1 = cents["net_revenue_base"], cents["net_revenue_current"]
+    m0, m1 = cents["net_margin_base"], cents["net_margin_current"]
+    p0, p1 = cents["profit_base"], cents["profit_current"]
+    rate = np.divide(m0, r0, out=np.zeros(len(index)), where=r0 > 0)
+    revenue_effect = int(to_cents(float(np.sum(((r1 - r0) * rate)[retained])) / 100.0))
+    margin_change = int(np.sum((m1 - m0)[retained]))
+    # Per customer P = M - C; the cost-to-serve effect is taken as the rest of the
+    # retained customers' profit change, Σ (C₀ - C₁) to the cent whenever the amounts are
+    # whole cents, so the steps add up to the change even for sub-cent input amounts.
+    retained_change = int(np.sum((p1 - p0)[retained]))
+    steps = {
+        "lost_customers": -int(p0[status == "lost"].sum()),
+        "new_customers": int(p1[status == "new"].sum()),
+        "revenue_effect": revenue_effect,
+        "margin_effect": margin_change - revenue_effect,
+        "cost_to_serve_effect": retained_change - margin_change,
+    }
+    profit_base, profit_current = int(p0.sum()), int(p1.sum())
+    bridge = {"profit_base": from_cents(profit_base),
+              **{k: from_cents(v) for k, v in steps.items()},
+              "profit_current": from_cents(profit_current)}
+    frame = pd.DataFrame({"status": status}, index=index)
+    for source in (current, base):
+        if "name" in source.columns:
+            names = source["name"].reindex(index)
+            frame["name"] = names if "name" not in frame else frame["name"].fillna(names)
+    for key, values in cents.items():
+        frame[key] = from_cents(values)
+    frame["profit_change"] = from_cents(p1 - p0)
+    for label, source in (("quadrant_base", base), ("quadrant_current", current)):
+        frame[label] = (source["quadrant"].reindex(index).astype(object)
+                        if "quadrant" in source.columns else None)
+    return PeriodComparison(customers=frame, bridge=bridge)
+
+
+__all__ = ["BRIDGE_KEYS", "BRIDGE_LABELS", "COMPARE_COLUMNS", "FROM_STATES", "STATE_LABELS",
+           "STATUSES", "TO_STATES", "PeriodComparison", "compare_periods"]
