@@ -10,6 +10,8 @@ Example
 '$140.5M'
 >>> format_pct(12.345)
 '12.3%'
+>>> format_change_short(30_604_896.97, 28_000_000)
+'+$2.6M (+9.3%)'
 """
 
 from __future__ import annotations
@@ -275,6 +277,26 @@ def format_money_short(value: float | None, symbol: str = "$") -> str:
         if size >= limit:
             return f"{sign}{symbol}{size / limit:,.1f}{suffix}"
     return f"{sign}{symbol}{size:,.0f}"
+
+
+def format_change_short(value: float, base: float, symbol: str | None = "$") -> str:
+    """The change from ``base`` to ``value`` for a headline card: the amount as
+    :func:`format_money_short` (a count with separators when ``symbol`` is ``None``) with
+    its sign, then the % change against the base's size (left out when the base is 0).
+
+    >>> format_change_short(812_400, 900_000)
+    '-$87.6k (-9.7%)'
+    >>> format_change_short(-50_000, -100_000)
+    '+$50.0k (+50.0%)'
+    >>> format_change_short(2_012, 2_000, symbol=None), format_change_short(5, 0)
+    ('+12 (+0.6%)', '+$5')
+    """
+    change = value - base
+    sign = "-" if change < 0 else "+"
+    amount = (f"{abs(change):,.0f}" if symbol is None
+              else format_money_short(abs(change), symbol))
+    pct = f" ({sign}{abs(change) / abs(base) * 100:,.1f}%)" if base else ""
+    return f"{sign}{amount}{pct}"
 
 
 def format_pct(value: float | None, decimals: int = 1) -> str:

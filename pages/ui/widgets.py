@@ -10,7 +10,7 @@ import streamlit as st
 
 from analytics import METRICS, Analysis, format_money, format_pct
 from analytics.export import csv_bytes, to_excel_bytes
-from analytics.metrics import format_money_short
+from analytics.metrics import format_change_short, format_money_short
 from analytics.thin_data import DataGap, data_gaps
 from pages.ui.state import CURRENCY
 
@@ -63,17 +63,47 @@ def thin_data_ui(info) -> list[DataGap]:
     return gaps
 
 
-def kpi_row(result: Analysis) -> None:
-    """The six headline figures, each with its definition and exact amount as help."""
+# Up is good for these figures, bad for the others (st.metric's "inverse").
+KPI_UP_IS_BAD = frozenset({"cost_to_serve", "unused_capacity_cost"})
+
+
+def kpi_figures(result: Analysis) -> dict[str, float]:
+    """The six headline amounts of an analysis (unrounded)."""
     totals = result.totals()
-    amounts = {**totals, "unused_capacity_cost": result.unused_capacity_cost}
+    return {"customers": float(len(result.pnl)),
+            **{k: totals[k] for k in ("net_revenue", "net_margin", "cost_to_serve", "profit")},
+            "unused_capacity_cost": result.unused_capacity_cost}
+
+
+def _compared_with() -> str:
+    """The comparison period of the sidebar's Selection, in words."""
+    selection = st.session_state.get("selection")
+    first = getattr(selection, "compare_start", None)
+    last = getattr(selection, "compare_end", None)
+    if first is None and last is None:
+        return "the comparison period"
+    return f"{first or '…'} to {last or '…'}"
+
+
+def kpi_row(result: Analysis, base: Analysis | None = None,
+            base_label: str | None = None) -> None:
+    """The six headline figures in thousands or millions ($30.6M), each with its
+    definition and exact amount as help.
+
+    With ``base`` (the analysis of a comparison period, named by ``base_label``, else by
+    the sidebar's comparison dates), each card shows its change from the base, amount and
+    %, green when it is good news (a rise in cost to serve or unused capacity is red);
+    without, the shares of net revenue.
+    """
+    figures = kpi_figures(result)
+    totals = result.totals()
     values = {"customers": f"{len(result.pnl):,}"}
     helps = {"customers": METRICS["customers"].definition}
     for key in KPI_KEYS[1:]:
-        values[key] = format_money_short(amounts[key], CURRENCY)
-        helps[key] = f"{METRICS[key].definition} Exactly {format_money(amounts[key], CURRENCY)}."
+        values[key] = format_money_short(figures[key], CURRENCY)
+        helps[key] = f"{METRICS[key].definition} Exactly {format_money(figures[key], CURRENCY)}."
     notes = {
-        key: _share(amounts[key], totals["net_revenue"])
+        key: _share(figures[key], totals["net_revenue"])
         for key in ("net_margin", "cost_to_serve", "profit")
     }
     # Operating profit leaves unused capacity out; the company's profit is after it.
@@ -82,11 +112,24 @@ def kpi_row(result: Analysis) -> None:
         f"profit after it {format_money_short(after, CURRENCY)}")
     helps["unused_capacity_cost"] += (
         f" Operating profit after the cost of unused capacity: {format_money(after, CURRENCY)}.")
+    colours = dict.fromkeys(KPI_KEYS, "off")
+    if base is not None:
+        before = kpi_figures(base)
+        period = base_label or _compared_with()
+        for key in KPI_KEYS:
+            if notes.get(key):
+                helps[key] += f" {notes[key][:1].upper()}{notes[key][1:]}."
+            symbol = None if key == "customers" else CURRENCY
+            notes[key] = format_change_short(figures[key], before[key], symbol)
+            exact = (f"{int(before[key]):,}" if symbol is None
+                     else format_money(before[key], CURRENCY))
+            helps[key] += f" Change from {period}, when it was {exact}."
+            colours[key] = "inverse" if key in KPI_UP_IS_BAD else "normal"
     columns = [*st.columns(3), *st.columns(3)]
     for column, key in zip(columns, KPI_KEYS, strict=True):
         column.metric(
-            KPI_LABELS[key], values[key], delta=notes.get(key), delta_color="off",
-            delta_arrow="off", help=helps[key], border=True,
+            KPI_LABELS[key], values[key], delta=notes.get(key), delta_color=colours[key],
+            delta_arrow="auto" if base is not None else "off", help=helps[key], border=True,
         )
 
 
