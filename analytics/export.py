@@ -23,8 +23,12 @@ b'"name","x"\n"Acme\r=1+1",-1\n'
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import numbers
+import re
 import unicodedata
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -206,13 +210,285 @@ def to_csv(frame: pd.DataFrame, path) -> None:
     _write_csv(frame, path)
 
 
-def to_excel_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
-    """An .xlsx workbook of ``frame`` (every text cell stored as text, never a formula)."""
+# -- the dashboard's downloads: human headers, Yes/No, percentages, Excel formats -------
+
+# Columns no metric declares, named for a reader.
+COMMON_LABELS = {
+    "customer_id": "Customer ID", "name": "Name", "segment": "Segment", "region": "Region",
+    "quadrant": "Quadrant", "activity": "Activity", "resource": "Resource",
+    "driver": "Driver", "date": "Date", "month": "Month", "year": "Year",
+    "robustness": "Rate robustness", "status": "Status", "product_id": "Product ID",
+    "order_id": "Order ID", "rate": "Rate per unit", "share_pct": "Share %",
+    "used_pct": "Used %", "top_customer_share_pct": "Biggest user's share %",
+}
+_PCT_UNITS = ("pct", "probability")
+
+
+def column_label(column: str) -> str:
+    """The header a person reads for a column: the metric registry's label, a common
+    name's, ``Cost to serve: <activity>`` for the ``cts_`` family, else the name in words.
+
+    >>> [column_label(c) for c in ("net_margin_pct", "customer_id", "cts_Order change",
+    ...                            "avg_order_lines", "Already human")]
+    ['Net margin %', 'Customer ID', 'Cost to serve: Order change', 'Avg order lines', \
+'Already human']
+    """
+    if column in METRICS:
+        return METRICS[column].label
+    if column in COMMON_LABELS:
+        return COMMON_LABELS[column]
+    if column.startswith("cts_"):
+        return f"Cost to serve: {column[4:]}"
+    if column != column.lower() or " " in column:  # a page's own human name
+        return column
+    words = column.replace("_pct", " %").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def column_kind(column: str, series: pd.Series) -> str:
+    """How a column is shown: ``flag`` (Yes/No), ``money``, ``pct`` (12.5 means 12.5 %),
+    ``probability`` (0 to 1), ``count``, ``minutes``, ``rate``, ``number``, ``id`` (a
+    whole number never given separators: a year, an id), ``date`` or ``text``."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype) or (
+            pd.api.types.is_object_dtype(dtype) and series.notna().any()
+            and series.dropna().map(type).eq(bool).all()):
+        return "flag"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "date"
+    if not pd.api.types.is_numeric_dtype(dtype):
+        return "text"
+    metric = METRICS.get(column)
+    if metric is not None:
+        return metric.unit
+    if is_money(column):
+        return "money"
+    if column.endswith("_pct"):
+        return "pct"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "id" if column.endswith(("_id", "year", "cohort")) else "count"
+    return "number"
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    """One column of a download: its name in the data (``key``), the header shown, its
+    kind (:func:`column_kind`) and the definition, when the registry has one."""
+
+    key: str
+    header: str
+    kind: str
+    definition: str = ""
+
+
+def export_columns(frame: pd.DataFrame,
+                   labels: dict[str, str] | None = None) -> list[ExportColumn]:
+    """The columns of ``frame`` as a download shows them: ``labels[key]`` (a page's own
+    header) or :func:`column_label`; a percentage's header ends with ``%`` (its cells
+    are percentages); a header that repeats gets its key in brackets."""
+    labels = labels or {}
+    out, seen = [], set()
+    for position, column in enumerate(frame.columns):
+        key = str(column)
+        kind = column_kind(key, frame.iloc[:, position])
+        header = str(labels.get(key) or column_label(key))
+        if kind in _PCT_UNITS and "%" not in header:
+            header += " %"
+        if header in seen:
+            header = f"{header} ({key})"
+        header = _safe_text(header)
+        seen.add(header)
+        metric = METRICS.get(key)
+        out.append(ExportColumn(key, header, kind, metric.definition if metric else ""))
+    return out
+
+
+def _yes_no(series: pd.Series) -> pd.Series:
+    values = series.to_numpy(dtype=object)
+    return pd.Series([None if v is None or v is pd.NA or (isinstance(v, float) and v != v)
+                      else ("Yes" if v else "No") for v in values],
+                     index=series.index, dtype=object)
+
+
+def human_frame(frame: pd.DataFrame, labels: dict[str, str] | None = None, *,
+                fractions: bool = False) -> tuple[pd.DataFrame, list[ExportColumn]]:
+    """``frame`` as a person reads it, ready for a file: money to the cent, flags as
+    Yes/No, percentages as percentages with two decimals (33.5052 -> 33.51; a
+    probability 0.335 -> 33.5) or, with ``fractions`` (Excel, whose % format multiplies
+    by 100), as fractions (0.335052), missing values empty, human headers
+    (:func:`export_columns`), text that cannot run as a formula.
+
+    >>> out, _ = human_frame(pd.DataFrame({"customer_id": ["=C1"], "net_margin_pct": [33.5052],
+    ...                                    "flag": [True], "profit": [1.005]}))
+    >>> out.columns.tolist()
+    ['Customer ID', 'Net margin %', 'Flag', 'Operating profit']
+    >>> [str(v) for v in out.iloc[0]]
+    ["'=C1", '33.51', 'Yes', '1.01']
+    """
+    columns = export_columns(frame, labels)
+    out = round_for_export(frame)
+    for position, column in enumerate(columns):
+        series = out.iloc[:, position]
+        if column.kind == "flag":
+            out.isetitem(position, _yes_no(series))
+        elif column.kind in _PCT_UNITS:
+            points = series.astype(float) * (100 if column.kind == "probability" else 1)
+            out.isetitem(position, (points / 100).round(8) if fractions else points.round(2))
+    out.columns = pd.Index([c.header for c in columns], dtype=object)
+    return neutralise(out), columns
+
+
+def human_csv_bytes(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> bytes:
+    """The dashboard's CSV download: :func:`human_frame` written by the CLI's writer
+    (:func:`csv_bytes`), with a byte order mark so that Excel reads it as UTF-8. The
+    command line's files keep the data's names (a contract for scripts)."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    table, _ = human_frame(frame, labels)
+    sink = pa.BufferOutputStream()
+    sink.write(b"\xef\xbb\xbf")
+    pa_csv.write_csv(_arrow_table(table), sink, pa_csv.WriteOptions(quoting_style="needed"))
+    return sink.getvalue().to_pybytes()
+
+
+def excel_formats(currency: str = "$") -> dict[str, str]:
+    """Excel number formats by column kind (money with the symbol before, the minus sign
+    first, as on screen: -$1,234.50)."""
+    symbol = '"' + currency.replace('"', '""') + '"'
+    return {"money": f"{symbol}#,##0.00;-{symbol}#,##0.00", "pct": "0.0%",
+            "probability": "0.0%", "count": "#,##0", "minutes": "#,##0.0",
+            "rate": "#,##0.0000", "number": "#,##0.00", "id": "0", "date": "yyyy-mm-dd"}
+
+
+def _cell_width(column: ExportColumn, series: pd.Series) -> int:
+    """Characters the column needs (header and values, values measured on up to 2,000
+    rows), between 8 and 50."""
+    sample = series.head(2000)
+    if column.kind in ("text", "flag"):
+        lengths = sample.dropna().astype(str).str.len()
+        content = int(lengths.max()) if len(lengths) else 0
+    elif column.kind == "date":
+        content = 10
+    else:
+        numbers_ = pd.to_numeric(sample, errors="coerce").abs().dropna()
+        biggest = float(numbers_.max()) if len(numbers_) else 0.0
+        digits = len(f"{biggest:,.0f}")
+        content = digits + {"money": 5, "pct": 3, "probability": 3, "minutes": 3,
+                            "rate": 6, "number": 4}.get(column.kind, 1)
+    return max(8, min(50, max(len(column.header), content) + 2))
+
+
+def to_excel_bytes(frame: pd.DataFrame, sheet: str = "data",
+                   labels: dict[str, str] | None = None, currency: str = "$") -> bytes:
+    """An .xlsx workbook of ``frame`` as a finance team expects it: human headers
+    (:func:`human_frame`) in a bold, frozen first row with a filter, money in a currency
+    format, percentages as numbers with a ``0.0%`` format, counts with separators,
+    Yes/No flags, empty cells empty, columns as wide as their contents; and a second
+    sheet, "Columns", that names each column in the data (the CLI's CSV headers) with its
+    definition. Every text cell is stored as text, never a formula.
+    """
     import io
 
+    import xlsxwriter
+
+    table, columns = human_frame(frame, labels, fractions=True)
     buffer = io.BytesIO()
-    with pd.ExcelWriter(
-        buffer, engine="xlsxwriter", engine_kwargs={"options": {"strings_to_formulas": False}}
-    ) as writer:
-        neutralise(round_for_export(frame)).to_excel(writer, sheet_name=sheet[:31], index=False)
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_numbers": False,
+                                        "strings_to_urls": False})
+    header = book.add_format({"bold": True, "bottom": 1, "text_wrap": True,
+                              "valign": "top"})
+    formats = {kind: book.add_format({"num_format": code})
+               for kind, code in excel_formats(currency).items()}
+    sheet_ = book.add_worksheet(_sheet_name(sheet))
+    for position, column in enumerate(columns):
+        series = table.iloc[:, position]
+        cell_format = formats.get(column.kind)
+        sheet_.set_column(position, position, _cell_width(column, series), cell_format)
+        sheet_.write_string(0, position, column.header, header)
+        if column.kind == "date":
+            series = pd.to_datetime(series).dt.tz_localize(None) if getattr(
+                series.dt, "tz", None) else series
+        for row, value in enumerate(_cells(series, column.kind), start=1):
+            if value is None:
+                continue  # empty, never "None" or "nan"
+            if isinstance(value, str):
+                sheet_.write_string(row, position, value)
+            elif column.kind == "date":
+                sheet_.write_datetime(row, position, value, cell_format)
+            else:
+                sheet_.write_number(row, position, value, cell_format)
+    sheet_.freeze_panes(1, 0)
+    if columns:
+        sheet_.autofilter(0, 0, len(table), len(columns) - 1)
+    notes = book.add_worksheet("Columns")
+    notes.write_row(0, 0, ["Column", "Name in the data", "Definition"], header)
+    for row, column in enumerate(columns, start=1):
+        notes.write_row(row, 0, [column.header, _safe_text(column.key), column.definition])
+    notes.set_column(0, 1, 32)
+    notes.set_column(2, 2, 90)
+    notes.freeze_panes(1, 0)
+    book.close()
     return buffer.getvalue()
+
+
+def _sheet_name(name: str) -> str:
+    """A valid, non-reserved sheet name (31 characters, none of ``[]:*?/\\``)."""
+    cleaned = "".join("-" if c in "[]:*?/\\" else c for c in name).strip("'")[:31]
+    return "data" if not cleaned or cleaned.lower() == "columns" else cleaned
+
+
+def _cells(series: pd.Series, kind: str) -> list:
+    """The cells of a column as Python values for the writer: ``None`` when missing,
+    numbers as floats, text as text (anything else as its text, guarded)."""
+    out = []
+    for value in series.to_numpy(dtype=object):
+        if value is None or value is pd.NA or value is pd.NaT or (
+                isinstance(value, float) and math.isnan(value)):
+            out.append(None)
+        elif isinstance(value, str):
+            out.append(value)
+        elif kind == "date" and hasattr(value, "to_pydatetime"):
+            out.append(value.to_pydatetime())
+        elif kind == "date" or isinstance(value, dt.date):
+            out.append(value)
+        elif isinstance(value, numbers.Number) and not isinstance(value, bool):
+            number = float(value)
+            out.append(number if math.isfinite(number) else None)
+        else:
+            out.append(_safe_text(str(value)))
+    return out
+
+
+def export_file_name(name: str, selection=None, first: dt.date | None = None,
+                     last: dt.date | None = None) -> str:
+    """A download's file name (without extension) carrying the period and filters of
+    ``selection`` (a :class:`~analytics.selection.Selection`; its open ends are the
+    data's ``first`` and ``last`` dates): ``customers_2024-01-01_2024-12-31_Demanding``.
+    Characters a file system may refuse become ``-``.
+
+    >>> from analytics.selection import Selection
+    >>> export_file_name("customers", Selection(segments=["Demanding"]),
+    ...                  dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    'customers_2024-01-01_2024-12-31_Demanding'
+    >>> export_file_name("customers", Selection(dt.date(2024, 3, 1), regions=["N/E", "S"]),
+    ...                  dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    'customers_2024-03-01_2024-12-31_N-E_S'
+    >>> export_file_name("problems")
+    'problems'
+    """
+    if selection is None:
+        return _file_safe(name)
+    start = selection.start or first
+    end = selection.end or last
+    parts = [name]
+    if start is not None or end is not None:
+        parts += [str(start or "start"), str(end or "end")]
+    parts += [*selection.segments, *selection.regions]
+    return _file_safe("_".join(_file_safe(p) for p in parts))[:150]
+
+
+def _file_safe(text: str) -> str:
+    cleaned = re.sub(r"[^\w.\- ]+", "-", str(text), flags=re.UNICODE).strip(" .-")
+    return re.sub(r"\s+", "-", cleaned) or "export"

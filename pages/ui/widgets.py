@@ -9,10 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from analytics import METRICS, Analysis, format_money, format_pct
-from analytics.export import csv_bytes, to_excel_bytes
+from analytics.export import export_file_name, human_csv_bytes, to_excel_bytes
 from analytics.metrics import format_change_short, format_money_short
 from analytics.thin_data import DataGap, data_gaps
-from pages.ui.state import CURRENCY
+from pages.ui.state import CURRENCY, dataset_info
 
 KPI_KEYS = ("customers", "net_revenue", "net_margin", "cost_to_serve", "profit",
             "unused_capacity_cost")
@@ -138,34 +138,63 @@ def _share(part: float, whole: float) -> str | None:
 
 
 def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
-                     key: str) -> None:
-    """CSV and Excel downloads of a table (cells cannot run as spreadsheet formulas; the
-    CSV is :func:`analytics.export.csv_bytes`, the CLI's writer, so a line break in a name
-    stays inside its quoted cell).
+                     key: str, columns: dict | None = None, *, filtered: bool = True) -> None:
+    """CSV and Excel downloads of a table, as a finance team reads them
+    (:func:`analytics.export.human_csv_bytes`, :func:`analytics.export.to_excel_bytes`):
+    human headers (``columns``: the table's ``column_config`` or plain labels, else the
+    metric registry's), Yes/No flags, percentages as numbers, empty cells empty, an Excel
+    sheet with number formats, widths, a frozen header and a "Columns" sheet naming each
+    column in the data. Cells cannot run as spreadsheet formulas. The file name carries the
+    sidebar's period and filters (``customers_2024-01-01_2024-12-31_Demanding.xlsx``)
+    unless ``filtered`` is false (a table the filters do not choose).
 
     Each file is built only when its button is clicked: building an Excel file of
     thousands of rows on every rerun (a search box, a fragment) would cost far more than
     drawing the page. ``frame`` may be a function that builds the table, so that too
     waits for a click.
     """
+    labels = column_labels(columns)
 
     def table() -> pd.DataFrame:
         return frame() if callable(frame) else frame
 
     def csv() -> bytes:
-        return csv_bytes(table(), bom=True)  # the CLI's writer; the BOM is for Excel
+        return human_csv_bytes(table(), labels)
 
     def xlsx() -> bytes:
-        return to_excel_bytes(table(), name)
+        return to_excel_bytes(table(), name, labels, CURRENCY)
 
+    file_name = _file_name(name) if filtered else export_file_name(name)
     left, right = st.columns(2)
-    left.download_button("Download CSV", csv, f"{name}.csv", "text/csv",
+    left.download_button("Download CSV", csv, f"{file_name}.csv", "text/csv",
                          key=f"{key}_csv", icon=":material/download:", width="stretch")
     right.download_button(
-        "Download Excel", xlsx, f"{name}.xlsx",
+        "Download Excel", xlsx, f"{file_name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx", icon=":material/table_view:", width="stretch",
     )
+
+
+def column_labels(columns: dict | None) -> dict[str, str]:
+    """Headers from a table's ``column_config`` (its labels) or a dict of labels."""
+    labels = {}
+    for column, setting in (columns or {}).items():
+        label = setting.get("label") if isinstance(setting, dict) else setting
+        if isinstance(label, str) and label:
+            labels[column] = label
+    return labels
+
+
+def _file_name(name: str) -> str:
+    """``name`` with the sidebar's period (open ends: the data's dates) and filters."""
+    selection = st.session_state.get("selection")
+    if selection is None:
+        return export_file_name(name)
+    first = last = None
+    if selection.start is None or selection.end is None:
+        info = dataset_info()
+        first, last = info.first_date, info.last_date
+    return export_file_name(name, selection, first, last)
 
 
 _CURRENCY_PRESETS = {"$": "dollar", "€": "euro", "¥": "yen"}
