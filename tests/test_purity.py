@@ -49,7 +49,8 @@ def test_every_analytics_module_is_checked():
                  "analytics.relationships.spectrum", "analytics.relationships.wallet",
                  "analytics.relationships.cohorts", "analytics.relationships.portfolio",
                  "analytics.relationships.periods", "analytics.relationships.views",
-                 "analytics.charts.relationships", "analytics.selection"):
+                 "analytics.charts.relationships", "analytics.selection",
+                 "analytics.scenario.url"):
         assert name in modules
     assert not WIRING & set(modules)
 
