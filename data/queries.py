@@ -247,6 +247,81 @@ class QueriesMixin(StoreBase):
         return [c for c in ("product_id", "quantity")
                 if info is None or not info.has_column("transactions", c)]
 
+    def trend_series(
+        self,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        segments: list[str] | None = None,
+        regions: list[str] | None = None,
+        *,
+        grain: str,
+        buckets: list[dt.date],
+        weights: list[float],
+        rates: pd.DataFrame,
+    ) -> pd.DataFrame:
+        """The company's trend, one row per bucket with something in it: the chosen
+        customers' ``net_revenue_cents, cogs_cents, cost_to_serve_cents`` (whole cents that
+        add up over the buckets to the customer P&L's totals for the period), and the
+        ``customers`` active in the bucket and the ``unprofitable`` among them.
+
+        Same period, segment and region filter as :meth:`customer_base`. ``grain`` is
+        ``month`` or ``quarter``; ``buckets`` (each bucket's first day) and ``weights``
+        (its share of the data's date span, for undated activity) come from
+        :func:`analytics.trends.buckets`; ``rates`` holds ``activity, rate`` (the rate per
+        driver unit, from :func:`analytics.tdabc.activity_rates`). The customer x bucket
+        aggregation runs in DuckDB (``data/sql/trend_series.sql``); a few dozen rows come
+        back.
+        """
+        columns = ["bucket", "net_revenue_cents", "cogs_cents", "cost_to_serve_cents",
+                   "customers", "unprofitable"]
+        if not buckets:
+            return pd.DataFrame(columns=columns)
+        params = {
+            **_filters(start, end, segments, regions),
+            **_trend_params(grain, buckets, weights),
+            "activities": [str(a) for a in rates["activity"]],
+            "rates": [float(r) for r in rates["rate"]],
+        }
+        with self.cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")  # one version, as in customer_base
+            try:
+                fraction = period_fraction(self._info(cur), start, end)
+                cur.execute(read_sql("period_activity"),
+                            {"start": start, "end": end, "fraction": fraction})
+                frame = cur.execute(read_sql("trend_series"), params).df()
+            finally:
+                cur.execute("ROLLBACK")  # read only; the temp table goes with it
+        return frame[columns].astype({c: "int64" for c in columns[1:]})
+
+    def trend_utilisation(
+        self,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        *,
+        grain: str,
+        buckets: list[dt.date],
+        weights: list[float],
+        rates: pd.DataFrame,
+    ) -> pd.DataFrame:
+        """Time used per resource and bucket by every customer's activities in the period
+        (``resource, bucket, used``; no segment or region filter: capacity serves the
+        whole base). ``rates`` holds ``activity, resource, unit_time`` of the time-driven
+        activities; ``grain``, ``buckets`` and ``weights`` as for :meth:`trend_series`."""
+        timed = rates[rates["resource"].notna()]
+        if not buckets or timed.empty:
+            return pd.DataFrame({"resource": pd.Series(dtype=object),
+                                 "bucket": pd.Series(dtype=object),
+                                 "used": pd.Series(dtype="float64")})
+        params = {
+            "start": start,
+            "end": end,
+            **_trend_params(grain, buckets, weights),
+            "activities": [str(a) for a in timed["activity"]],
+            "resources": [str(r) for r in timed["resource"]],
+            "unit_times": [float(u) for u in timed["unit_time"]],
+        }
+        return self.query_df(read_sql("trend_utilisation"), params)
+
     def customer_base(
         self,
         start: dt.date | None = None,
@@ -312,6 +387,14 @@ def _filters(start, end, segments, regions) -> dict:
         "segments": list(segments) if segments else None,
         "regions": list(regions) if regions else None,
     }
+
+
+def _trend_params(grain: str, buckets: list[dt.date], weights: list[float]) -> dict:
+    if grain not in ("month", "quarter"):
+        raise ValueError(f"grain must be 'month' or 'quarter', not {grain!r}")
+    if len(buckets) != len(weights):
+        raise ValueError("one weight per bucket")
+    return {"grain": grain, "buckets": list(buckets), "weights": [float(w) for w in weights]}
 
 
 def _relationship_columns(table: pd.DataFrame, info) -> pd.DataFrame:
