@@ -40,6 +40,7 @@ Example
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -205,6 +206,40 @@ class PeriodComparison:
         }
 
 
+COMPARE_MODES = ("previous", "last_year", "custom")
+
+
+def comparison_period(start: dt.date, end: dt.date, mode: str) -> tuple[dt.date, dt.date]:
+    """The period compared with ``start..end`` (both included): the ``previous`` period
+    of the same length (the days just before; for whole calendar months, the same number
+    of whole months before, so Q1 compares with Q4), or the same dates a year before
+    (``last_year``; 29 February becomes the 28th).
+
+    >>> import datetime as dt
+    >>> comparison_period(dt.date(2024, 1, 1), dt.date(2024, 3, 31), "previous")
+    (datetime.date(2023, 10, 1), datetime.date(2023, 12, 31))
+    >>> comparison_period(dt.date(2024, 1, 10), dt.date(2024, 1, 19), "previous")
+    (datetime.date(2023, 12, 31), datetime.date(2024, 1, 9))
+    >>> comparison_period(dt.date(2024, 2, 29), dt.date(2024, 12, 31), "last_year")
+    (datetime.date(2023, 2, 28), datetime.date(2023, 12, 31))
+    """
+    if mode == "previous":
+        if start.day == 1 and (end + dt.timedelta(days=1)).day == 1:
+            months = (end.year - start.year) * 12 + end.month - start.month + 1
+            first = start.year * 12 + start.month - 1 - months
+            return dt.date(first // 12, first % 12 + 1, 1), start - dt.timedelta(days=1)
+        days = (end - start).days + 1
+        return start - dt.timedelta(days=days), start - dt.timedelta(days=1)
+    if mode == "last_year":
+        def back(day: dt.date) -> dt.date:
+            try:
+                return day.replace(year=day.year - 1)
+            except ValueError:  # 29 February
+                return day.replace(year=day.year - 1, day=28)
+        return back(start), back(end)
+    raise ValueError(f"mode must be previous or last_year, not {mode!r}")
+
+
 def _cents(frame: pd.DataFrame, column: str, index: pd.Index) -> np.ndarray:
     """Whole cents of ``frame[column]`` on ``index`` (0 where the customer is absent)."""
     if column not in frame.columns:
@@ -269,5 +304,6 @@ def compare_periods(base: pd.DataFrame, current: pd.DataFrame) -> PeriodComparis
     return PeriodComparison(customers=frame, bridge=bridge)
 
 
-__all__ = ["BRIDGE_KEYS", "BRIDGE_LABELS", "COMPARE_COLUMNS", "FROM_STATES", "STATE_LABELS",
-           "STATUSES", "TO_STATES", "PeriodComparison", "compare_periods"]
+__all__ = ["BRIDGE_KEYS", "BRIDGE_LABELS", "COMPARE_COLUMNS", "COMPARE_MODES", "FROM_STATES",
+           "STATE_LABELS", "STATUSES", "TO_STATES", "PeriodComparison", "compare_periods",
+           "comparison_period"]

@@ -11,6 +11,7 @@ from analytics.metrics import format_money_short
 from analytics.quadrant_view import map_notes, quadrant_shares, split_sentence
 from analytics.quadrants import LABELS, MOVES, quadrant_summary
 from pages.ui.chart import show_chart
+from pages.ui.compare_ui import customers_comparison_ui
 from pages.ui.customer_detail_ui import detail_section_ui
 from pages.ui.customers_state import (
     CTS,
@@ -239,5 +240,6 @@ if analysis(selection).pnl.empty:
             "or clear the segment and region filters in the sidebar.")
     st.stop()
 quadrant_view(selection)
+customers_comparison_ui(selection)
 detail_section_ui(analysis(selection), selection)
 write_url()

@@ -6,6 +6,8 @@ from analytics.breakdown import breakdown, customer_ranking
 from analytics.charts import whale_figure
 from analytics.findings import findings
 from pages.ui.chart import show_chart
+from pages.ui.compare_state import base_analysis
+from pages.ui.compare_ui import overview_comparison_ui
 from pages.ui.frame import current_selection, page_guard
 from pages.ui.robustness_state import overview_sentence_ui
 from pages.ui.state import CURRENCY, analysis, dataset_info
@@ -33,7 +35,7 @@ if result.pnl.empty:
     st.info("No customer has invoice lines or activity in this selection. Widen the period "
             "or clear the segment and region filters in the sidebar.")
     st.stop()
-kpi_row(result)
+kpi_row(result, base_analysis(selection))
 overview_sentence_ui(result, selection)
 
 with st.container(border=True):
@@ -42,6 +44,8 @@ with st.container(border=True):
     show_chart(whale_figure(result.whale, names, CURRENCY), "whale-curve", key="whale")
     for sentence in findings(result.whale.summary, CURRENCY):
         st.text(sentence)
+
+overview_comparison_ui(selection, result.whale)
 
 
 customer_columns = {

@@ -79,16 +79,24 @@ def whale_comparison_figure(curves, currency: str = "$", max_points: int = 1000)
     return base_layout(fig)
 
 
-def migration_sankey_figure(migration: pd.DataFrame) -> go.Figure:
-    """Customers moving between quadrants: a Sankey from today's to the scenario's.
+def migration_sankey_figure(migration: pd.DataFrame, before_label: str = "today",
+                            after_label: str = "after") -> go.Figure:
+    """Customers moving between quadrants: a Sankey from today's to the scenario's (or
+    from one period's to another's: ``before_label``/``after_label`` name the sides).
 
-    ``migration`` counts customers, quadrants before as rows and after as columns.
+    ``migration`` counts customers, quadrants before as rows and after as columns (other
+    states, such as ``new`` or ``lost``, are drawn grey under their own names).
     """
     before = [str(q) for q in migration.index]
     after = [str(q) for q in migration.columns]
-    labels = [f"{QUADRANT_NAMES.get(q, escape(q))} today" for q in before] + [
-        f"{QUADRANT_NAMES.get(q, escape(q))} after" for q in after
-    ]
+    first, then = escape(before_label), escape(after_label)
+
+    def label(state: str, side: str) -> str:
+        if state in QUADRANT_NAMES:
+            return f"{QUADRANT_NAMES[state]} {side}"
+        return f"{escape(state.capitalize())} customers"  # new, lost: no period
+
+    labels = [label(q, first) for q in before] + [label(q, then) for q in after]
     colours = {"passive": GREEN, "carriage_trade": BLUE, "bargain_basement": ORANGE,
                "aggressive": VERMILLION}
     node_colours = [colours.get(q, GREY) for q in before + after]

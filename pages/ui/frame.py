@@ -26,6 +26,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from analytics.compare import comparison_period
 from analytics.selection import Selection
 from pages.ui.state import StoreError
 
@@ -44,6 +45,10 @@ PAGE_SPECS = (
      ":material/handshake:"),
     ("Data", "pages/data.py", "Data", "data", ":material/upload_file:"),
 )
+
+
+COMPARE_LABELS = {"none": "Nothing", "previous": "Previous period",
+                  "last_year": "Same period last year", "custom": "Custom period"}
 
 
 def build_pages() -> dict[str, list]:
@@ -111,15 +116,64 @@ def _restore(info, segments: list[str], regions: list[str]) -> None:
     state["f_period"] = (start, end)
     state["f_segments"] = [s for s in params.get_all("segment") if s in segments]
     state["f_regions"] = [r for r in params.get_all("region") if r in regions]
+    mode = params.get("compare")
+    state["f_compare"] = mode if mode in COMPARE_LABELS else "none"
+    c_start = _parse_date(params.get("compare_start"), first, last)
+    c_end = _parse_date(params.get("compare_end"), first, last)
+    if state["f_compare"] == "custom":
+        if c_start is None or c_end is None or c_end < c_start:
+            state["f_compare"] = "none"
+        else:
+            state["f_compare_period"] = (c_start, c_end)
 
 
-def _write_url(selection: Selection) -> None:
+def _write_url(selection: Selection, compare: str = "none") -> None:
     params = st.query_params
-    for key, value in selection.to_query_params().items():
+    custom = compare == "custom" and selection.has_comparison
+    values = {
+        **selection.to_query_params(),
+        "compare": compare if compare != "none" and selection.has_comparison else None,
+        "compare_start": selection.compare_start.isoformat() if custom else None,
+        "compare_end": selection.compare_end.isoformat() if custom else None,
+    }
+    for key, value in values.items():
         if value is None:
             params.pop(key, None)
         else:
             params[key] = value
+
+
+def _comparison(info, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The sidebar's "Compare with" control under the period filter: the comparison
+    period, or None (nothing chosen, or no data in it: said in the sidebar)."""
+    state = st.session_state
+    mode = st.selectbox("Compare with", list(COMPARE_LABELS), key="f_compare",
+                        format_func=COMPARE_LABELS.get,
+                        help="Every analysis page shows the change from this period: the "
+                        "headline cards, the profit bridge and both whale curves on the "
+                        "Overview, the quadrant migration on the Customers page.")
+    if mode == "none":
+        return None
+    if mode == "custom":
+        if "f_compare_period" not in state:
+            state["f_compare_period"] = comparison_period(start, end, "previous")
+        chosen = st.date_input("Comparison period", key="f_compare_period",
+                               format="YYYY-MM-DD")
+        if len(chosen) != 2:
+            return None
+        first, last = chosen
+    else:
+        first, last = comparison_period(start, end, mode)
+    if last < info.first_date or first > info.last_date:
+        st.caption(f"No data from {first} to {last} (the data runs from {info.first_date} "
+                   f"to {info.last_date}): nothing to compare with.")
+        return None
+    if first < info.first_date:
+        st.caption(f"Compared with {first} to {last}; the data starts on {info.first_date}, "
+                   "so the comparison period is partly empty.")
+    else:
+        st.caption(f"Compared with {first} to {last}.")
+    return first, last
 
 
 def filters_ui(info, segments: list[str], regions: list[str]) -> Selection:
@@ -140,21 +194,24 @@ def filters_ui(info, segments: list[str], regions: list[str]) -> Selection:
             st.multiselect("Segment", segments, key="f_segments", placeholder="All segments")
         if regions:
             st.multiselect("Region", regions, key="f_regions", placeholder="All regions")
-    period = state.get("f_period") or (first, last)
-    if len(period) == 2:
-        start, end = period
-        state["_period"] = (start, end)
-    else:  # the user has picked only the first date of a new range so far
-        start, end = state.get("_period", (first, last))
-    if end < start:  # a range typed backwards: the same days
-        start, end = end, start
+        period = state.get("f_period") or (first, last)
+        if len(period) == 2:
+            start, end = period
+            state["_period"] = (start, end)
+        else:  # the user has picked only the first date of a new range so far
+            start, end = state.get("_period", (first, last))
+        if end < start:  # a range typed backwards: the same days
+            start, end = end, start
+        compared = _comparison(info, start, end)
     selection = Selection(
         start=None if start <= first else start,
         end=None if end >= last else end,
         segments=tuple(state.get("f_segments") or ()),
         regions=tuple(state.get("f_regions") or ()),
+        compare_start=compared[0] if compared else None,
+        compare_end=compared[1] if compared else None,
     )
-    _write_url(selection)
+    _write_url(selection, state.get("f_compare", "none"))
     state["selection"] = selection
     return selection
 

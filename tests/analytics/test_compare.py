@@ -171,3 +171,23 @@ def test_a_pnl_without_a_measure_is_refused():
     p = frame({"A": (100, 50, 10, None)})
     with pytest.raises(KeyError, match="cost_to_serve"):
         compare_periods(p.drop(columns="cost_to_serve"), p)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(dt.date(2001, 1, 1), dt.date(2099, 12, 31)), st.integers(0, 800))
+def test_the_previous_period_ends_the_day_before_and_is_as_long(start, days):
+    from analytics.compare import comparison_period
+
+    end = start + dt.timedelta(days=days)
+    first, last = comparison_period(start, end, "previous")
+    assert last == start - dt.timedelta(days=1) and first <= last
+    whole_months = start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+    if whole_months:  # the same number of whole calendar months
+        assert first.day == 1
+        months = lambda a, b: (b.year - a.year) * 12 + b.month - a.month + 1  # noqa: E731
+        assert months(first, last) == months(start, end)
+    else:
+        assert (last - first).days == days
+    back_first, back_last = comparison_period(start, end, "last_year")
+    assert back_first.year == start.year - 1 and back_last.year == end.year - 1
+    assert (back_first.month, back_last.month) == (start.month, end.month)
