@@ -206,6 +206,33 @@ class PeriodComparison:
         }
 
 
+def change_table(base: pd.DataFrame, current: pd.DataFrame, key: str,
+                 columns: tuple[str, ...], money: bool = True) -> pd.DataFrame:
+    """Two periods' tables side by side on ``key`` (an activity, a resource...): for each
+    of ``columns``, ``<column>_base``, ``<column>_current`` and ``<column>_change``
+    (current - base, to the cent when ``money``; a row missing in a period counts 0
+    there), in the current table's order, rows only in the base table after them.
+
+    >>> import pandas as pd
+    >>> b = pd.DataFrame({"activity": ["Order", "Visit"], "cost": [100.0, 40.0]})
+    >>> c = pd.DataFrame({"activity": ["Order", "Call"], "cost": [130.0, 5.0]})
+    >>> change_table(b, c, "activity", ("cost",)).to_dict("list")  # doctest: +NORMALIZE_WHITESPACE
+    {'activity': ['Order', 'Call', 'Visit'], 'cost_base': [100.0, 0.0, 40.0],
+     'cost_current': [130.0, 5.0, 0.0], 'cost_change': [30.0, 5.0, -40.0]}
+    """
+    keys = list(current[key]) + [k for k in base[key] if k not in set(current[key])]
+    out = pd.DataFrame({key: keys})
+    for column in columns:
+        before = base.set_index(key)[column].astype(float).reindex(keys).fillna(0.0)
+        after = current.set_index(key)[column].astype(float).reindex(keys).fillna(0.0)
+        out[f"{column}_base"] = before.to_numpy()
+        out[f"{column}_current"] = after.to_numpy()
+        out[f"{column}_change"] = (
+            from_cents(to_cents(after.to_numpy()) - to_cents(before.to_numpy())) if money
+            else after.to_numpy() - before.to_numpy())
+    return out
+
+
 COMPARE_MODES = ("previous", "last_year", "custom")
 
 
@@ -305,5 +332,5 @@ def compare_periods(base: pd.DataFrame, current: pd.DataFrame) -> PeriodComparis
 
 
 __all__ = ["BRIDGE_KEYS", "BRIDGE_LABELS", "COMPARE_COLUMNS", "COMPARE_MODES", "FROM_STATES",
-           "STATE_LABELS", "STATUSES", "TO_STATES", "PeriodComparison", "compare_periods",
-           "comparison_period"]
+           "STATE_LABELS", "STATUSES", "TO_STATES", "PeriodComparison", "change_table",
+           "compare_periods", "comparison_period"]

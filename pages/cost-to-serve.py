@@ -12,6 +12,7 @@ from analytics.charts import (
 from analytics.metrics import format_money, format_money_short, format_pct
 from analytics.thin_data import unused_activities, unused_activities_hint
 from pages.ui.chart import show_chart
+from pages.ui.compare_ui import cost_comparison_ui
 from pages.ui.frame import current_selection, page_guard
 from pages.ui.reconcile_ui import reconciliation_ui
 from pages.ui.state import (
@@ -132,6 +133,8 @@ if len(costs):
                 heat = activity_cost_by(result.pnl, attribute)
                 show_chart(activity_heatmap_figure(heat), f"activity-cost-by-{attribute}",
                            key=f"heat_{attribute}")
+
+cost_comparison_ui(selection)
 
 with st.container(border=True):
     st.subheader("Reconciliation: every total traced to its source")

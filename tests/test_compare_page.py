@@ -92,3 +92,16 @@ def test_no_comparison_by_default(app_env):
     app = open_app()
     assert app.sidebar.selectbox(key="f_compare").value == "none"
     assert not [h for h in app.subheader if h.value.startswith("What changed")]
+
+
+def test_cost_page_shows_each_activity_in_both_periods(app_env, expected):
+    app = open_app("pages/cost-to-serve.py", start="2024-01-01", end="2024-12-31",
+                   compare="previous")
+    assert "Cost to serve since 2023" in [h.value for h in app.subheader]
+    costs = next(f.value for f in app.dataframe if "cost_change" in f.value.columns)
+    kept = expected.customers
+    # The activities' costs add up to each period's cost to serve, to the cent.
+    assert round(costs["cost_base"].sum(), 2) == round(kept["cost_to_serve_base"].sum(), 2)
+    assert round(costs["cost_current"].sum(), 2) == round(
+        kept["cost_to_serve_current"].sum(), 2)
+    assert (costs["cost_change"].abs().diff().dropna() <= 0).all()  # largest change first

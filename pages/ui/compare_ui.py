@@ -8,17 +8,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analytics.breakdown import activity_costs
 from analytics.charts.compare import (
     period_bridge_figure,
     period_migration_figure,
     period_whales_figure,
 )
-from analytics.compare import BRIDGE_LABELS, STATE_LABELS, PeriodComparison
+from analytics.compare import BRIDGE_LABELS, STATE_LABELS, PeriodComparison, change_table
 from analytics.metrics import format_money_short as money
 from analytics.quadrants import LABELS as QUADRANT_LABELS
 from pages.ui.chart import show_chart
 from pages.ui.compare_state import base_analysis, comparison, period_labels
-from pages.ui.state import CURRENCY
+from pages.ui.state import CURRENCY, analysis
 from pages.ui.widgets import download_buttons, md_escape, money_column
 
 TABLE_LIMIT = 2_000  # rows sent to the browser (the downloads have them all)
@@ -195,3 +196,53 @@ def customers_comparison_ui(selection) -> None:
                      column_config=_customer_columns(base_label, current_label))
         download_buttons(lambda: _readable(frame), "customers-both-periods",
                          key="cmp_customers")
+
+
+def cost_comparison_ui(selection) -> None:
+    """The Cost to serve page's comparison: cost by activity and unused capacity by
+    resource in both periods."""
+    c = comparison(selection)
+    if c is None:
+        return
+    base_label, current_label = period_labels(selection)
+    base = base_analysis(selection)
+    with st.container(border=True):
+        st.subheader(f"Cost to serve since {base_label}")
+        if base is None:
+            st.info(f"No customer has invoice lines or activity from "
+                    f"{selection.compare_start} to {selection.compare_end}: choose another "
+                    "comparison period in the sidebar.")
+            return
+        current = analysis(selection)
+        costs = change_table(activity_costs(base.pnl, base.rate_table),
+                             activity_costs(current.pnl, current.rate_table), "activity",
+                             ("cost",))
+        costs = costs.sort_values("cost_change", key=abs, ascending=False, kind="stable")
+        st.caption("Each activity's cost to serve in both periods, largest change first; "
+                   "unused capacity by resource below (each period's capacity and cost "
+                   "prorated to its length).")
+        st.dataframe(costs, hide_index=True, width="stretch", column_config={
+            "activity": st.column_config.TextColumn("Activity", pinned=True),
+            "cost_base": money_column(f"Cost to serve {base_label}"),
+            "cost_current": money_column(f"Cost to serve {current_label}"),
+            "cost_change": money_column("Change"),
+        })
+        download_buttons(costs, "cost-by-activity-both-periods", key="cmp_costs")
+        if not current.capacity.empty:
+            capacity = change_table(base.capacity, current.capacity, "resource",
+                                    ("unused_cost",))
+            used = change_table(base.capacity, current.capacity, "resource", ("used_pct",),
+                                money=False)
+            capacity = capacity.merge(used, on="resource")
+            st.dataframe(capacity, hide_index=True, width="stretch", column_config={
+                "resource": st.column_config.TextColumn("Resource", pinned=True),
+                "unused_cost_base": money_column(f"Unused capacity {base_label}"),
+                "unused_cost_current": money_column(f"Unused capacity {current_label}"),
+                "unused_cost_change": money_column("Change"),
+                "used_pct_base": st.column_config.NumberColumn(f"Used % {base_label}",
+                                                               format="%.1f%%"),
+                "used_pct_current": st.column_config.NumberColumn(
+                    f"Used % {current_label}", format="%.1f%%"),
+                "used_pct_change": st.column_config.NumberColumn("Change (points)",
+                                                                 format="%+.1f"),
+            })
