@@ -33,6 +33,7 @@ from pages.ui.scenario_state import (
     saved_scenarios,
     scenario_base,
 )
+from pages.ui.scenario_url import note_ui, restore, share_ui, write
 from pages.ui.state import CURRENCY, Selection, customer_base, dataset_info
 from pages.ui.widgets import download_buttons, md_escape, metric_columns, thin_data_ui
 
@@ -64,6 +65,7 @@ def studio(selection: Selection) -> None:
     base0 = scenario_base(selection=selection)
     defaults(base0)
     customers = customer_base(selection).customers
+    note_box = st.container()
     controls, results = st.columns([5, 8], gap="medium")
     with results:
         figures_box = st.container()
@@ -72,11 +74,14 @@ def studio(selection: Selection) -> None:
     with controls, st.container(border=True):
         st.subheader("Scenario")
         scenario = inputs_ui(base0, orders_known, customers)
+    with note_box:
+        note_ui(scenario)
     with figures_box:
         if st.session_state.get("pr_menu_refusal"):  # no run with values the menu refuses
             st.error("This scenario cannot run: the service menu has values it cannot take "
                      "(listed under the menu).", icon=":material/error:")
             return
+        write(scenario)  # the URL follows the scenario (a refused menu leaves it be)
         result = run_scenario(scenario, base0)
         if isinstance(result, str):
             st.error(md_escape(f"This scenario cannot run: {result}"))
@@ -88,6 +93,7 @@ def studio(selection: Selection) -> None:
     payers_ui(result, customers)
     menu_check_ui(result)
     save_ui(scenario)
+    share_ui()
 
 
 def saved_ui() -> None:
@@ -176,5 +182,6 @@ if customer_base(selection).customers.empty:
     st.info("No customer has invoice lines or activity in this selection. Widen the period "
             "or clear the segment and region filters in the sidebar.")
     st.stop()
+restore(selection)  # a link's scenario, before the inputs are drawn
 studio(selection)
 saved_ui()

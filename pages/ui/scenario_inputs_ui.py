@@ -7,6 +7,7 @@ import streamlit as st
 
 from analytics.quadrants import LABELS, QUADRANTS
 from analytics.scenario import Scenario, ScenarioBase, Scope, parse_menu_table
+from analytics.scenario.url import INPUT_RANGES, MENU_URL_RANGES
 from pages.ui.scenario_state import apply_preset, from_inputs, reset
 from pages.ui.state import CURRENCY
 from pages.ui.widgets import md_escape, money_column
@@ -34,9 +35,10 @@ def inputs_ui(base: ScenarioBase, orders_known: bool, customers: pd.DataFrame) -
         st.caption(md_escape(state["pr_note"]))
 
     st.markdown("**Core price and customers' response**")
-    st.slider("Core price change (%)", -50.0, 50.0, step=0.5, key="pr_core", format="%.1f%%",
+    st.slider("Core price change (%)", *INPUT_RANGES["core"], step=0.5, key="pr_core",
+              format="%.1f%%",
               help="Change of the price of the core product; negative when unbundling.")
-    st.slider("Volume response (% volume per 1 % price)", -2.0, 0.0, step=0.1,
+    st.slider("Volume response (% volume per 1 % price)", *INPUT_RANGES["elastic"], step=0.1,
               key="pr_elastic", format="%.1f",
               help="How much less customers in scope buy when the core price rises (and "
               "more when it falls): -1.0 loses 3 % of their volume, with its revenue, COGS "
@@ -44,12 +46,12 @@ def inputs_ui(base: ScenarioBase, orders_known: bool, customers: pd.DataFrame) -
     if float(state["pr_core"]) and not float(state["pr_elastic"]):
         st.caption("No volume response: customers are assumed to buy as much as today "
                    "after the price change.")
-    st.slider("At risk above a bill increase of (%)", 0.0, 50.0, step=0.5, key="pr_risk",
-              format="%.1f%%",
+    st.slider("At risk above a bill increase of (%)", *INPUT_RANGES["risk"], step=0.5,
+              key="pr_risk", format="%.1f%%",
               help="A customer whose bill (net revenue plus fees) rises by more than this "
               "counts as at risk of leaving.")
-    st.slider("At-risk customers' business lost (%)", 0.0, 100.0, step=5.0, key="pr_defect",
-              format="%.0f%%",
+    st.slider("At-risk customers' business lost (%)", *INPUT_RANGES["defect"], step=5.0,
+              key="pr_defect", format="%.0f%%",
               help="The expected share of the at-risk customers' business that leaves "
               "(0: they all stay; 100: they all go).")
     st.toggle("Bridge: freed capacity is cut", key="pr_capacity",
@@ -71,7 +73,7 @@ def inputs_ui(base: ScenarioBase, orders_known: bool, customers: pd.DataFrame) -
     st.number_input(f"Small-order surcharge ({CURRENCY} per order below the minimum)",
                     min_value=0.0, step=5.0, key="pr_sof", disabled=not has_minimum,
                     format="%.2f")
-    st.slider("Small orders consolidated (%)", 0.0, 100.0, step=5.0, key="pr_cons",
+    st.slider("Small orders consolidated (%)", *INPUT_RANGES["cons"], step=5.0, key="pr_cons",
               disabled=not has_minimum, format="%.1f%%",
               help="Share of the orders below the minimum that customers merge into "
               "larger ones.")
@@ -145,7 +147,8 @@ def menu_ui(base: ScenarioBase) -> None:
                 format="%.1f%%",
                 help="% of its usage customers give up once the service has a fee."),
             "rate_change_pct": st.column_config.NumberColumn(
-                "Rate change", width="small", min_value=-100.0, max_value=500.0, step=1.0,
+                "Rate change", width="small", min_value=MENU_URL_RANGES["rate"][0],
+                max_value=MENU_URL_RANGES["rate"][1], step=1.0,
                 format="%.1f%%",
                 help="Change of the activity's cost rate (negative: cheaper)."),
         },

@@ -126,6 +126,7 @@ def from_inputs(scope: Scope | None = None, minimum: float | None = None,
 def fill(scenario: Scenario, note: str = "") -> None:
     """Put a scenario's values into the inputs (a preset or a saved scenario)."""
     state = st.session_state
+    state.pop("pr_linked", None)  # the link names a saved scenario only once it is loaded
     base = scenario_base()
     unknown = [i.activity for i in scenario.menu if i.activity not in base.activities]
     orders_known = has_order_ids()
@@ -173,17 +174,30 @@ def reset() -> None:
     fill(Scenario("My scenario"), note="Back to today's terms.")
 
 
-def load_saved(name: str) -> None:
+def saved_scenario(name: str) -> Scenario | str:
+    """The saved scenario of ``name``, or why there is none to load."""
     definition = get_store().load_scenario(name)
     if definition is None:
-        st.session_state["pr_note"] = f"The scenario {name} no longer exists."
-        return
+        return "no saved scenario has that name"
     try:
-        scenario = Scenario.from_dict(definition)
+        return Scenario.from_dict(definition).renamed(name)
     except (TypeError, ValueError) as exc:
-        st.session_state["pr_note"] = f"The scenario {name} cannot be read: {exc}"
+        return f"it cannot be read: {exc}"
+
+
+def link_saved(name: str) -> None:
+    """The inputs were just filled with the saved scenario ``name``: the page's link
+    names it until an input changes (pages/ui/scenario_url.py)."""
+    st.session_state["pr_linked"] = (name, None)
+
+
+def load_saved(name: str) -> None:
+    scenario = saved_scenario(name)
+    if isinstance(scenario, str):
+        st.session_state["pr_note"] = f"The scenario {name} cannot be loaded: {scenario}."
         return
-    fill(scenario.renamed(name), note=f"Loaded the saved scenario {name}.")
+    fill(scenario, note=f"Loaded the saved scenario {name}.")
+    link_saved(name)
 
 
 def delete_saved(name: str) -> None:
