@@ -122,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     from analytics.cli_compare import add_parser as add_compare_parser
 
     add_compare_parser(commands)
+    from analytics.cli_pack import add_parser as add_pack_parser
+
+    add_pack_parser(commands)
     return parser
 
 
@@ -471,9 +474,15 @@ def cmd_compare(args) -> int:
     return run(args)
 
 
+def cmd_pack(args) -> int:
+    from analytics.cli_pack import cmd_pack as run  # it imports this module
+
+    return run(args)
+
+
 COMMANDS = {"sample": cmd_sample, "load": cmd_load, "report": cmd_report,
             "scenario": cmd_scenario, "exit": cmd_exit, "portfolio": cmd_portfolio,
-            "compare": cmd_compare}
+            "compare": cmd_compare, "pack": cmd_pack}
 
 
 def main(argv: list[str] | None = None) -> int:
