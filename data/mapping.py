@@ -335,12 +335,40 @@ def importer_mapping(
     return {name: mapping.get(name) or None for name in TABLES[table].names}
 
 
+# What a person reads for each contract column (the Data page's mapping, the contract
+# tables); the contract name stays in the help text.
+COLUMN_LABELS = {
+    "customer_id": "Customer ID", "date": "Date", "net_revenue": "Net revenue",
+    "order_id": "Order ID", "product_id": "Product ID", "quantity": "Quantity",
+    "list_revenue": "List revenue", "cogs": "COGS (cost of goods sold)",
+    "gross_profit": "Gross profit", "unit_cost": "Unit cost", "discount": "Discount",
+    "activity": "Activity", "cost_per_unit": "Cost per unit", "resource": "Resource",
+    "unit_time": "Unit time", "relationship": "Relationship", "cost": "Cost",
+    "capacity": "Practical capacity", "name": "Name", "segment": "Segment",
+    "region": "Region", "since": "Customer since", "wallet": "Wallet",
+    "referrals": "Referrals", "co_development": "Co-development", "invests": "Invests",
+}
+
+
+def column_label(name: str) -> str:
+    """The label of a contract column (its name in words when none is declared).
+
+    >>> column_label("net_revenue"), column_label("cogs"), column_label("new_thing")
+    ('Net revenue', 'COGS (cost of goods sold)', 'New thing')
+    """
+    if name in COLUMN_LABELS:
+        return COLUMN_LABELS[name]
+    words = name.replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
 def contract_frame(table: str) -> pd.DataFrame:
-    """The contract of one table as a DataFrame: column, kind, required, meaning."""
+    """The contract of one table as a DataFrame: column, label, kind, required, meaning."""
     spec = TABLES[table]
     return pd.DataFrame(
         {
             "column": [c.name for c in spec.columns],
+            "label": [column_label(c.name) for c in spec.columns],
             "kind": [c.kind for c in spec.columns],
             "required": ["yes" if c.required else "no" for c in spec.columns],
             "meaning": [c.description for c in spec.columns],

@@ -34,7 +34,14 @@ from pages.ui.robustness_state import (
     robustness_classes,
 )
 from pages.ui.state import CURRENCY, Selection, analysis, dataset_info, memo, version
-from pages.ui.widgets import download_buttons, md_escape, money_column, thin_data_ui
+from pages.ui.widgets import (
+    customer_table_columns,
+    download_buttons,
+    md_escape,
+    money_column,
+    thin_data_ui,
+    whole_units,
+)
 
 page_guard()
 
@@ -131,13 +138,15 @@ def quadrant_table(result, key: tuple) -> None:
         "% of operating profit": shares["profit_pct"],
     })
     st.dataframe(
-        view, hide_index=True, width="stretch",
-        column_config={
+        whole_units(view, "Net revenue", "Operating profit"), hide_index=True,
+        width="stretch",
+        column_config={  # totals in whole units
+            "Quadrant": st.column_config.TextColumn("Quadrant", pinned=True),
             "Customers": st.column_config.NumberColumn(format="%,d"),
             "% of customers": st.column_config.NumberColumn(format=PCT),
-            "Net revenue": money_column("Net revenue"),
+            "Net revenue": money_column("Net revenue", cents=False),
             "% of net revenue": st.column_config.NumberColumn(format=PCT),
-            "Operating profit": money_column("Operating profit"),
+            "Operating profit": money_column("Operating profit", cents=False),
             "% of operating profit": st.column_config.NumberColumn(
                 format=PCT, help="Share of total operating profit; a loss is negative."),
         },
@@ -187,25 +196,14 @@ def customer_table_ui(result, selection: Selection, key: tuple, classes) -> None
         st.caption(f"{len(view):,} of {len(frame):,} customers, sorted by operating profit "
                    "(click a column header to sort; select a row to open its detail).")
     digest = hashlib.sha1(f"{text}|{selection}|{state.get('cust_order')}".encode()).hexdigest()[:10]
+    columns = customer_table_columns(robustness_help=TABLE_HELP)
     event = st.dataframe(
         shown, hide_index=True, width="stretch", height=420,
         key=f"cust_table_{digest}", on_select="rerun", selection_mode="single-row",
-        column_config={
-            "customer_id": st.column_config.TextColumn("Customer", pinned=True),
-            "name": st.column_config.TextColumn("Name"),
-            "segment": st.column_config.TextColumn("Segment"),
-            "region": st.column_config.TextColumn("Region"),
-            "quadrant": st.column_config.TextColumn("Quadrant"),
-            "robustness": st.column_config.TextColumn("Rate robustness", help=TABLE_HELP),
-            "net_revenue": money_column("Net revenue"),
-            "net_margin": money_column("Net margin"),
-            "net_margin_pct": st.column_config.NumberColumn("Net margin %", format=PCT),
-            "cost_to_serve": money_column("Cost to serve"),
-            "cost_to_serve_pct": st.column_config.NumberColumn("Cost to serve %", format=PCT),
-            "profit": money_column("Operating profit"),
-        },
+        column_config=columns, column_order=[c for c in columns if c in shown.columns],
     )
-    download_buttons(view, "customers", key="cust_download")
+    download_buttons(lambda: view[[c for c in columns if c in view.columns]], "customers",
+                     key="cust_download", columns=columns)
     rows = event.selection.rows if event else []
     picked = shown["customer_id"].iloc[rows[0]] if rows and rows[0] < len(shown) else None
     if take_pick(f"table_{digest}", picked):

@@ -18,6 +18,7 @@ from pages.ui.widgets import (
     money_column,
     pct_column,
     thin_data_ui,
+    whole_units,
 )
 
 page_guard()
@@ -49,7 +50,7 @@ overview_comparison_ui(selection, result.whale)
 
 
 customer_columns = {
-    "customer_id": st.column_config.TextColumn("Customer"),
+    "customer_id": st.column_config.TextColumn("Customer", pinned=True),
     "name": st.column_config.TextColumn("Name", width="medium"),
     "segment": st.column_config.TextColumn("Segment"),
     "net_revenue": money_column("Net revenue"),
@@ -74,23 +75,27 @@ if "segment" in result.pnl.columns and result.pnl["segment"].notna().any():
     with st.container(border=True):
         st.subheader("Profit by segment")
         segments = breakdown(result.pnl, "segment")
-        st.dataframe(
-            segments, hide_index=True, width="stretch",
-            column_config={
-                "segment": st.column_config.TextColumn("Segment"),
-                "customers": st.column_config.NumberColumn("Customers", format="%,d"),
-                "net_revenue": money_column("Net revenue"),
-                "net_margin": money_column("Net margin"),
-                "cost_to_serve": money_column("Cost to serve"),
-                "profit": money_column("Operating profit"),
-                "unprofitable": st.column_config.NumberColumn("Unprofitable customers",
-                                                              format="%,d"),
-                "net_margin_pct": pct_column("Net margin %"),
-                "cost_to_serve_pct": pct_column("Cost to serve %"),
-                "profit_pct": pct_column("Profit %"),
-            },
-        )
-        download_buttons(segments, "profit-by-segment", key="segments")
+        # Totals in whole units, operating profit right after the count (the downloads
+        # keep the cents).
+        segment_columns = {
+            "segment": st.column_config.TextColumn("Segment", pinned=True),
+            "customers": st.column_config.NumberColumn("Customers", format="%,d"),
+            "profit": money_column("Operating profit", cents=False),
+            "net_revenue": money_column("Net revenue", cents=False),
+            "net_margin": money_column("Net margin", cents=False),
+            "cost_to_serve": money_column("Cost to serve", cents=False),
+            "unprofitable": st.column_config.NumberColumn("Unprofitable customers",
+                                                          format="%,d"),
+            "net_margin_pct": pct_column("Net margin %"),
+            "cost_to_serve_pct": pct_column("Cost to serve %"),
+            "profit_pct": pct_column("Profit %"),
+        }
+        st.dataframe(whole_units(segments, "profit", "net_revenue", "net_margin",
+                                 "cost_to_serve"),
+                     hide_index=True, width="stretch", column_config=segment_columns,
+                     column_order=list(segment_columns))
+        download_buttons(segments, "profit-by-segment", key="segments",
+                         columns=segment_columns)
 
 for warning in result.warnings:
     st.warning(md_escape(warning), icon=":material/info:")

@@ -1,5 +1,6 @@
 """AppTest of the Data page through app.py (uploads are driven by the browser tests)."""
 
+import json
 
 from streamlit.testing.v1 import AppTest
 
@@ -44,10 +45,19 @@ def test_the_page_shows_the_active_dataset_steps_and_templates(app_env):
 def test_the_contract_is_shown_per_table(app_env):
     app = data_page()
     tables = [d.value for d in app.dataframe]
-    contracts = [t for t in tables if list(t.columns) == ["column", "kind", "required",
-                                                            "meaning"]]
+    contracts = [t for t in tables if list(t.columns) == ["column", "label", "kind",
+                                                            "required", "meaning"]]
     assert len(contracts) == len(TABLE_ORDER)
     assert list(contracts[0]["column"][:3]) == ["customer_id", "date", "net_revenue"]
+    assert list(contracts[0]["label"][:3]) == ["Customer ID", "Date", "Net revenue"]
+
+
+def test_the_source_files_table_counts_rows_with_separators(app_env):
+    app = data_page()
+    files = next(d for d in app.dataframe if "rows" in d.value.columns)
+    assert files.value["table"].iloc[0] == "Transactions"
+    rows = json.loads(files.proto.columns)["rows"]
+    assert rows["type_config"]["format"] == "%,d" and rows["label"] == "Rows"
 
 
 def test_reset_needs_a_confirmation_and_loads_the_sample(private_app):
@@ -85,7 +95,7 @@ def test_uploaded_strings_are_shown_literally(private_app, tmp_path):
     assert "<b>" not in source
     assert r"\<b\>Acme\</b\>" in source
     files = next(d.value for d in app.dataframe if "file" in d.value.columns)
-    assert files.loc[files["table"] == "transactions", "file"].item() == "<b>Acme</b>.csv"
+    assert files.loc[files["table"] == "Transactions", "file"].item() == "<b>Acme</b>.csv"
 
 
 def test_without_master_data_the_page_counts_the_customers_the_analysis_counts(thin_env):

@@ -24,6 +24,7 @@ from pages.ui.data_state import (
     DatasetError,
     Recipe,
     SourceError,
+    column_label,
     discard,
     guess_date_format,
     layout_key,
@@ -241,6 +242,12 @@ def _recipe_defaults(table: str, upload, headers: list[str]) -> tuple[dict, dict
     return mapping, formats, where
 
 
+def _attribute_label(name: str) -> str:
+    """A customer attribute's label: "Customer name", "Customer since", "Wallet"."""
+    label = column_label(name)
+    return f"Customer {label.lower()}" if name in ("name", "segment", "region") else label
+
+
 def _attributes_ui(upload, headers: list[str], default: dict, generation: int,
                    options: list[str], customers_file: bool) -> dict[str, str | None]:
     """Customer attributes (name, segment, region…) taken from the transactions file."""
@@ -262,10 +269,11 @@ def _attributes_ui(upload, headers: list[str], default: dict, generation: int,
     grid = st.columns(len(ATTRIBUTES))
     for column, col in zip(grid, ATTRIBUTES, strict=True):
         picked = column.selectbox(
-            f"customer {col.name}", [NOT_IN_FILE, *range(len(options))],
+            _attribute_label(col.name), [NOT_IN_FILE, *range(len(options))],
             index=options.index(chosen[col.name]) + 1 if chosen.get(col.name) in options else 0,
             format_func=lambda i: "(not in file)" if i == NOT_IN_FILE else options[i],
-            key=f"attr_{generation}_{upload.file_id}_{col.name}", help=col.description,
+            key=f"attr_{generation}_{upload.file_id}_{col.name}",
+            help=f"{col.description} Contract column: `{col.name}` (customers file).",
         )
         mapping[col.name] = None if picked == NOT_IN_FILE else options[picked]
     return mapping
@@ -365,11 +373,13 @@ def mapping_ui(table: str, upload, headers: list[str], generation: int,
             index = 0
         with grid[number % 4]:
             picked = st.selectbox(
-                f"{col.name} (required)" if col.required else col.name,
+                f"{column_label(col.name)} (required)" if col.required
+                else column_label(col.name),
                 choices, index=index,
                 format_func=lambda i: "(not in file)" if i == NOT_IN_FILE else options[i],
                 key=f"map_{generation}_{table}_{upload.file_id}_{col.name}",
-                placeholder="Choose a column…", help=col.description,
+                placeholder="Choose a column…",
+                help=f"{col.description} Contract column: `{col.name}`.",
             )
         mapping[col.name] = None if picked is None or picked == NOT_IN_FILE else options[picked]
     attributes: dict[str, str | None] = {}

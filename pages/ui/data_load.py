@@ -31,6 +31,7 @@ from pages.ui.data_state import (
     LoadOptions,
     Recipe,
     TableEntry,
+    column_label,
     commit,
     contract_frame,
     importer_mapping,
@@ -74,14 +75,20 @@ def active_dataset_ui() -> None:
             column.metric(ROW_LABELS[table], f"{info.rows.get(table, 0):,}", border=True)
         files = pd.DataFrame(
             {
-                "table": list(TABLE_ORDER),
+                "table": [TABLE_LABELS[t] for t in TABLE_ORDER],
                 "file": [info.files.get(t, "") for t in TABLE_ORDER],
                 "rows": [info.rows.get(t, 0) for t in TABLE_ORDER],
                 "columns": [", ".join(info.columns.get(t, [])) for t in TABLE_ORDER],
             }
         )
         with st.expander("Source files and columns"):
-            st.dataframe(files, hide_index=True, width="stretch")
+            st.dataframe(files, hide_index=True, width="stretch", column_config={
+                "table": st.column_config.TextColumn("Table", pinned=True),
+                "file": "File",
+                "rows": st.column_config.NumberColumn("Rows", format="%,d"),
+                "columns": st.column_config.TextColumn("Columns (names in the data)",
+                                                       width="large"),
+            })
         if info.warnings:
             with st.expander(f"Warnings recorded at load ({len(info.warnings)})"):
                 for warning in info.warnings:
@@ -89,13 +96,19 @@ def active_dataset_ui() -> None:
 
 
 def _preview_columns(table: str) -> dict:
-    """Dates as dates and money to the cent in a preview of parsed rows."""
+    """Labels (the contract name in the help), dates as dates and money to the cent in a
+    preview of parsed rows."""
     config = {}
     for col in TABLES[table].columns:
+        label, help_ = column_label(col.name), f"Contract column: {col.name}"
         if col.kind == "date":
-            config[col.name] = st.column_config.DateColumn(format="YYYY-MM-DD")
+            config[col.name] = st.column_config.DateColumn(label, format="YYYY-MM-DD",
+                                                           help=help_)
         elif col.kind == "money":
-            config[col.name] = st.column_config.NumberColumn(format="%.2f")
+            config[col.name] = st.column_config.NumberColumn(label, format="%,.2f",
+                                                             help=help_)
+        else:
+            config[col.name] = st.column_config.Column(label, help=help_)
     return config
 
 
@@ -258,7 +271,7 @@ def validate_ui(uploads: dict, headers: dict, mappings: dict, ready: bool, signa
                     "problem": st.column_config.TextColumn("Problem", width="large"),
                 },
             )
-            download_buttons(table, "validation-problems", key="problems")
+            download_buttons(table, "validation-problems", key="problems", filtered=False)
         if pending is not None:
             st.success(
                 "The files are valid. Check the figures and the first rows below, then load "
@@ -365,10 +378,15 @@ def templates_ui() -> None:
                 st.caption(f"{need} {spec.description}")
                 st.dataframe(contract_frame(table), hide_index=True, width="stretch",
                              column_config={
-                                 "column": st.column_config.TextColumn(width="small"),
-                                 "kind": st.column_config.TextColumn(width="small"),
-                                 "required": st.column_config.TextColumn(width="small"),
-                                 "meaning": st.column_config.TextColumn(width="large"),
+                                 "column": st.column_config.TextColumn(
+                                     "Column", width="small", pinned=True,
+                                     help="The header a file uses for it."),
+                                 "label": st.column_config.TextColumn("Label", width="small"),
+                                 "kind": st.column_config.TextColumn("Kind", width="small"),
+                                 "required": st.column_config.TextColumn("Required",
+                                                                         width="small"),
+                                 "meaning": st.column_config.TextColumn("Meaning",
+                                                                        width="large"),
                              })
 
 

@@ -15,6 +15,7 @@ from data.contract import DERIVED, EXTENSIONS
 from data.dates import DATE_FORMATS, TWO_DIGIT_YEARS, guess_date_format, read_date
 from data.drivers import PER, PER_LABELS, Condition, Driver, ResourceSpec
 from data.mapping import (
+    column_label,
     contract_frame,
     importer_mapping,
     mapping_problems,
@@ -32,7 +33,8 @@ from pages.ui.state import get_store
 __all__ = [
     "DATE_FORMATS", "DERIVED", "EXTENSIONS", "PER", "PER_LABELS", "TABLES", "TABLE_ORDER",
     "TWO_DIGIT_YEARS", "Condition", "DatasetError", "Driver", "LoadOptions", "Recipe",
-    "ResourceSpec", "SourceError", "TableEntry", "contract_frame", "guess_date_format",
+    "ResourceSpec", "SourceError", "TableEntry", "column_label", "contract_frame",
+    "guess_date_format",
     "importer_mapping", "mapping_problems", "parse_recipe", "problem_table", "read_date",
     "read_headers", "read_sample_rows", "restore_mapping", "suggest_mapping", "template_csv",
 ]

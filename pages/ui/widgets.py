@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from analytics import METRICS, Analysis, format_money, format_pct
 from analytics.export import export_file_name, human_csv_bytes, to_excel_bytes
 from analytics.metrics import format_change_short, format_money_short
+from analytics.money import whole_cents
 from analytics.thin_data import DataGap, data_gaps
 from pages.ui.state import CURRENCY, dataset_info
 
@@ -213,6 +215,47 @@ def money_column(label: str, *, cents: bool = True, help: str | None = None):
         return st.column_config.NumberColumn(label, format=preset, step=step, help=help)
     return st.column_config.NumberColumn(f"{label} ({CURRENCY})", format="accounting",
                                          step=step, help=help)
+
+
+def customer_table_columns(robustness_help: str | None = None) -> dict:
+    """Column settings of a per-customer P&L table, in the order to show them: the id
+    pinned, operating profit (what the rows are ranked by) before the details, so that a
+    1440-pixel screen shows both without scrolling; money to the cent."""
+    pct = "%.1f%%"
+    return {
+        "customer_id": st.column_config.TextColumn("Customer", pinned=True),
+        "name": st.column_config.TextColumn("Name", width="medium"),
+        "profit": money_column("Operating profit"),
+        "net_revenue": money_column("Net revenue"),
+        "quadrant": st.column_config.TextColumn("Quadrant"),
+        "net_margin": money_column("Net margin"),
+        "net_margin_pct": st.column_config.NumberColumn("Net margin %", format=pct),
+        "cost_to_serve": money_column("Cost to serve"),
+        "cost_to_serve_pct": st.column_config.NumberColumn("Cost to serve %", format=pct),
+        "robustness": st.column_config.TextColumn("Rate robustness", help=robustness_help),
+        "segment": st.column_config.TextColumn("Segment"),
+        "region": st.column_config.TextColumn("Region"),
+    }
+
+
+def whole_units(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """A copy of a table of totals with the money ``columns`` in whole currency units
+    (half away from zero, from the cent: :func:`analytics.money.whole_cents`), for
+    :func:`money_column` with ``cents=False``, whose presets truncate. Downloads keep
+    the cents: pass them the table itself."""
+    out = frame.copy()
+    for column in columns:
+        if column in out.columns:
+            cents = whole_cents(out[column])
+            out[column] = np.copysign(np.floor((np.abs(cents) + 50) / 100), cents) + 0.0
+    return out
+
+
+def count_text(value: object) -> str:
+    """A count with thousands separators (303,093); empty when missing."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return ""
+    return f"{int(value):,}"
 
 
 def pct_column(label: str, help: str | None = None):
