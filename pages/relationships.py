@@ -34,15 +34,22 @@ ladder, rung_cost, win_cost_pct = inputs()
 pf = portfolio(selection, ladder, rung_cost, win_cost_pct)
 pnl = analysis(selection.filters).pnl
 
-buyers, rungs, spectrum, wallet, cohorts = st.tabs(
-    ["Buyer types", "Loyalty ladder", "Relationship spectrum", "Share of wallet", "Cohorts"])
-with buyers:
-    buyers_ui(pf, pnl, selection)
-with rungs:
-    ladder_ui(pf)
-with spectrum:
-    spectrum_ui(pf, pnl)
-with wallet:
-    wallet_ui(pf, pnl, customer_base(selection).customers, spans.last12 is not None)
-with cohorts:
-    cohorts_ui(pf, spans.years[0])
+# Only the open tab is drawn (each rerun sends one tab's charts and tables, not five).
+TABS = ("Buyer types", "Loyalty ladder", "Relationship spectrum", "Share of wallet", "Cohorts")
+buyers, rungs, spectrum, wallet, cohorts = st.tabs(list(TABS), key="rel_tab",
+                                                   on_change="rerun")
+if buyers.open:
+    with buyers:
+        buyers_ui(pf, pnl, selection)
+if rungs.open:
+    with rungs:
+        ladder_ui(pf)
+if spectrum.open:
+    with spectrum:
+        spectrum_ui(pf, pnl)
+if wallet.open:
+    with wallet:
+        wallet_ui(pf, pnl, customer_base(selection).customers, spans.last12 is not None)
+if cohorts.open:
+    with cohorts:
+        cohorts_ui(pf, spans.years[0])

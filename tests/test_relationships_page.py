@@ -18,11 +18,33 @@ def shown(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown.replace("\u2060", ""))
 
 
-def open_page() -> AppTest:
+TABS = ["Buyer types", "Loyalty ladder", "Relationship spectrum", "Share of wallet",
+        "Cohorts"]
+
+
+def open_page(tab: str | None = None) -> AppTest:
     app = AppTest.from_file("../app.py", default_timeout=180)
     app.switch_page("pages/relationships.py")
     app.run()
+    return visit(app, tab) if tab else app
+
+
+def visit(app: AppTest, tab: str) -> AppTest:
+    """Open a tab (only the open tab is drawn: the page's tabs rerun on a change)."""
+    app.session_state["rel_tab"] = tab
+    app.run()
+    assert not app.exception
     return app
+
+
+def every_tab(app: AppTest) -> dict[str, list[str]]:
+    """What every tab says: its info notes, captions and markdown, tab by tab."""
+    said = {"info": [], "caption": [], "markdown": []}
+    for tab in TABS:
+        visit(app, tab)
+        for kind in said:
+            said[kind] += [shown(e.value) for e in getattr(app, kind)]
+    return said
 
 
 def sample_portfolio(win_cost_pct=10.0):
@@ -58,38 +80,39 @@ def test_page_on_the_sample(app_env):
     app = open_page()
     assert not app.exception
     assert app.title[0].value == "Relationships"
-    assert [t.label for t in app.tabs] == ["Buyer types", "Loyalty ladder",
-                                          "Relationship spectrum", "Share of wallet", "Cohorts"]
+    assert [t.label for t in app.tabs] == TABS
     expected = sample_portfolio()
-    tables = [frame.value for frame in app.dataframe]
-    groups = tables[0]
+    # Only the open tab is drawn.
+    assert [h.value for h in app.subheader] == ["Four kinds of buyers"]
+    groups = app.dataframe[0].value
     assert groups["customers"].tolist() == expected.buyers.groups["customers"].tolist()
-    ladder = tables[1]
+    ladder = visit(app, "Loyalty ladder").dataframe[0].value
     assert ladder["customers"].tolist() == expected.ladder["customers"].tolist()
+    visit(app, "Relationship spectrum")
     cards = {m.label: m.value for m in app.metric}
     counts = expected.customers["relationship"].value_counts()
     assert cards["Transactional"] == f"{counts['transactional']:,}"
     assert cards["Types inferred"] == f"{int(expected.customers['relationship_inferred'].sum()):,}"
-    overdesigned = tables[2]
+    overdesigned = app.dataframe[0].value
     assert overdesigned["customer_id"].tolist() == expected.overdesigned["customer_id"].tolist()
-    growth = tables[3]
+    growth = visit(app, "Share of wallet").dataframe[0].value
     assert growth["customer_id"].tolist() == expected.growth["customer_id"].tolist()
-    ages = tables[4]
+    ages = visit(app, "Cohorts").dataframe[0].value
     assert len(ages) == len(expected.ages)
     # The sample has every optional column: no view says something is missing.
-    assert not [i.value for i in app.info]
+    assert not every_tab(app)["info"]
 
 
 def test_rung_cost_gives_the_return_on_effort(app_env):
-    app = open_page()
+    app = open_page("Loyalty ladder")
     app.number_input(key="rel_rung_cost").set_value(500.0).run()
     assert not app.exception
-    ladder = app.dataframe[1].value
+    ladder = app.dataframe[0].value
     # The bottom rung has no return (a dash, never "None"); the others a percentage.
     assert ladder["return_on_effort_pct"].iloc[0] == "–"
     assert ladder["return_on_effort_pct"].iloc[1:].str.endswith("%").all()
     app.multiselect(key="rel_ladder").set_value(["repurchases", "refers", "pays_premium"]).run()
-    assert app.dataframe[1].value["label"].tolist() == ["Not on the ladder", "Repurchases",
+    assert app.dataframe[0].value["label"].tolist() == ["Not on the ladder", "Repurchases",
                                                         "Gives word of mouth", "Pays premiums"]
 
 
@@ -99,20 +122,21 @@ def test_page_on_invoice_lines_alone_says_what_is_missing(tmp_path, monkeypatch)
     with app_on(store_with(tmp_path / "bare.duckdb", {"transactions": lines}), monkeypatch):
         app = open_page()
         assert not app.exception
-        said = " ".join(shown(i.value) for i in app.info)
+        everything = every_tab(app)
+        said = " ".join(everything["info"])
         for column in ("referrals", "co_development", "invests", "product_id",
                        "relationship", "wallet"):
             assert column in said, column
         # The cohorts still come from the first invoice lines.
-        assert any("first invoice line for 3" in c.value for c in app.caption)
+        assert any("first invoice line for 3" in c for c in everything["caption"])
 
 
 def test_cost_of_winning_lowers_every_growth_prospect(app_env):
-    app = open_page()
-    before = app.dataframe[3].value.set_index("customer_id")["growth_prospect"]
+    app = open_page("Share of wallet")
+    before = app.dataframe[0].value.set_index("customer_id")["growth_prospect"]
     app.number_input(key="rel_win_cost").set_value(25.0).run()
     assert not app.exception
-    after = app.dataframe[3].value.set_index("customer_id")["growth_prospect"]
+    after = app.dataframe[0].value.set_index("customer_id")["growth_prospect"]
     expected = sample_portfolio(win_cost_pct=25.0).growth
     assert after.index.tolist() == expected["customer_id"].tolist()
     assert after.tolist() == expected["growth_prospect"].tolist()
@@ -123,7 +147,7 @@ def test_cost_of_winning_lowers_every_growth_prospect(app_env):
 
 
 def test_an_empty_ladder_says_what_to_do(app_env):
-    app = open_page()
+    app = open_page("Loyalty ladder")
     app.multiselect(key="rel_ladder").set_value([]).run()
     assert not app.exception
     assert "Pick at least one rung" in " ".join(shown(i.value) for i in app.info)
@@ -133,16 +157,16 @@ def test_the_notes_name_file_and_recipe_key_on_invoice_lines_alone(tmp_path, mon
     lines = ("customer_id,date,net_revenue\nC1,2023-01-10,1000.00\nC1,2024-02-10,500.00\n"
              "C2,2024-03-01,200.00\n")
     with app_on(store_with(tmp_path / "bare.duckdb", {"transactions": lines}), monkeypatch):
-        app = open_page()
-        said = [shown(i.value) for i in app.info]
+        everything = every_tab(open_page())
+        said = everything["info"]
         assert ("Gives word of mouth (refers) is skipped: add the column referrals in the "
                 "customers file (recipe key [customers.columns] referrals).") in said
         assert any(s.startswith("Share of wallet and growth prospects need the column "
                                 "wallet in the customers file") for s in said)
         assert any("relationship = true on a recipe driver" in s for s in said)
         # Without cost to serve the relationship ages are not compared on it.
-        assert any(shown(m.value).startswith("No cost to serve is loaded")
-                   for m in app.markdown)
+        assert any(m.startswith("No cost to serve is loaded")
+                   for m in everything["markdown"])
 
 
 def test_a_period_under_a_year_says_what_it_lacks(app_env):
@@ -151,7 +175,7 @@ def test_a_period_under_a_year_says_what_it_lacks(app_env):
     app.switch_page("pages/relationships.py")
     app.run()
     assert not app.exception
-    said = [shown(i.value) for i in app.info]
+    said = every_tab(app)["info"]
     # The sample has a wallet column: only the period is missing, and said so.
     assert ("Share of wallet and growth prospects need a period of at least 12 months "
             "(widen it in the sidebar).") in said
