@@ -39,7 +39,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from analytics.money import from_cents
+from analytics.money import from_cents, to_cents
 from analytics.pnl import pct_of
 
 GRAINS = ("month", "quarter")
@@ -159,6 +159,22 @@ def buckets(
             bucket = after
     return pd.DataFrame(rows, columns=list(BUCKET_COLUMNS)).astype(
         {"days": "int64", "weight": "float64", "partial": "bool"})
+
+
+def period_cents(pnl: pd.DataFrame) -> pd.DataFrame:
+    """Each customer's P&L for the period in whole cents, what its buckets add up to:
+    ``customer_id, net_revenue_cents, cogs_cents, cost_to_serve_cents``.
+
+    >>> pnl = pd.DataFrame({"net_revenue": [10.5], "cogs": [4.25], "cost_to_serve": [0.1]},
+    ...                    index=pd.Index(["C1"], name="customer_id"))
+    >>> period_cents(pnl).values.tolist()
+    [['C1', 1050, 425, 10]]
+    """
+    return pd.DataFrame({
+        "customer_id": pnl.index.astype(str),
+        **{f"{k}_cents": to_cents(pnl[k].to_numpy(dtype=float))
+           for k in ("net_revenue", "cogs", "cost_to_serve")},
+    })
 
 
 def company_series(cents: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:

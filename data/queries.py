@@ -249,22 +249,25 @@ class QueriesMixin(StoreBase):
 
     def trend_series(
         self,
+        customers: pd.DataFrame,
         start: dt.date | None = None,
         end: dt.date | None = None,
-        segments: list[str] | None = None,
-        regions: list[str] | None = None,
         *,
         grain: str,
         buckets: list[dt.date],
         weights: list[float],
         rates: pd.DataFrame,
     ) -> pd.DataFrame:
-        """The company's trend, one row per bucket with something in it: the chosen
-        customers' ``net_revenue_cents, cogs_cents, cost_to_serve_cents`` (whole cents that
-        add up over the buckets to the customer P&L's totals for the period), and the
-        ``customers`` active in the bucket and the ``unprofitable`` among them.
+        """The company's trend, one row per bucket with something in it: the customers'
+        ``net_revenue_cents, cogs_cents, cost_to_serve_cents``, and the ``customers``
+        active in the bucket (invoice lines or activity there) and the ``unprofitable``
+        among them (negative operating profit there).
 
-        Same period, segment and region filter as :meth:`customer_base`. ``grain`` is
+        ``customers`` holds the customers of the selection with their P&L for the period
+        in whole cents (``customer_id, net_revenue_cents, cogs_cents,
+        cost_to_serve_cents``; :func:`analytics.trends.period_cents`): only they count,
+        and each one's buckets add up exactly to its figures (what rounding per bucket
+        leaves over goes to its last bucket). ``start, end`` is the period; ``grain`` is
         ``month`` or ``quarter``; ``buckets`` (each bucket's first day) and ``weights``
         (its share of the data's date span, for undated activity) come from
         :func:`analytics.trends.buckets`; ``rates`` holds ``activity, rate`` (the rate per
@@ -274,23 +277,25 @@ class QueriesMixin(StoreBase):
         """
         columns = ["bucket", "net_revenue_cents", "cogs_cents", "cost_to_serve_cents",
                    "customers", "unprofitable"]
-        if not buckets:
-            return pd.DataFrame(columns=columns)
+        if not buckets or customers.empty:
+            return pd.DataFrame({c: pd.Series(dtype=object if c == "bucket" else "int64")
+                                 for c in columns})
         params = {
-            **_filters(start, end, segments, regions),
+            "start": start,
+            "end": end,
             **_trend_params(grain, buckets, weights),
             "activities": [str(a) for a in rates["activity"]],
             "rates": [float(r) for r in rates["rate"]],
         }
-        with self.cursor() as cur:
-            cur.execute("BEGIN TRANSACTION")  # one version, as in customer_base
-            try:
-                fraction = period_fraction(self._info(cur), start, end)
-                cur.execute(read_sql("period_activity"),
-                            {"start": start, "end": end, "fraction": fraction})
-                frame = cur.execute(read_sql("trend_series"), params).df()
-            finally:
-                cur.execute("ROLLBACK")  # read only; the temp table goes with it
+        table = pd.DataFrame({
+            "customer_id": customers["customer_id"].astype(str).to_numpy(),
+            **{c: customers[c].to_numpy(dtype="int64")
+               for c in ("net_revenue_cents", "cogs_cents", "cost_to_serve_cents")},
+        })
+        with self.cursor() as cur:  # a cursor of its own: the registration is its alone
+            cur.register("trend_customers", table)
+            frame = cur.execute(read_sql("trend_series"), params).df()
+            cur.unregister("trend_customers")
         return frame[columns].astype({c: "int64" for c in columns[1:]})
 
     def trend_utilisation(

@@ -11,7 +11,7 @@ import pytest
 
 from analytics.analysis import analyse_base
 from analytics.money import to_cents
-from analytics.trends import buckets, company_series, utilisation_series
+from analytics.trends import buckets, company_series, period_cents, utilisation_series
 from data import Store
 from tests.data.conftest import write_dataset
 
@@ -24,7 +24,7 @@ def trend(store: Store, grain: str, start=None, end=None, segments=None, regions
     info = store.info()
     frame = buckets(info.first_date, info.last_date, start, end, grain)
     result = analyse_base(store.customer_base(start, end, segments, regions))
-    raw = store.trend_series(start, end, segments, regions, grain=grain,
+    raw = store.trend_series(period_cents(result.pnl), start, end, grain=grain,
                              buckets=list(frame["bucket"]), weights=list(frame["weight"]),
                              rates=result.rate_table)
     return company_series(raw, frame), result
@@ -116,10 +116,10 @@ def test_utilisation_known_answer(store):
                                                                   "capacity"])
 
 
-def test_cumulative_rounding_keeps_each_customer_to_the_cent(tmp_path):
-    """One customer buys 0.3333 and orders one unit at 0.333 each month: the period has
-    0.9999 -> 1.00 of revenue and 0.999 -> 1.00 of cost; the months get 0.33, 0.34 and
-    0.33 of each (rounded running totals), not 0.33 three times."""
+def test_what_rounding_leaves_over_goes_to_the_last_month(tmp_path):
+    """One customer buys 0.3333 and orders one unit at 0.333 each month: its P&L has
+    0.9999 -> 1.00 of revenue and 0.999 -> 1.00 of cost; each month rounds to 0.33, and
+    the cent left over goes to its last month."""
     folder = write_dataset(
         tmp_path / "thirds",
         transactions="customer_id,date,net_revenue,cogs\n"
@@ -132,9 +132,9 @@ def test_cumulative_rounding_keeps_each_customer_to_the_cent(tmp_path):
     store = Store(":memory:")
     store.load_folder(folder)
     series, result = trend(store, "month")
-    assert series["net_revenue"].tolist() == [0.33, 0.34, 0.33]
+    assert series["net_revenue"].tolist() == [0.33, 0.33, 0.34]
     assert series["cogs"].tolist() == [0.11, 0.11, 0.11]
-    assert series["cost_to_serve"].tolist() == [0.33, 0.34, 0.33]
+    assert series["cost_to_serve"].tolist() == [0.33, 0.33, 0.34]
     assert result.totals()["cost_to_serve"] == 1.0
     assert_reconciles(series, result)
 
@@ -251,3 +251,30 @@ def test_random_datasets_reconcile_to_the_cent(tmp_path, seed):
     series, result = utilisation(store, "month", start, end)
     assert series["used"].sum() == pytest.approx(result.capacity["used"].sum(), rel=1e-9)
     store.close()
+
+
+def test_sample_months_match_the_lines_and_activity_of_each_month(sample_db):
+    """Independently of the P&L: each month's revenue and COGS are the sums of its
+    invoice lines (the sample's amounts are in cents), and its cost to serve is Σ over
+    activities of the month's volume x rate within a cent per active customer (each
+    customer's month is rounded to the cent, and what that leaves over is a few cents)."""
+    store = Store(sample_db)
+    try:
+        series, result = trend(store, "month", D(2023, 1, 1), D(2023, 12, 31))
+        lines = store.query_df(
+            "select month(date) as m, sum(net_revenue)::double as net_revenue, "
+            "sum(cogs)::double as cogs from transactions where year(date) = 2023 "
+            "group by all order by m")
+        volume = store.query_df(
+            "select month(date) as m, activity, sum(quantity) as quantity from activities "
+            "where year(date) = 2023 group by all")
+    finally:
+        store.close()
+    assert series["net_revenue"].tolist() == pytest.approx(lines["net_revenue"].tolist(),
+                                                            abs=1e-6)
+    assert series["cogs"].tolist() == pytest.approx(lines["cogs"].tolist(), abs=1e-6)
+    rate = result.rate_table.set_index("activity")["rate"]
+    cost = (volume["quantity"] * volume["activity"].map(rate)).groupby(volume["m"]).sum()
+    gap = (series["cost_to_serve"].to_numpy() - cost.sort_index().to_numpy())
+    assert (np.abs(gap) <= 0.001 * series["customers"].to_numpy()).all()
+    assert np.abs(gap).max() > 0  # the check compares two computations
