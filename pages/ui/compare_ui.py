@@ -104,20 +104,33 @@ def bridge_sentence(c: PeriodComparison, base: str, current: str) -> str:
     return text + "."
 
 
-def overview_comparison_ui(selection, whale) -> None:
-    """The Overview's comparison: bridge, both whale curves, movers, lost and won."""
+def _section(selection, title: str):
+    """A comparison section's frame: ``(comparison, base analysis, (base label, current
+    label), container)`` with the section's bordered container headed ``title`` (its
+    ``{base}`` filled in), or None when there is no comparison, or nobody in the
+    comparison period (said in the container)."""
     c = comparison(selection)
     if c is None:
-        return
-    base_label, current_label = period_labels(selection)
+        return None
+    labels = period_labels(selection)
     base = base_analysis(selection)
-    with st.container(border=True):
-        st.subheader(f"What changed since {base_label}")
-        if base is None:
-            st.info(f"No customer has invoice lines or activity from "
-                    f"{selection.compare_start} to {selection.compare_end}: choose another "
-                    "comparison period in the sidebar.")
-            return
+    container = st.container(border=True)
+    container.subheader(title.format(base=labels[0]))
+    if base is None:
+        container.info(f"No customer has invoice lines or activity from "
+                       f"{selection.compare_start} to {selection.compare_end}: choose "
+                       "another comparison period in the sidebar.")
+        return None
+    return c, base, labels, container
+
+
+def overview_comparison_ui(selection, whale) -> None:
+    """The Overview's comparison: bridge, both whale curves, movers, lost and won."""
+    section = _section(selection, "What changed since {base}")
+    if section is None:
+        return
+    c, base, (base_label, current_label), container = section
+    with container:
         st.markdown(md_escape(bridge_sentence(c, base_label, current_label)))
         left, right = st.columns(2)
         with left:
@@ -159,17 +172,11 @@ def overview_comparison_ui(selection, whale) -> None:
 def customers_comparison_ui(selection) -> None:
     """The Customers page's comparison: the quadrant migration and each customer's
     quadrant in both periods."""
-    c = comparison(selection)
-    if c is None:
+    section = _section(selection, "Quadrant migration since {base}")
+    if section is None:
         return
-    base_label, current_label = period_labels(selection)
-    with st.container(border=True):
-        st.subheader(f"Quadrant migration since {base_label}")
-        if base_analysis(selection) is None:
-            st.info(f"No customer has invoice lines or activity from "
-                    f"{selection.compare_start} to {selection.compare_end}: choose another "
-                    "comparison period in the sidebar.")
-            return
+    c, _, (base_label, current_label), container = section
+    with container:
         matrix = c.migration()
         kept = matrix.loc[matrix.sum(axis=1) > 0, matrix.sum(axis=0) > 0]
         left, right = st.columns(2)
@@ -201,18 +208,11 @@ def customers_comparison_ui(selection) -> None:
 def cost_comparison_ui(selection) -> None:
     """The Cost to serve page's comparison: cost by activity and unused capacity by
     resource in both periods."""
-    c = comparison(selection)
-    if c is None:
+    section = _section(selection, "Cost to serve since {base}")
+    if section is None:
         return
-    base_label, current_label = period_labels(selection)
-    base = base_analysis(selection)
-    with st.container(border=True):
-        st.subheader(f"Cost to serve since {base_label}")
-        if base is None:
-            st.info(f"No customer has invoice lines or activity from "
-                    f"{selection.compare_start} to {selection.compare_end}: choose another "
-                    "comparison period in the sidebar.")
-            return
+    _, base, (base_label, current_label), container = section
+    with container:
         current = analysis(selection)
         costs = change_table(activity_costs(base.pnl, base.rate_table),
                              activity_costs(current.pnl, current.rate_table), "activity",
