@@ -33,6 +33,7 @@ from pages.ui.widgets import (
     money_column,
     pct_column,
     thin_data_ui,
+    whole_units,
 )
 
 page_guard()
@@ -85,21 +86,22 @@ if not result.capacity.empty:
         capacity = result.capacity.drop(columns=["capacity_cost_rate"]).assign(
             capacity_cost_rate=result.capacity["capacity_cost_rate"]
         )
-        st.dataframe(
-            capacity, hide_index=True, width="stretch",
-            column_config={
-                "resource": st.column_config.TextColumn("Resource"),
-                "cost": money_column("Cost"),
-                "capacity": st.column_config.NumberColumn("Practical capacity", format="%,.0f"),
-                "used": st.column_config.NumberColumn("Used", format="%,.0f"),
-                "unused": st.column_config.NumberColumn("Unused", format="%,.0f"),
-                "unused_cost": money_column("Unused capacity cost"),
-                "used_pct": pct_column("Used %"),
-                "capacity_cost_rate": st.column_config.NumberColumn(
-                    "Cost per unit of capacity", format=f"{CURRENCY}%.4f"),
-            },
-        )
-        download_buttons(capacity, "capacity-by-resource", key="capacity")
+        capacity_columns = {  # totals in whole units; the downloads keep the cents
+            "resource": st.column_config.TextColumn("Resource", pinned=True),
+            "cost": money_column("Cost", cents=False),
+            "unused_cost": money_column("Unused capacity cost", cents=False),
+            "used_pct": pct_column("Used %"),
+            "capacity": st.column_config.NumberColumn("Practical capacity", format="%,.0f"),
+            "used": st.column_config.NumberColumn("Used", format="%,.0f"),
+            "unused": st.column_config.NumberColumn("Unused", format="%,.0f"),
+            "capacity_cost_rate": st.column_config.NumberColumn(
+                "Cost per unit of capacity", format=f"{CURRENCY}%.4f"),
+        }
+        st.dataframe(whole_units(capacity, "cost", "unused_cost"), hide_index=True,
+                     width="stretch", column_config=capacity_columns,
+                     column_order=[c for c in capacity_columns if c in capacity.columns])
+        download_buttons(capacity, "capacity-by-resource", key="capacity",
+                         columns=capacity_columns)
 
 if len(costs):
     with st.container(border=True):
@@ -108,21 +110,22 @@ if len(costs):
                    "concentrated each one is on its biggest user.")
         show_chart(activity_cost_figure(costs, CURRENCY), "cost-by-activity",
                    key="activity_chart")
-        st.dataframe(
-            costs, hide_index=True, width="stretch",
-            column_config={
-                "activity": st.column_config.TextColumn("Activity"),
-                "resource": st.column_config.TextColumn("Resource"),
-                "rate": money_column("Rate per unit"),
-                "cost": money_column("Cost to serve"),
-                "share_pct": pct_column("Share"),
-                "customers": st.column_config.NumberColumn("Customers using it", format="%,d"),
-                "top_customer_share_pct": st.column_config.NumberColumn(
-                    "Biggest user's share", format="%.1f%%",
-                    help="Share of the activity's cost caused by its single biggest user."),
-            },
-        )
-        download_buttons(costs, "cost-by-activity", key="activity")
+        activity_columns = {
+            "activity": st.column_config.TextColumn("Activity", pinned=True),
+            "cost": money_column("Cost to serve", cents=False),
+            "share_pct": pct_column("Share"),
+            "resource": st.column_config.TextColumn("Resource"),
+            "rate": money_column("Rate per unit"),
+            "customers": st.column_config.NumberColumn("Customers using it", format="%,d"),
+            "top_customer_share_pct": st.column_config.NumberColumn(
+                "Biggest user's share", format="%.1f%%",
+                help="Share of the activity's cost caused by its single biggest user."),
+        }
+        st.dataframe(whole_units(costs, "cost"), hide_index=True, width="stretch",
+                     column_config=activity_columns,
+                     column_order=[c for c in activity_columns if c in costs.columns])
+        download_buttons(costs, "cost-by-activity", key="activity",
+                         columns=activity_columns)
 
     for attribute in ("segment", "region"):
         if attribute in result.pnl.columns and result.pnl[attribute].notna().any():

@@ -176,7 +176,7 @@ def resources_ui(outcome) -> None:
                f"(minutes or hours, as in its resources file).{note}")
     time_help = "In the resource's capacity unit (minutes or hours, as in its resources file)."
     st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "resource": st.column_config.TextColumn("Resource"),
+        "resource": st.column_config.TextColumn("Resource", pinned=True),
         "capacity_cost_rate": st.column_config.NumberColumn(
             f"Rate ({CURRENCY} per unit of time)", format="%,.4f",
             help="The resource's capacity cost rate: its cost / practical capacity."),
@@ -194,21 +194,26 @@ def customers_ui(outcome, label: str) -> None:
     table = outcome.customers.assign(quadrant=outcome.customers["quadrant"].map(LABELS))
     st.caption(md_escape(f"{len(table):,} customers: {label}. Money to the cent; the rows "
                          "add up to the figures above."))
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "customer_id": st.column_config.TextColumn("Customer"),
-        "name": st.column_config.TextColumn("Name"),
-        "segment": st.column_config.TextColumn("Segment"),
-        "quadrant": st.column_config.TextColumn("Quadrant"),
-        "net_revenue": money_column("Net revenue"),
-        "cogs": money_column("COGS"),
-        "avoidable_cost": money_column("Avoidable cost"),
-        "stranded_capacity_cost": money_column("Stranded capacity cost"),
-        "cost_to_serve": money_column("Cost to serve"),
+    # The id pinned and the profit figures before the details: visible at 1440 px.
+    columns = {
+        "customer_id": st.column_config.TextColumn("Customer", pinned=True),
+        "name": st.column_config.TextColumn("Name", width="medium"),
         "profit": money_column("Profit"),
         "profit_change_capacity_kept": money_column("Δ profit, capacity kept"),
         "profit_change_capacity_cut": money_column("Δ profit, capacity cut"),
-    })
-    download_buttons(outcome.customers, "exit-customers", key="ex_dl")
+        "net_revenue": money_column("Net revenue"),
+        "cogs": money_column("COGS"),
+        "cost_to_serve": money_column("Cost to serve"),
+        "avoidable_cost": money_column("Avoidable cost"),
+        "stranded_capacity_cost": money_column("Stranded capacity cost"),
+        "segment": st.column_config.TextColumn("Segment"),
+        "quadrant": st.column_config.TextColumn("Quadrant"),
+    }
+    order = [c for c in columns if c in table.columns]
+    st.dataframe(table, hide_index=True, width="stretch", column_config=columns,
+                 column_order=order + [c for c in table.columns if c not in columns])
+    download_buttons(table[order + [c for c in table.columns if c not in columns]],
+                     "exit-customers", key="ex_dl", columns=columns)
 
 
 # -- the page ---------------------------------------------------------------------------

@@ -135,7 +135,7 @@ def trace_ui(customer, row: pd.Series, base, result) -> None:
                "source"]],
         hide_index=True, width="stretch",
         column_config={
-            "activity": st.column_config.TextColumn("Activity"),
+            "activity": st.column_config.TextColumn("Activity", pinned=True),
             "quantity": st.column_config.NumberColumn(
                 "Driver quantity", format="%,.2f", help="In the selected period."),
             "rate": st.column_config.NumberColumn(
@@ -182,7 +182,7 @@ def usage_ui(customer, base, result) -> None:
                "excess_cost"]],
         hide_index=True, width="stretch",
         column_config={
-            "activity": st.column_config.TextColumn("Activity"),
+            "activity": st.column_config.TextColumn("Activity", pinned=True),
             "quantity": st.column_config.NumberColumn("This customer", format="%,.0f",
                                                       help="Driver quantity in the period."),
             "median": st.column_config.NumberColumn("Median customer", format="%,.1f"),

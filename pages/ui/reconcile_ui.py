@@ -54,7 +54,7 @@ def reconciliation_ui(selection: Selection, result) -> None:
         columns = ["resource", "cost", "assigned", *(["assigned_outside"] if filtered else []),
                    "unused_cost", "rounding", "difference", "check"]
         st.dataframe(shown[columns], hide_index=True, width="stretch", column_config={
-            "resource": st.column_config.TextColumn("Resource"),
+            "resource": st.column_config.TextColumn("Resource", pinned=True),
             "cost": money_column("Resource cost", help="Over the selected period."),
             "assigned": money_column(
                 "Assigned to the selection" if filtered else "Assigned to customers",
@@ -78,7 +78,7 @@ def reconciliation_ui(selection: Selection, result) -> None:
         columns = ["measure", "lines", "customers", *(["customers_outside"] if filtered else []),
                    "difference", "check"]
         st.dataframe(shown[columns], hide_index=True, width="stretch", column_config={
-            "measure": st.column_config.TextColumn("Total"),
+            "measure": st.column_config.TextColumn("Total", pinned=True),
             "lines": money_column("Invoice lines", help="Summed straight from the loaded "
                                   "lines dated in the period."),
             "customers": money_column(
