@@ -3,6 +3,7 @@
 import streamlit as st
 
 from pages.ui.frame import ICON, build_pages, filters_ui, friendly_errors, mark_frame
+from pages.ui.pack_ui import pack_button
 from pages.ui.state import dimensions, ensure_dataset
 
 # The icon ships with the app: a Material icon name would make every browser fetch it
@@ -13,7 +14,8 @@ navigation = st.navigation(build_pages())
 with friendly_errors():
     info = ensure_dataset()
     segments, regions = dimensions()
-    filters_ui(info, segments, regions)
+    selection = filters_ui(info, segments, regions)
     with st.sidebar:
         st.caption(f"Dataset: {info.source}")
+    pack_button(selection)
     navigation.run()
