@@ -33,6 +33,7 @@ import plotly.graph_objects as go
 from analytics.breakdown import activity_costs, customer_ranking
 from analytics.charts import (
     capacity_figure,
+    quadrant_map_extent,
     quadrant_map_figure,
     scenario_bridge_figure,
     whale_figure,
@@ -40,7 +41,7 @@ from analytics.charts import (
 from analytics.findings import findings
 from analytics.metrics import METRICS, format_money, format_money_short, format_pct
 from analytics.pack.content import Card, Pack, headline_cards
-from analytics.quadrant_view import split_sentence
+from analytics.quadrant_view import map_notes, split_sentence
 from analytics.quadrants import LABELS, quadrant_summary
 
 # A4 landscape, 12 mm margins (14 mm at the foot for the footer): the printable area in
@@ -186,7 +187,9 @@ def _quadrant_page(pack: Pack, figs: _Figures) -> str:
     result, currency = pack.analysis, pack.currency
     pnl = result.pnl
     # Bubbles in SVG (no WebGL) so the print is vector; at most the map's usual 5,000.
-    fig = quadrant_map_figure(pnl, result.thresholds, currency, webgl_above=10**9)
+    extent = quadrant_map_extent(pnl, result.thresholds)
+    fig = quadrant_map_figure(pnl, result.thresholds, currency, extent=extent,
+                              webgl_above=10**9)
     chart = figs.add(fig, 640, 560)
     table = quadrant_summary(pnl, pnl["quadrant"])
     table["quadrant"] = table["quadrant"].map(LABELS)
@@ -196,11 +199,9 @@ def _quadrant_page(pack: Pack, figs: _Figures) -> str:
     text = _table(table, {"quadrant": ("Quadrant", "name"), "customers": ("Customers", "num"),
                           "net_revenue": ("Net revenue", "num"),
                           "profit": ("Operating profit", "num")})
-    placed = int((pnl["net_revenue"] > 0).sum())
     notes = [split_sentence(result.thresholds)]
-    if placed < len(pnl):
-        notes.append(f"{len(pnl) - placed:,} customer(s) without positive net revenue are "
-                     "not on the map.")
+    notes += [note.replace(" (hover for the true values)", "")
+              .replace("the tables", "the dashboard's tables") for note in map_notes(extent)]
     body = (f'<div class="row"><div class="wide">{chart}</div><div class="side">'
             f"<h3>Customers by quadrant</h3>{text}{_words(notes)}</div></div>")
     return _section("Quadrant map", "Net margin against cost to serve, both as % of net "
