@@ -26,6 +26,7 @@ from pages.ui.state import (
     rate_card,
     replace_rate_card,
 )
+from pages.ui.trends_ui import utilisation_trend_ui
 from pages.ui.widgets import (
     data_notice_ui,
     download_buttons,
@@ -102,6 +103,8 @@ if not result.capacity.empty:
                      column_order=[c for c in capacity_columns if c in capacity.columns])
         download_buttons(capacity, "capacity-by-resource", key="capacity",
                          columns=capacity_columns)
+
+utilisation_trend_ui(selection)
 
 if len(costs):
     with st.container(border=True):

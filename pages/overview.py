@@ -11,6 +11,7 @@ from pages.ui.compare_ui import overview_comparison_ui
 from pages.ui.frame import current_selection, page_guard
 from pages.ui.robustness_state import overview_sentence_ui
 from pages.ui.state import CURRENCY, analysis, dataset_info
+from pages.ui.trends_ui import trends_ui
 from pages.ui.widgets import (
     download_buttons,
     kpi_row,
@@ -70,6 +71,8 @@ for column, title, rows in (
         st.dataframe(rows, hide_index=True, width="stretch", column_config=customer_columns,
                      column_order=["customer_id", "name", "profit", "net_revenue",
                                    "profit_pct", "segment", "quadrant"])
+
+trends_ui(selection)
 
 if "segment" in result.pnl.columns and result.pnl["segment"].notna().any():
     with st.container(border=True):

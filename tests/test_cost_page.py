@@ -21,13 +21,14 @@ def test_cost_page_shows_capacity_activities_and_rate_card(app_env):
     assert labels == ["Cost to serve", "Share of net revenue", "Unused capacity",
                       "Most costly activity"]
     subheaders = [s.value for s in app.subheader]
-    assert subheaders[:4] == ["Capacity by resource", "Cost to serve by activity",
-                              "Activity cost by segment", "Activity cost by region"]
+    assert subheaders[:5] == ["Capacity by resource", "Utilisation over time",
+                              "Cost to serve by activity", "Activity cost by segment",
+                              "Activity cost by region"]
     assert "Rate card" in subheaders
     drawn = charts(app)
-    assert len(drawn) == 4
+    assert len(drawn) == 5
     # The sample's six regions are the rows of the region heatmap.
-    assert len(drawn[3]["figure"]["data"][0]["y"]) == 6
+    assert len(drawn[4]["figure"]["data"][0]["y"]) == 6
 
 
 def cost_to_serve(app: AppTest) -> str:

@@ -51,7 +51,8 @@ def test_every_analytics_module_is_checked():
                  "analytics.relationships.periods", "analytics.relationships.views",
                  "analytics.charts.relationships", "analytics.selection",
                  "analytics.scenario.url", "analytics.pack", "analytics.pack.content",
-                 "analytics.pack.document", "analytics.pack.render", "analytics.cli_pack"):
+                 "analytics.pack.document", "analytics.pack.render", "analytics.cli_pack",
+                 "analytics.trends", "analytics.charts.trends"):
         assert name in modules
     assert not WIRING & set(modules)
 
