@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.metrics import format_money_short
+
 BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
 PURPLE, SKY, GREY = "#CC79A7", "#56B4E9", "#8C8C8C"
 PALETTE = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, "#F0E442", GREY)
@@ -113,7 +115,13 @@ def horizontal_waterfall(
 
 
 def signed_money(value: float, currency: str) -> str:
-    return ("-" if value < 0 else "") + escape(currency) + f"{abs(value):,.0f}"
+    """An amount written on a chart, in thousands or millions with one decimal, as the
+    headline cards (-$1.2M, $812.4k, $950); the hover gives the exact amount.
+
+    >>> signed_money(-1_234_567, "$"), signed_money(812_449, "$"), signed_money(950, "$")
+    ('-$1.2M', '$812.4k', '$950')
+    """
+    return format_money_short(value, escape(currency))
 
 
 def money_text(values: np.ndarray, currency: str) -> np.ndarray:

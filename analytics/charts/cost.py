@@ -13,7 +13,9 @@ from analytics.charts.common import (
     VERMILLION,
     base_layout,
     escape,
+    money_text,
     new_figure,
+    signed_money,
 )
 
 
@@ -31,9 +33,11 @@ def capacity_figure(capacity: pd.DataFrame, currency: str = "$") -> go.Figure:
     ))
     fig.add_trace(go.Bar(
         y=names, x=unused_pct, orientation="h", name="Unused", marker_color=ORANGE,
-        text=[f"unused {currency}{v:,.0f}" if v > 0 else "" for v in frame["unused_cost"]],
+        text=[f"unused {signed_money(v, currency)}" if v > 0 else ""
+              for v in frame["unused_cost"]],
         textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: %{x:.1f}% unused<extra></extra>",
+        customdata=money_text(frame["unused_cost"].to_numpy(dtype=float), currency),
+        hovertemplate="%{y}: %{x:.1f}% unused, %{customdata}<extra></extra>",
     ))
     over = frame[frame["used_pct"] > 100]
     for row in over.itertuples():

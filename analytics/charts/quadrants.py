@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from analytics.charts.common import GREY, base_layout, escape, money_text, new_figure
 from analytics.charts.robustness import add_sensitive_rings, sensitive_hover
+from analytics.quadrants import LABELS
 
 QUADRANT_CORNERS = (
     # (quadrant, x in the axis domain, y in the axis domain, anchor)
@@ -18,12 +19,10 @@ QUADRANT_CORNERS = (
     ("bargain_basement", 0.01, 0.01, ("left", "bottom")),
     ("aggressive", 0.99, 0.01, ("right", "bottom")),
 )
-QUADRANT_NAMES = {
-    "passive": "Passive",
-    "carriage_trade": "Carriage trade",
-    "bargain_basement": "Bargain basement",
-    "aggressive": "Aggressive",
-}
+QUADRANT_NAMES = LABELS  # written one way everywhere: analytics.quadrants
+# A corner's name is about this wide (bold 14 px "Carriage trade"): a threshold's label
+# near a corner moves left by it, so the two never overlap.
+CORNER_LABEL_PX = 130
 THRESHOLD_WORDS = {"median": "median", "mean": "mean", "custom": "threshold"}
 PROFIT_SCALE = "BrBG"  # diverging, colour-blind safe: brown = loss, teal = profit
 WEBGL_ABOVE = 2000
@@ -42,6 +41,28 @@ class MapExtent:
     low_pct: float
     high_pct: float
     drawn: int = 0  # customers drawn: all placed ones, or the max_points largest |profit|
+
+
+def _threshold_label_shift(y: float, y0: float, y1: float) -> int:
+    """Pixels to move the net margin threshold's label left: clear of the right-hand
+    corner names when the line runs in the top or bottom sixth of the map.
+
+    >>> _threshold_label_shift(38.0, 0.0, 40.0), _threshold_label_shift(20.0, 0.0, 40.0)
+    (-130, 0)
+    """
+    share = (y - y0) / (y1 - y0) if y1 > y0 else 0.5
+    return -CORNER_LABEL_PX if share > 5 / 6 or share < 1 / 6 else 0
+
+
+def _edge_anchor(x: float, x0: float, x1: float) -> str:
+    """How a label above the map at ``x`` is anchored: inward near either edge, so that
+    it stays over the map (centred elsewhere).
+
+    >>> _edge_anchor(5, 0, 100), _edge_anchor(50, 0, 100), _edge_anchor(97, 0, 100)
+    ('left', 'center', 'right')
+    """
+    share = (x - x0) / (x1 - x0) if x1 > x0 else 0.5
+    return "left" if share < 0.15 else "right" if share > 0.85 else "center"
 
 
 def _spread(values: np.ndarray, low_pct: float, high_pct: float,
@@ -223,11 +244,14 @@ def quadrant_map_figure(
                   y0=limits.net_margin_pct, y1=limits.net_margin_pct, line=line)
     fig.add_annotation(x=limits.cost_to_serve_pct, y=1, xref="x", yref="y domain",
                        text=f"cost to serve {word} {limits.cost_to_serve_pct:.1f}%",
-                       showarrow=False, yanchor="bottom", font={"size": 11, "color": GREY})
+                       showarrow=False, yanchor="bottom",
+                       xanchor=_edge_anchor(limits.cost_to_serve_pct, x0, x1),
+                       font={"size": 11, "color": GREY})
     fig.add_annotation(x=1, y=limits.net_margin_pct, xref="x domain", yref="y",
                        text=f"net margin {word} {limits.net_margin_pct:.1f}%",
                        showarrow=False, xanchor="right", yanchor="bottom",
-                       font={"size": 11, "color": GREY})
+                       xshift=_threshold_label_shift(limits.net_margin_pct, y0, y1),
+                       font={"size": 11, "color": GREY}, bgcolor="rgba(255,255,255,0.75)")
     for quadrant, qx, qy, (xanchor, yanchor) in QUADRANT_CORNERS:
         fig.add_annotation(
             x=qx, y=qy, xref="x domain", yref="y domain", xanchor=xanchor, yanchor=yanchor,

@@ -55,13 +55,24 @@ def whale_figure(
             hovertemplate="%{customdata}<br>%{x:.1f}% of customers<br>"
             "%{y:.1f}% of operating profit<extra></extra>",
         ))
-        level_line(fig, 100, "100 % of profit", dash="dash")
+        # The label mid-way, above the line: at the right end both curves meet it.
+        fig.add_annotation(x=0.5, y=100, xref="x domain", yref="y", text="100 % of profit",
+                           showarrow=False, yanchor="bottom", font={"color": "#444444"})
+        fig.add_shape(type="line", xref="x domain", yref="y", x0=0, x1=1, y0=100, y1=100,
+                      line={"color": "#444444", "width": 1, "dash": "dash"})
         fig.add_annotation(
             x=summary.peak_customers_pct, y=summary.peak_pct,
             text=f"Peak {summary.peak_pct:,.0f}% at {summary.peak_customers_pct:.0f}% of customers",
-            showarrow=True, arrowhead=2, ax=40, ay=-30, font={"color": BLUE},
+            showarrow=True, arrowhead=2, font={"color": BLUE}, bgcolor="rgba(255,255,255,0.8)",
+            **_peak_label_place(summary.peak_customers_pct),
         )
-        fig.update_yaxes(title=PROFIT_AXIS, ticksuffix="%")
+        top = max(float(points["cum_profit_pct"].max()), float(points["cum_revenue_pct"].max()),
+                  max(y for _, y in TYPICAL_HIGH))
+        bottom = min(0.0, float(points["cum_profit_pct"].min()))
+        # Room above the highest point for the peak's label (30 px up, ~15 % of a
+        # 420-px chart).
+        fig.update_yaxes(title=PROFIT_AXIS, ticksuffix="%",
+                         range=[bottom - 0.04 * (top - bottom), top + 0.18 * (top - bottom)])
     else:
         fig.add_trace(go.Scatter(
             x=x, y=points["cum_profit"], name="Cumulative operating profit",
@@ -74,6 +85,20 @@ def whale_figure(
     fig.update_xaxes(title="Cumulative % of customers, most profitable first", ticksuffix="%",
                      range=[0, 101])
     return base_layout(fig)
+
+
+def _peak_label_place(x_pct: float) -> dict:
+    """Where the peak's label goes: up and towards the middle, so it never runs off the
+    chart's left or right edge (a peak at 100 % of customers was cut to "Peak 100% at 10").
+
+    >>> _peak_label_place(100)["xanchor"], _peak_label_place(5)["xanchor"]
+    ('right', 'left')
+    """
+    if x_pct > 60:
+        return {"ax": -30, "ay": -30, "xanchor": "right"}
+    if x_pct < 25:
+        return {"ax": 30, "ay": -30, "xanchor": "left"}
+    return {"ax": 40, "ay": -30, "xanchor": "center"}
 
 
 def _typical_band(fig: go.Figure) -> None:
