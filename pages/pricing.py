@@ -26,6 +26,7 @@ from pages.ui.scenario_state import (
     defaults,
     delete_saved,
     has_order_ids,
+    link_saved,
     load_saved,
     run_saved,
     run_scenario,
@@ -52,6 +53,7 @@ def save_ui(scenario: Scenario) -> None:
                 st.error("Give the scenario a name first.")
                 return
             exists = save_scenario(name, scenario)
+            link_saved(name)  # the page's link now names it
             st.session_state["pr_saved_msg"] = (
                 f"Saved {name}" + (" (replacing the scenario of that name)." if exists else ".")
             )

@@ -114,8 +114,10 @@ def link() -> str:
     """The page's full link: the app's address, the page, the filters and scenario."""
     params = st.query_params
     query = query_string({key: params.get_all(key) for key in params})
-    root = (st.context.url or "").rstrip("/")
-    return f"{root}/{PAGE_PATH}" + (f"?{query}" if query else "")
+    page = (st.context.url or "").rstrip("/")  # the browser's address, without a query
+    if not page.endswith(f"/{PAGE_PATH}"):
+        page = f"{page}/{PAGE_PATH}"
+    return page + (f"?{query}" if query else "")
 
 
 def share_ui() -> None:
@@ -126,8 +128,8 @@ def share_ui() -> None:
         linked = st.session_state.get("pr_linked")
         named = bool(linked and SAVED_KEY in st.query_params)
         st.caption(
-            "Copy the link with the button at its right: it opens this scenario, with the "
-            "sidebar's period and filters, in any browser. "
+            "Copy the link (the copy button shows when the pointer is over it): it opens "
+            "this scenario, with the sidebar's period and filters, in any browser. "
             + ("It names the saved scenario, so it opens the scenario as saved at the "
                "time it is opened." if named else
                "It holds the values that differ from today's terms.")
