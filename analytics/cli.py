@@ -174,21 +174,19 @@ def cmd_sample(args) -> int:
 
 
 def cmd_load(args) -> int:
-    from data import Store
+    from data import Store, db_path
 
     _one_source(args, "load", db_counts=False)
     recipe = _read_recipe(args.recipe) if args.recipe is not None else None
-    store = Store(args.db)
-    try:
-        result = (store.load_recipe(recipe) if recipe is not None
-                  else store.load_folder(args.data_dir))
-    finally:
-        store.close()
+    # A new version of the store, made current when complete: a running dashboard on the
+    # store keeps serving the old one and moves to it on its next rerun.
+    result = Store.load_new_version(args.db, lambda store: (
+        store.load_recipe(recipe) if recipe is not None else store.load_folder(args.data_dir)))
     for table, count in result.rows.items():
         print(f"{table}: {count:,} rows")
     for warning in result.warnings:
         print(f"warning: {warning}")
-    print(f"loaded into {store.path} (version {result.version})")
+    print(f"loaded into {args.db or db_path()} (version {result.version})")
     return EXIT_OK
 
 
@@ -196,9 +194,10 @@ def _open_dataset(args):
     """The store holding the dataset of ``args`` (a folder, ``--recipe`` or ``--db``), and
     its warnings."""
     from data import Store
+    from data.versions import exists
 
     if args.db is not None:
-        if not Path(args.db).exists():
+        if not exists(args.db):
             raise InvalidInput(f"{args.db}: no such database")
         store = Store(args.db)
         if not store.has_dataset():

@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,13 +20,16 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from data import versions
 from data.contract import SQL_TYPES, TABLES
+from data.kept import Kept
 from data.problems import quote_ident
 
 DATA_DIR = Path(__file__).resolve().parent
 DEFAULT_DB = DATA_DIR / "profitlens.duckdb"
 SQL_DIR = DATA_DIR / "sql"
 STAGE_PREFIX = "_stage_"
+RETIRE_AFTER_S = 120.0  # an old version's connection is closed this long after a switch
 
 
 def db_path() -> str:
@@ -80,13 +84,37 @@ class StoreBase:
     are serialised by a lock.
     """
 
-    def __init__(self, path: str | Path | None = None, *, memory_limit: str | None = None):
+    def __init__(self, path: str | Path | None = None, *, memory_limit: str | None = None,
+                 version_file: str | None = None):
+        # ``path`` is the store as configured; ``file`` holds its current version (the
+        # same file unless a command-line load built a newer one: data.versions).
+        # ``version_file``: open that version (a load building it), not the current one.
         self.path = str(path) if path is not None else db_path()
+        self.building = version_file is not None
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._stamp = versions.pointer_stamp(self.path)
+            self.file = version_file or versions.current_file(self.path)
+        else:
+            self._stamp = None
+            self.file = self.path
         self.memory_limit = memory_limit or os.environ.get("PROFITLENS_MEMORY_LIMIT", "2GB")
+        self.con = self._connect(self.file)
+        self._retired: list[tuple[float, duckdb.DuckDBPyConnection, str]] = []
+        self._lock = threading.Lock()
+        self._staged_at: dict[str, float] = {}  # token -> time.monotonic() of staging
+        self._staging: set[str] = set()  # tokens being staged right now
+        self._ensure_meta()
+        self.kept = Kept(self.path)
+        if self.path != ":memory:" and not self.building:
+            with self.cursor() as cur:
+                self.kept.migrate(cur)
+            versions.tidy(self.path)
+        self.work_dir = self._clean_work_dir()
+
+    def _connect(self, file: str) -> duckdb.DuckDBPyConnection:
         config = {"memory_limit": self.memory_limit}
-        if self.path == ":memory:":
+        if file == ":memory:":
             # Spill files go to the system's temporary folder, not the working directory
             # (a file database spills beside itself). Set once: DuckDB refuses to move it
             # after first use.
@@ -94,7 +122,7 @@ class StoreBase:
                 Path(tempfile.gettempdir()) / f"profitlens-spill-{os.getpid()}"
             )
         try:
-            self.con = duckdb.connect(self.path, config=config)
+            con = duckdb.connect(file, config=config)
         except duckdb.Error as exc:
             if "lock" in str(exc).lower():
                 raise StoreError(
@@ -104,11 +132,51 @@ class StoreBase:
                 ) from None
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise StoreError(f"cannot open the store {Path(self.path).name}: {first}") from None
-        self._lock = threading.Lock()
-        self._staged_at: dict[str, float] = {}  # token -> time.monotonic() of staging
-        self._staging: set[str] = set()  # tokens being staged right now
-        self._ensure_meta()
-        self.work_dir = self._clean_work_dir()
+        if file != ":memory:":
+            versions.opened(file)
+        return con
+
+    def refresh(self) -> bool:
+        """Move to the store's current version when a load beside this program switched
+        it (a stat of the pointer, ~2 µs, when nothing changed). True when it moved: every
+        result of the old version is stale. The old connection is closed a while later
+        (:data:`RETIRE_AFTER_S`: a query running on it finishes), then its file removed
+        when nothing holds it."""
+        if self.path == ":memory:" or self.building:
+            return False
+        self._close_retired()
+        stamp = versions.pointer_stamp(self.path)
+        if stamp == self._stamp:
+            return False
+        with self._lock:
+            if stamp == self._stamp:
+                return False
+            current = versions.current_file(self.path)
+            if current == self.file:
+                self._stamp = stamp
+                return False
+            if not os.path.exists(current):  # switched again meanwhile: next time
+                return False
+            con = self._connect(current)
+            self._retired.append((time.monotonic(), self.con, self.file))
+            self.con, self.file, self._stamp = con, current, stamp
+            # Previews validated against the old version cannot be committed here.
+            self._staged_at.clear()
+            self._ensure_meta()
+        return True
+
+    def _close_retired(self, force: bool = False) -> None:
+        if not self._retired:
+            return
+        now = time.monotonic()
+        with self._lock:
+            done = [r for r in self._retired if force or now - r[0] > RETIRE_AFTER_S]
+            self._retired = [r for r in self._retired if r not in done]
+        for _, con, file in done:
+            con.close()
+            versions.closed(file)
+        if done and not force:
+            versions.tidy(self.path)
 
     def _clean_work_dir(self) -> Path:
         """The store's folder for a load's temporary files (``<store>.work``), without what
@@ -134,7 +202,10 @@ class StoreBase:
         return tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-", dir=self.work_dir)
 
     def close(self) -> None:
+        self._close_retired(force=True)
         self.con.close()
+        if self.file != ":memory:":
+            versions.closed(self.file)
         if self.path == ":memory:":
             shutil.rmtree(self.work_dir, ignore_errors=True)
 

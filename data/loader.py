@@ -3,6 +3,12 @@
 A load stages every file into ``_stage_*`` tables, validates them, and only then, in one
 transaction, drops the live tables and renames the staged ones into place: a load that
 fails at any point leaves the previous dataset exactly as it was.
+
+A load from the command line (:meth:`LoaderMixin.load_new_version`) builds a new version
+file the same way and switches the store's pointer to it (:mod:`data.versions`), so it
+runs beside a dashboard holding the current version. Loads into the current version (the
+app's Data page, the first start's sample, a rate card edit) take the same load lock and
+check that their version is still current.
 """
 
 from __future__ import annotations
@@ -14,13 +20,16 @@ import shutil
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from data.catalog import STAGE_PREFIX, DatasetInfo, StoreBase, read_sql
+from data import versions
+from data.catalog import STAGE_PREFIX, DatasetInfo, StoreBase, StoreError, db_path, read_sql
 from data.contract import SQL_TYPES, TABLE_ORDER, TABLES
 from data.importer import DatasetError, Importer, Problem, Progress, quote_ident
 from data.recipe import LoadOptions, Recipe
@@ -57,8 +66,71 @@ class PendingLoad:
 
 
 
+@contextmanager
+def in_place(store: StoreBase):
+    """Around a write to the store's current version (a load, a rate card edit): hold
+    the load lock, and write only while that version is still current; otherwise a
+    :class:`DatasetError` says which load got there first and that nothing was kept."""
+    if store.path == ":memory:" or store.building:
+        yield
+        return
+    try:
+        with versions.load_lock(store.path):
+            if versions.current_file(store.path) != store.file:
+                raise DatasetError([Problem(
+                    "dataset", "another load (a scheduled load) replaced the dataset "
+                    "meanwhile, so nothing of this one was kept: open the page again and "
+                    "repeat it on the new dataset",
+                )])
+            yield
+    except versions.LoadRunning:
+        raise DatasetError([Problem(
+            "dataset", "another load into this store (a scheduled load) is running, so "
+            "nothing of this one was kept: try again when it has finished",
+        )]) from None
+
+
 class LoaderMixin(StoreBase):
     """Loads: folders, files, recipes, the sample; staged previews committed or discarded."""
+
+    @classmethod
+    def load_new_version(cls, path: str | Path | None,
+                         load: Callable[[LoaderMixin], LoadResult]) -> LoadResult:
+        """Build the store's next version with ``load(store)`` (e.g. ``lambda s:
+        s.load_folder(folder)``) in a new file and make it current: the program holding
+        the current version (a running dashboard) is never waited on, and moves to the
+        new one on its next :meth:`refresh`. Under the store's load lock: a second load
+        meanwhile raises :class:`StoreError` at once. A load that fails or is killed
+        leaves the current version as it was (a killed load's file is removed at the
+        next start or load)."""
+        path = str(path) if path is not None else db_path()
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with versions.load_lock(path):
+                versions.remove_old_versions(path)  # a killed load's half-built version
+                if not os.path.exists(path + ".kept") and os.path.exists(
+                        versions.current_file(path)):
+                    # A store saved before the kept-state file: copy what it keeps.
+                    with suppress(StoreError):
+                        cls(path).close()
+                file = versions.new_version_file(path)
+                try:
+                    store = cls(path, version_file=file)
+                    try:
+                        result = load(store)
+                    finally:
+                        store.close()
+                    versions.switch_to(path, file)
+                except BaseException:
+                    versions.remove_file(file)
+                    raise
+                versions.remove_old_versions(path)
+                return result
+        except versions.LoadRunning:
+            raise StoreError(
+                f"another load into the store {Path(path).name} is running, so this load "
+                "kept nothing: run it again when that one has finished"
+            ) from None
 
     def ensure_dataset(self, progress: Progress | None = None) -> DatasetInfo:
         """The active dataset; on first use, the embedded sample is loaded, and an
@@ -211,7 +283,7 @@ class LoaderMixin(StoreBase):
             json.dumps(pending.columns),
             json.dumps(list(pending.warnings)),
         ]
-        with self._lock, self.cursor() as cur:
+        with in_place(self), self._lock, self.cursor() as cur:
             existing = {
                 row[0] for row in cur.execute(read_sql("live_tables")).fetchall()
             }

@@ -13,7 +13,7 @@ import pandas as pd
 
 from data.catalog import STAGE_PREFIX, StoreBase, read_sql
 from data.importer import DatasetError, Importer, Problem, quote_ident
-from data.loader import _swap_in
+from data.loader import _swap_in, in_place
 
 
 class RateCardMixin(StoreBase):
@@ -39,7 +39,7 @@ class RateCardMixin(StoreBase):
                     path, index=False, quoting=csv.QUOTE_NONNUMERIC)
                 files[table] = path
             names = {"rates": "Rates", "resources": "Resources"}
-            with self._lock, self.cursor() as cur:
+            with in_place(self), self._lock, self.cursor() as cur:
                 token = uuid.uuid4().hex[:12]
                 importer = Importer(cur, Path(folder), f"{STAGE_PREFIX}{token}_")
                 try:

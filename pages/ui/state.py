@@ -30,8 +30,19 @@ T = TypeVar("T")
 
 
 @st.cache_resource(show_spinner=False)
-def get_store() -> Store:
+def _store() -> Store:
     return Store()
+
+
+def get_store() -> Store:
+    """The server's store, on the dataset's current version. A load beside the app (a
+    scheduled ``python -m analytics load --db``) builds a new version and switches the
+    store's pointer; the next call moves to it (a stat of the pointer when nothing
+    changed) and drops the results cached for the old version."""
+    store = _store()
+    if store.refresh():
+        clear_caches()
+    return store
 
 
 def ensure_dataset() -> DatasetInfo:

@@ -187,7 +187,8 @@ def test_a_rate_card_edit_keeps_a_name_with_a_line_break_in_one_row():
     store.close()
 
 
-def test_a_load_into_a_store_another_program_holds_says_so_in_one_line(tmp_path, capsys):
+def test_a_store_another_program_holds_says_so_in_one_line(tmp_path, capsys):
+    """A report (a load builds a new version beside it: tests/data/test_versions.py)."""
     import subprocess
     import sys
     import time
@@ -198,10 +199,7 @@ def test_a_load_into_a_store_another_program_holds_says_so_in_one_line(tmp_path,
         " time.sleep(60)"), str(db)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ready"
-        folder = tmp_path / "ds"
-        folder.mkdir()
-        (folder / "transactions.csv").write_text(TX)
-        assert main(["load", str(folder), "--db", str(db)]) == 1
+        assert main(["report", "--db", str(db), "--out", str(tmp_path / "out")]) == 1
         assert capsys.readouterr().err.splitlines() == [
             "error: the store held.duckdb is in use by another program (a running dashboard, "
             "or another load): DuckDB lets one program write to it at a time"]

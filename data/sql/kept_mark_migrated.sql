@@ -1,0 +1,2 @@
+-- Mark the kept tables as copied. Parameter: when.
+insert or replace into kept_meta values ('migrated', ?)

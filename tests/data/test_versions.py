@@ -1,0 +1,227 @@
+"""A scheduled load beside a running dashboard (issue 14, item 4): a command-line load
+builds a new version of the store and switches its pointer, so a program holding the
+store (the app) is never in the way and moves to the new dataset on its next read; two
+loads at once, one wins and the other says so; what the user keeps survives; a killed
+load leaves the previous dataset and nothing else behind. The first two failed on the
+single-file store ("in use by another program")."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from analytics.cli import main
+from data import DatasetError, Store, versions
+from tests.data.conftest import write_dataset
+
+ROOT = Path(__file__).resolve().parents[2]
+OTHER_TX = "customer_id,date,net_revenue\nZ1,2025-03-05,100\nZ2,2025-03-06,250\n"
+
+
+def _python(code: str, *args: str) -> subprocess.Popen:
+    """A Python process in the repository, talking line by line."""
+    return subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(code), *args], cwd=ROOT, text=True,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+# Holds the store the way the app does (one Store, read and written by this process):
+# prints the dataset's source and customers, then on each line of input refreshes and
+# prints them again; "close" closes the store.
+HOLDER = """
+    import sys
+    from data import Store
+    store = Store(sys.argv[1])
+    def show():
+        print(store.info().source, store.customer_count(), flush=True)
+    show()
+    for line in sys.stdin:
+        if line.strip() == "close":
+            store.close()
+            print("closed", flush=True)
+            continue
+        print("moved" if store.refresh() else "same", flush=True)
+        show()
+"""
+
+
+def _ask(process: subprocess.Popen, line: str = "") -> str:
+    process.stdin.write(line + "\n")
+    process.stdin.flush()
+    return process.stdout.readline().strip()
+
+
+@pytest.fixture
+def first(tmp_path) -> Path:
+    """A store holding the reference dataset (3 customers), loaded as the app does."""
+    db = tmp_path / "store.duckdb"
+    store = Store(db)
+    store.load_folder(write_dataset(tmp_path / "first"))
+    store.close()
+    return db
+
+
+@pytest.fixture
+def other(tmp_path) -> Path:
+    return write_dataset(tmp_path / "other", transactions=OTHER_TX, activities=None,
+                         rates=None, resources=None, customers=None)
+
+
+def test_a_cli_load_beside_a_program_holding_the_store_reaches_it(first, other, capsys):
+    holder = _python(HOLDER, str(first))
+    try:
+        assert holder.stdout.readline().strip() == "Folder first 4"
+        assert main(["load", str(other), "--db", str(first)]) == 0
+        out = capsys.readouterr()
+        assert out.err == ""
+        assert "transactions: 2 rows" in out.out
+        assert _ask(holder) == "moved"
+        assert holder.stdout.readline().strip() == "Folder other 2"
+        assert _ask(holder) == "same"  # nothing new: stays
+        assert holder.stdout.readline().strip() == "Folder other 2"
+    finally:
+        holder.kill()
+        holder.wait()
+    assert Store(first).info().source == "Folder other"
+
+
+def test_a_second_load_while_one_runs_says_so_and_keeps_nothing(first, other, tmp_path,
+                                                                  capsys):
+    slow = _python("""
+        import sys
+        from data import Store
+        def load(store):
+            print("building", flush=True)
+            sys.stdin.readline()
+            return store.load_folder(sys.argv[2])
+        print(Store.load_new_version(sys.argv[1], load).rows["transactions"], flush=True)
+    """, str(first), str(write_dataset(tmp_path / "third")))
+    try:
+        assert slow.stdout.readline().strip() == "building"
+        assert main(["load", str(other), "--db", str(first)]) == 1
+        assert capsys.readouterr().err.splitlines() == [
+            "error: another load into the store store.duckdb is running, so this load kept "
+            "nothing: run it again when that one has finished"]
+        assert _ask(slow) == "5"  # the first load goes on and wins
+        assert slow.wait(timeout=30) == 0
+    finally:
+        slow.kill()
+        slow.wait()
+    store = Store(first)
+    assert store.info().source == "Folder third"
+    store.close()
+    assert len(list(versions.versions_dir(str(first)).iterdir())) == 1
+
+
+def test_an_app_load_while_a_scheduled_load_runs_or_after_it_is_refused(first, other):
+    store = Store(first)
+    with versions.load_lock(str(first)), pytest.raises(DatasetError) as running:
+        store.load_folder(other)
+    assert "another load into this store (a scheduled load) is running" in str(
+        running.value.problems[0])
+    assert main(["load", str(other), "--db", str(first)]) == 0
+    with pytest.raises(DatasetError) as replaced:  # not yet refreshed: would be lost
+        store.load_folder(other)
+    assert "replaced the dataset meanwhile" in str(replaced.value.problems[0])
+    assert store.refresh()
+    store.load_folder(other)  # on the current version: fine
+    assert store.info().source == "Folder other"
+    store.close()
+
+
+def test_saved_scenarios_and_remembered_recipes_survive_a_cli_load(first, other):
+    store = Store(first)
+    store.save_scenario("Kept", {"core": 2.5})
+    store.remember_recipe(["customer_id", "date"], "name = 'nightly'\n")
+    store.remember_mapping("transactions", ["Kunde", "Datum"], {"customer_id": "Kunde"})
+    store.close()
+    assert main(["load", str(other), "--db", str(first)]) == 0
+    store = Store(first)
+    assert store.info().source == "Folder other"
+    assert [name for name, _ in store.scenarios()] == ["Kept"]
+    assert store.load_scenario("Kept") == {"core": 2.5}
+    assert store.remembered_recipe(["customer_id", "date"])[0] == "name = 'nightly'\n"
+    assert store.remembered_mapping("transactions", ["Kunde", "Datum"]) == {
+        "customer_id": "Kunde"}
+    store.close()
+
+
+def test_a_store_saved_before_the_kept_file_keeps_its_scenarios(first, other):
+    """Today's single-file store: its scenarios are in the DuckDB file; copied once."""
+    Path(str(first) + ".kept").unlink()
+    con = duckdb.connect(str(first))
+    con.execute("insert into scenarios values ('Old', '{\"core\": 1}', "
+                "timestamp '2025-01-02 03:04:05')")
+    con.close()
+    assert main(["load", str(other), "--db", str(first)]) == 0
+    store = Store(first)
+    assert [(n, t.isoformat()) for n, t in store.scenarios()] == [
+        ("Old", "2025-01-02T03:04:05")]
+    store.close()
+
+
+def test_a_killed_load_leaves_the_previous_dataset_and_its_leftovers_go(first, tmp_path):
+    killed = _python("""
+        import sys
+        from data import Store
+        def load(store):
+            from pathlib import Path
+            store.stage_files({"transactions": Path(sys.argv[2])})  # half a load
+            print("staged", flush=True)
+            sys.stdin.readline()
+        Store.load_new_version(sys.argv[1], load)
+    """, str(first), str(write_dataset(tmp_path / "next") / "transactions.csv"))
+    try:
+        assert killed.stdout.readline().strip() == "staged", killed.stderr.read()
+        half = list(versions.versions_dir(str(first)).glob("*.duckdb"))
+        assert len(half) == 1
+        os.kill(killed.pid, signal.SIGKILL)
+        killed.wait()
+    finally:
+        killed.kill()
+    assert versions.current_file(str(first)) == str(first)  # the pointer never moved
+    assert half[0].exists()
+    store = Store(first)  # the next start
+    assert store.info().source == "Folder first"
+    assert store.customer_count() == 4
+    assert list(versions.versions_dir(str(first)).iterdir()) == []
+    assert list(store.work_dir.iterdir()) == []
+    store.close()
+
+
+def test_old_versions_are_removed_when_nothing_holds_them(first, other, tmp_path):
+    holder = _python(HOLDER, str(first))
+    try:
+        assert holder.stdout.readline().strip() == "Folder first 4"
+        for _ in range(3):
+            assert main(["load", str(other), "--db", str(first)]) == 0
+        files = sorted(p.name for p in versions.versions_dir(str(first)).iterdir())
+        assert len(files) == 1  # the two earlier new ones held by nobody
+        assert first.exists()  # version 0: the holder has it
+        assert _ask(holder) == "moved"
+        holder.stdout.readline()
+        assert _ask(holder, "close") == "closed"
+    finally:
+        holder.kill()
+        holder.wait()
+    assert main(["load", str(tmp_path / "first"), "--db", str(first)]) == 0
+    assert not first.exists()  # version 0 superseded and held by nobody: gone
+    assert len(list(versions.versions_dir(str(first)).iterdir())) == 1
+    store = Store(first)
+    assert store.info().source == "Folder first"
+    store.close()
+
+
+def test_a_report_reads_the_current_version(first, other, tmp_path, capsys):
+    assert main(["load", str(other), "--db", str(first)]) == 0
+    assert main(["load", str(tmp_path / "first"), "--db", str(first)]) == 0
+    assert not first.exists()
+    assert main(["report", "--db", str(first), "--out", str(tmp_path / "out")]) == 0
+    assert "C1" in (tmp_path / "out" / "customer_pnl.csv").read_text()
