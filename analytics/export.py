@@ -36,6 +36,7 @@ import pandas as pd
 from analytics.metrics import METRICS, MONEY_PREFIXES
 from analytics.metrics import is_money as metric_is_money
 from analytics.money import round_money
+from analytics.quadrants import LABELS as QUADRANT_LABELS
 
 # What starts a formula, also after leading whitespace, control and format characters
 # (" =1", "\x00=1", "\u200b@x"); a tab, CR or LF there is enough by itself.
@@ -319,11 +320,12 @@ def human_frame(frame: pd.DataFrame, labels: dict[str, str] | None = None, *,
     (:func:`export_columns`), text that cannot run as a formula.
 
     >>> out, _ = human_frame(pd.DataFrame({"customer_id": ["=C1"], "net_margin_pct": [33.5052],
-    ...                                    "flag": [True], "profit": [1.005]}))
+    ...                                    "flag": [True], "profit": [1.005],
+    ...                                    "quadrant": ["carriage_trade"]}))
     >>> out.columns.tolist()
-    ['Customer ID', 'Net margin %', 'Flag', 'Operating profit']
+    ['Customer ID', 'Net margin %', 'Flag', 'Operating profit', 'Quadrant']
     >>> [str(v) for v in out.iloc[0]]
-    ["'=C1", '33.51', 'Yes', '1.01']
+    ["'=C1", '33.51', 'Yes', '1.01', 'Carriage trade']
     """
     columns = export_columns(frame, labels)
     out = round_for_export(frame)
@@ -331,6 +333,10 @@ def human_frame(frame: pd.DataFrame, labels: dict[str, str] | None = None, *,
         series = out.iloc[:, position]
         if column.kind == "flag":
             out.isetitem(position, _yes_no(series))
+        elif column.kind == "text" and (column.key == "quadrant"
+                                        or column.key.startswith("quadrant_")):
+            # Quadrant keys (carriage_trade) read as on screen (Carriage trade).
+            out.isetitem(position, series.map(lambda v: QUADRANT_LABELS.get(v, v)))
         elif column.kind in _PCT_UNITS:
             points = series.astype(float) * (100 if column.kind == "probability" else 1)
             out.isetitem(position, (points / 100).round(8) if fractions else points.round(2))

@@ -35,6 +35,7 @@ from pages.ui.robustness_state import (
 )
 from pages.ui.state import CURRENCY, Selection, analysis, dataset_info, memo, version
 from pages.ui.widgets import (
+    blank_text,
     customer_table_columns,
     download_buttons,
     md_escape,
@@ -198,7 +199,7 @@ def customer_table_ui(result, selection: Selection, key: tuple, classes) -> None
     digest = hashlib.sha1(f"{text}|{selection}|{state.get('cust_order')}".encode()).hexdigest()[:10]
     columns = customer_table_columns(robustness_help=TABLE_HELP)
     event = st.dataframe(
-        shown, hide_index=True, width="stretch", height=420,
+        blank_text(shown), hide_index=True, width="stretch", height=420,
         key=f"cust_table_{digest}", on_select="rerun", selection_mode="single-row",
         column_config=columns, column_order=[c for c in columns if c in shown.columns],
     )

@@ -20,7 +20,7 @@ from pages.ui.exit_state import (
 )
 from pages.ui.frame import current_selection, page_guard
 from pages.ui.state import CURRENCY, customer_base, dataset_info
-from pages.ui.widgets import download_buttons, md_escape, money_column, thin_data_ui
+from pages.ui.widgets import blank_text, download_buttons, md_escape, money_column, thin_data_ui
 
 page_guard()
 
@@ -210,7 +210,7 @@ def customers_ui(outcome, label: str) -> None:
         "quadrant": st.column_config.TextColumn("Quadrant"),
     }
     order = [c for c in columns if c in table.columns]
-    st.dataframe(table, hide_index=True, width="stretch", column_config=columns,
+    st.dataframe(blank_text(table), hide_index=True, width="stretch", column_config=columns,
                  column_order=order + [c for c in table.columns if c not in columns])
     download_buttons(table[order + [c for c in table.columns if c not in columns]],
                      "exit-customers", key="ex_dl", columns=columns)

@@ -13,6 +13,7 @@ from pages.ui.robustness_state import overview_sentence_ui
 from pages.ui.state import CURRENCY, analysis, dataset_info
 from pages.ui.trends_ui import trends_ui
 from pages.ui.widgets import (
+    blank_text,
     download_buttons,
     kpi_row,
     md_escape,
@@ -68,7 +69,8 @@ for column, title, rows in (
     with column.container(border=True):
         st.subheader(title)
         # Profit first after the name: half a page's width shows what the table is for.
-        st.dataframe(rows, hide_index=True, width="stretch", column_config=customer_columns,
+        st.dataframe(blank_text(rows), hide_index=True, width="stretch",
+                     column_config=customer_columns,
                      column_order=["customer_id", "name", "profit", "net_revenue",
                                    "profit_pct", "segment", "quadrant"])
 

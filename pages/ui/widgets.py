@@ -251,11 +251,16 @@ def whole_units(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return out
 
 
-def count_text(value: object) -> str:
-    """A count with thousands separators (303,093); empty when missing."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return ""
-    return f"{int(value):,}"
+def blank_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with missing text cells empty: Streamlit's tables write "None" in a
+    missing cell (a customer without master data has no segment)."""
+    text = [c for c in frame.columns if pd.api.types.is_object_dtype(frame[c].dtype)
+            or pd.api.types.is_string_dtype(frame[c].dtype)]
+    missing = [c for c in text if frame[c].isna().any()]
+    if not missing:
+        return frame
+    return frame.assign(**{str(c): frame[c].astype(object).where(frame[c].notna(), "")
+                           for c in missing})
 
 
 def pct_column(label: str, help: str | None = None):
