@@ -83,9 +83,13 @@ def compared(store, load_warnings, base: Selection, current: Selection):
 
 
 def cmd_compare(args) -> int:
+    from analytics.compare import overlap
     from analytics.export import to_csv
 
     _one_source(args, "compare")
+    if overlap(args.base, args.current):
+        raise InvalidInput("--base and --current overlap: compare two periods that share no "
+                           "day (a customer's lines would count in both)")
     base, current = Selection(*args.base), Selection(*args.current)
     store, load_warnings = _open_dataset(args)
     try:

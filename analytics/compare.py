@@ -1,10 +1,12 @@
 """Two periods compared: each customer's status, the profit bridge from the base period's
 operating profit to the current one, the largest movers and the quadrant migration.
 
-A customer *of a period* is one in that period's P&L (it had invoice lines or activity
-in it). Its status is ``retained`` (in both), ``new`` (in the current period only) or
-``lost`` (in the base period only). The bridge, in whole cents so that its steps add up
-exactly to the change in operating profit (Σ customer profit):
+A customer is **retained** when it bought (positive net revenue) in both periods,
+**new** when it bought in the current period only, **lost** when it bought in the base
+period only (as the retention views count an active customer); a customer in a period's
+P&L that bought in neither (activity only) is retained when in both P&Ls, else new or lost
+by the P&L it is in. The bridge, in whole cents so that its steps add up exactly to the
+change in operating profit (Σ customer profit):
 
 - **lost customers**: − their base profit;
 - **new customers**: + their current profit;
@@ -13,12 +15,16 @@ exactly to the change in operating profit (Σ customer profit):
 
   - **revenue effect** Σ (R₁ − R₀) × m₀ (more or less revenue at the base margin rate),
   - **margin effect** Σ (M₁ − M₀) − revenue effect (price, discount and mix),
-  - **cost-to-serve effect** Σ (C₀ − C₁) (a fall in cost to serve adds to profit).
+  - **cost-to-serve effect** Σ (C₀ − C₁) (a fall in cost to serve adds to profit);
 
-Per customer, profit = M − C, so Σ retained (P₁ − P₀) = revenue + margin + cost-to-serve
-effects, and the change = lost + new + those three. The revenue effect is rounded to the
-cent once, on its total; the margin effect is the rest of the margin change, so nothing
-is lost to rounding.
+  what a lost customer still costs after it stopped buying (a collection call, a
+  return) joins the cost-to-serve effect (− C₁) and its credit notes the margin effect
+  (+ M₁); a new customer's cost or credits before its first purchase likewise (+ C₀,
+  − M₀).
+
+Per customer, profit = M − C, so the steps add up to the change. The revenue effect is
+rounded to the cent once, on its total; the cost-to-serve effect is the rest of the
+change, which is Σ (C₀ − C₁) as above to the cent whenever the amounts are whole cents.
 
 Example
 -------
@@ -42,6 +48,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -131,13 +138,28 @@ class PeriodComparison:
         >>> up.index.tolist(), down.index.tolist()
         (['A'], ['B'])
         """
+        return self.rises.head(n), self.falls.head(n)
+
+    @property
+    def rises(self) -> pd.DataFrame:
+        """Every retained customer whose profit rose, largest rise first."""
+        return self._movers[0]
+
+    @property
+    def falls(self) -> pd.DataFrame:
+        """Every retained customer whose profit fell, largest fall first."""
+        return self._movers[1]
+
+    @cached_property
+    def _movers(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         retained = self.customers[self.customers["status"] == "retained"]
         change = retained["profit_change"].to_numpy(dtype=float)
         ties = id_order(retained.index)
         up = retained.iloc[profit_order(change, ties)]
         down = retained.iloc[profit_order(-change, ties)]
-        return (up[up["profit_change"] > 0].head(n), down[down["profit_change"] < 0].head(n))
+        return up[up["profit_change"] > 0], down[down["profit_change"] < 0]
 
+    @cached_property
     def turned_unprofitable(self) -> pd.DataFrame:
         """Retained customers that made a profit (≥ 0) in the base period and a loss in the
         current one, largest loss first."""
@@ -148,10 +170,12 @@ class PeriodComparison:
                              id_order(chosen.index))[::-1]
         return chosen.iloc[order]
 
+    @cached_property
     def lost(self) -> pd.DataFrame:
         """The lost customers, largest base profit first."""
         return self._status("lost", "profit_base")
 
+    @cached_property
     def won(self) -> pd.DataFrame:
         """The new customers, largest current profit first."""
         return self._status("new", "profit_current")
@@ -160,6 +184,12 @@ class PeriodComparison:
         chosen = self.customers[self.customers["status"] == status]
         return chosen.iloc[profit_order(chosen[column].to_numpy(dtype=float),
                                         id_order(chosen.index))]
+
+    @cached_property
+    def by_change(self) -> pd.DataFrame:
+        """Every customer, largest change in profit (either way) first, ties by id."""
+        change = self.customers["profit_change"].to_numpy(dtype=float)
+        return self.customers.iloc[profit_order(np.abs(change), id_order(self.customers.index))]
 
     def migration(self) -> pd.DataFrame:
         """Customers counted by quadrant in the base period (rows, with ``new``) and in
@@ -174,22 +204,30 @@ class PeriodComparison:
         >>> int(m.loc["passive", "aggressive"]), int(m.loc["aggressive", "lost"])
         (1, 1)
         """
+        return self._migration.copy()
+
+    @cached_property
+    def _migration(self) -> pd.DataFrame:
         c = self.customers
+        states = {state: i for i, state in enumerate(FROM_STATES)}
+        targets = {state: i for i, state in enumerate(TO_STATES)}
         rows = np.where(c["status"] == "new", "new",
                         c["quadrant_base"].fillna("unclassified").astype(str))
         cols = np.where(c["status"] == "lost", "lost",
                         c["quadrant_current"].fillna("unclassified").astype(str))
-        table = pd.crosstab(pd.Series(rows, name="from"), pd.Series(cols, name="to"))
-        return table.reindex(index=list(FROM_STATES), columns=list(TO_STATES),
-                             fill_value=0).astype(int)
+        counts = np.zeros((len(FROM_STATES), len(TO_STATES)), dtype=np.int64)
+        np.add.at(counts, (pd.Series(rows).map(states).fillna(states["unclassified"])
+                           .to_numpy(dtype=np.int64),
+                           pd.Series(cols).map(targets).fillna(targets["unclassified"])
+                           .to_numpy(dtype=np.int64)), 1)
+        return pd.DataFrame(counts, index=list(FROM_STATES), columns=list(TO_STATES))
 
     # -- exports ------------------------------------------------------------------------
     def export(self) -> pd.DataFrame:
         """``compare.csv``: :data:`COMPARE_COLUMNS`, one row per customer, by id."""
-        frame = self.customers.reset_index()
+        frame = self.customers.reset_index()  # the customers are sorted by id
         frame["customer_id"] = frame["customer_id"].astype(str)
-        order = id_order(pd.Index(frame["customer_id"]))
-        return frame.iloc[order][list(COMPARE_COLUMNS)].reset_index(drop=True)
+        return frame[list(COMPARE_COLUMNS)]
 
     def summary(self) -> dict:
         """``compare_summary.json``: profits, the bridge, counts by status and the
@@ -236,11 +274,26 @@ def change_table(base: pd.DataFrame, current: pd.DataFrame, key: str,
 COMPARE_MODES = ("previous", "last_year", "custom")
 
 
+def overlap(first: tuple[dt.date, dt.date], second: tuple[dt.date, dt.date]) -> bool:
+    """Whether two periods (both ends included) share a day: compared, a customer's
+    lines would count in both, and the bridge would mean nothing.
+
+    >>> import datetime as dt
+    >>> d = dt.date
+    >>> overlap((d(2023, 1, 1), d(2023, 12, 31)), (d(2023, 12, 31), d(2024, 3, 1)))
+    True
+    >>> overlap((d(2023, 1, 1), d(2023, 12, 31)), (d(2024, 1, 1), d(2024, 3, 1)))
+    False
+    """
+    return first[0] <= second[1] and second[0] <= first[1]
+
+
 def comparison_period(start: dt.date, end: dt.date, mode: str) -> tuple[dt.date, dt.date]:
     """The period compared with ``start..end`` (both included): the ``previous`` period
     of the same length (the days just before; for whole calendar months, the same number
     of whole months before, so Q1 compares with Q4), or the same dates a year before
-    (``last_year``; 29 February becomes the 28th).
+    (``last_year``; 29 February becomes the 28th, and a month's last day the last day of
+    that month a year before).
 
     >>> import datetime as dt
     >>> comparison_period(dt.date(2024, 1, 1), dt.date(2024, 3, 31), "previous")
@@ -249,6 +302,8 @@ def comparison_period(start: dt.date, end: dt.date, mode: str) -> tuple[dt.date,
     (datetime.date(2023, 12, 31), datetime.date(2024, 1, 9))
     >>> comparison_period(dt.date(2024, 2, 29), dt.date(2024, 12, 31), "last_year")
     (datetime.date(2023, 2, 28), datetime.date(2023, 12, 31))
+    >>> comparison_period(dt.date(2025, 2, 1), dt.date(2025, 2, 28), "last_year")
+    (datetime.date(2024, 2, 1), datetime.date(2024, 2, 29))
     """
     if mode == "previous":
         if start.day == 1 and (end + dt.timedelta(days=1)).day == 1:
@@ -263,7 +318,13 @@ def comparison_period(start: dt.date, end: dt.date, mode: str) -> tuple[dt.date,
                 return day.replace(year=day.year - 1)
             except ValueError:  # 29 February
                 return day.replace(year=day.year - 1, day=28)
-        return back(start), back(end)
+
+        def back_end(day: dt.date) -> dt.date:  # a month's last day stays its last day
+            if (day + dt.timedelta(days=1)).day == 1:
+                following = dt.date(day.year - 1 + day.month // 12, day.month % 12 + 1, 1)
+                return following - dt.timedelta(days=1)
+            return back(day)
+        return back(start), back_end(end)
     raise ValueError(f"mode must be previous or last_year, not {mode!r}")
 
 
@@ -273,6 +334,11 @@ def _cents(frame: pd.DataFrame, column: str, index: pd.Index) -> np.ndarray:
         raise KeyError(f"the P&L lacks the column {column}")
     values = frame[column].astype(float).reindex(index).fillna(0.0).to_numpy()
     return to_cents(values)
+
+
+def _sorted_ids(index: pd.Index) -> pd.Index:
+    """The ids sorted as text."""
+    return index[np.argsort(index.astype(str).to_numpy(), kind="stable")]
 
 
 def compare_periods(base: pd.DataFrame, current: pd.DataFrame) -> PeriodComparison:
@@ -285,35 +351,36 @@ def compare_periods(base: pd.DataFrame, current: pd.DataFrame) -> PeriodComparis
     KeyError
         A P&L without one of the four measures.
     """
-    index = base.index.union(current.index, sort=False)
-    index = index[id_order(index)]
+    index = _sorted_ids(base.index.append(current.index).unique())
     index.name = "customer_id"
-    in_base = index.isin(base.index)
-    in_current = index.isin(current.index)
-    status = np.where(in_base & in_current, "retained", np.where(in_base, "lost", "new"))
+    in_base = base.index.get_indexer(index) >= 0  # not isin: it loops on Arrow strings
+    in_current = current.index.get_indexer(index) >= 0
     cents = {}
     for measure in _MEASURES:
         cents[f"{measure}_base"] = _cents(base, measure, index)
         cents[f"{measure}_current"] = _cents(current, measure, index)
-    retained = status == "retained"
     r0, r1 = cents["net_revenue_base"], cents["net_revenue_current"]
     m0, m1 = cents["net_margin_base"], cents["net_margin_current"]
     p0, p1 = cents["profit_base"], cents["profit_current"]
+    bought0, bought1 = r0 > 0, r1 > 0
+    neither = ~bought0 & ~bought1
+    new = (bought1 & ~bought0) | (neither & in_current & ~in_base)
+    lost = (bought0 & ~bought1) | (neither & in_base & ~in_current)
+    retained = ~new & ~lost
+    status = np.where(new, "new", np.where(lost, "lost", "retained"))
     rate = np.divide(m0, r0, out=np.zeros(len(index)), where=r0 > 0)
     revenue_effect = int(to_cents(float(np.sum(((r1 - r0) * rate)[retained])) / 100.0))
-    margin_change = int(np.sum((m1 - m0)[retained]))
-    # Per customer P = M - C; the cost-to-serve effect is taken as the rest of the
-    # retained customers' profit change, Σ (C₀ - C₁) to the cent whenever the amounts are
-    # whole cents, so the steps add up to the change even for sub-cent input amounts.
-    retained_change = int(np.sum((p1 - p0)[retained]))
+    margin_change = (int(np.sum((m1 - m0)[retained])) + int(m1[lost].sum())
+                     - int(m0[new].sum()))
+    profit_base, profit_current = int(p0.sum()), int(p1.sum())
     steps = {
-        "lost_customers": -int(p0[status == "lost"].sum()),
-        "new_customers": int(p1[status == "new"].sum()),
+        "lost_customers": -int(p0[lost].sum()),
+        "new_customers": int(p1[new].sum()),
         "revenue_effect": revenue_effect,
         "margin_effect": margin_change - revenue_effect,
-        "cost_to_serve_effect": retained_change - margin_change,
     }
-    profit_base, profit_current = int(p0.sum()), int(p1.sum())
+    # Per customer P = M - C: the rest is the cost-to-serve effect (see the module doc).
+    steps["cost_to_serve_effect"] = profit_current - profit_base - sum(steps.values())
     bridge = {"profit_base": from_cents(profit_base),
               **{k: from_cents(v) for k, v in steps.items()},
               "profit_current": from_cents(profit_current)}
@@ -333,4 +400,4 @@ def compare_periods(base: pd.DataFrame, current: pd.DataFrame) -> PeriodComparis
 
 __all__ = ["BRIDGE_KEYS", "BRIDGE_LABELS", "COMPARE_COLUMNS", "COMPARE_MODES", "FROM_STATES",
            "STATE_LABELS", "STATUSES", "TO_STATES", "PeriodComparison", "change_table",
-           "compare_periods", "comparison_period"]
+           "compare_periods", "comparison_period", "overlap"]

@@ -27,16 +27,16 @@ def test_writes_compare_csv_and_summary(folder, tmp_path, capsys):
                  "--current", "2024-01-01:2024-12-31", "--out", str(out)])
     assert code == 0
     table = pd.read_csv(out / "compare.csv", keep_default_na=False)
-    assert table["status"].tolist() == ["retained", "lost", "new", "retained"]
-    assert table["profit_change"].tolist() == [250.0, -50.0, -100.0, -240.0]
+    assert table["status"].tolist() == ["retained", "lost", "new", "retained", "lost", "new"]
+    assert table["profit_change"].tolist() == [250.0, -50.0, -100.0, -240.0, -100.0, 70.0]
     summary = json.loads((out / "compare_summary.json").read_text())
-    assert summary["profit_base"] == 550.0 and summary["profit_current"] == 410.0
-    assert summary["bridge"] == {"lost_customers": -50.0, "new_customers": -100.0,
-                                 "revenue_effect": 100.0, "margin_effect": 10.0,
-                                 "cost_to_serve_effect": -100.0}
-    assert summary["customers"] == {"retained": 2, "new": 1, "lost": 1}
+    assert summary["profit_base"] == 560.0 and summary["profit_current"] == 390.0
+    assert summary["bridge"] == {"lost_customers": -100.0, "new_customers": -70.0,
+                                 "revenue_effect": 100.0, "margin_effect": 50.0,
+                                 "cost_to_serve_effect": -150.0}
+    assert summary["customers"] == {"retained": 2, "new": 2, "lost": 2}
     assert summary["base"] == {"start": "2023-01-01", "end": "2023-12-31"}
-    assert "profit 550.00 -> 410.00 (-140.00)" in capsys.readouterr().out
+    assert "profit 560.00 -> 390.00 (-170.00)" in capsys.readouterr().out
 
 
 def test_the_sample_bridge_adds_up(sample_db, tmp_path):
@@ -60,6 +60,8 @@ def test_the_sample_bridge_adds_up(sample_db, tmp_path):
      "ends before it starts"),
     (["--base", "2030-01-01:2030-12-31", "--current", "2031-01-01:2031-12-31"],
      "no customer has invoice lines or activity in either period"),
+    (["--base", "2023-01-01:2024-01-31", "--current", "2024-01-01:2024-12-31"],
+     "--base and --current overlap"),
 ])
 def test_bad_input_exits_2(folder, tmp_path, capsys, args, message):
     code = main(["compare", str(folder), *args, "--out", str(tmp_path / "out")])

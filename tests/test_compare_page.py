@@ -105,3 +105,19 @@ def test_cost_page_shows_each_activity_in_both_periods(app_env, expected):
     assert round(costs["cost_current"].sum(), 2) == round(
         kept["cost_to_serve_current"].sum(), 2)
     assert (costs["cost_change"].abs().diff().dropna() <= 0).all()  # largest change first
+
+
+def test_an_overlapping_or_outside_comparison_is_refused_in_words(app_env):
+    # The whole span against the same span a year before: they share two years.
+    app = open_app(compare="last_year")
+    assert any("overlaps the period in view" in c.value for c in app.sidebar.caption)
+    assert not [h for h in app.subheader if h.value.startswith("What changed")]
+    # A custom period from a link, outside the data: said as it is, not clipped.
+    app = open_app(start="2024-01-01", end="2024-12-31", compare="custom",
+                   compare_start="2010-01-01", compare_end="2010-12-31")
+    assert any(c.value.startswith("No data from 2010-01-01 to 2010-12-31")
+               for c in app.sidebar.caption)
+    # Running past the data's end is partly empty, and said so.
+    app = open_app(start="2023-01-01", end="2023-12-31", compare="custom",
+                   compare_start="2024-07-01", compare_end="2025-06-30")
+    assert any("partly empty" in c.value for c in app.sidebar.caption)

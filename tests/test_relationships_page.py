@@ -200,3 +200,18 @@ def test_the_sample_s_planted_overdesigned_relationships_are_found(app_env):
     stated_others = flagged[~flagged["customer_id"].isin(planted)
                             & (flagged["type_source"] == "stated")]
     assert len(stated_others) <= 10
+
+
+def test_the_inputs_survive_a_tab_change(app_env):
+    """Only the open tab is drawn; the inputs of the others are kept."""
+    app = open_page("Loyalty ladder")
+    app.number_input(key="rel_rung_cost").set_value(500.0).run()
+    app.multiselect(key="rel_ladder").set_value(["refers", "repurchases"]).run()
+    visit(app, "Share of wallet").number_input(key="rel_win_cost").set_value(30.0).run()
+    visit(app, "Buyer types").toggle(key="rel_buyer_log").set_value(False).run()
+    visit(app, "Cohorts")
+    visit(app, "Loyalty ladder")
+    assert app.number_input(key="rel_rung_cost").value == 500.0
+    assert app.multiselect(key="rel_ladder").value == ["refers", "repurchases"]
+    assert visit(app, "Share of wallet").number_input(key="rel_win_cost").value == 30.0
+    assert not visit(app, "Buyer types").toggle(key="rel_buyer_log").value

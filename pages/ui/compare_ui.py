@@ -149,20 +149,19 @@ def overview_comparison_ui(selection, whale) -> None:
             counts = c.counts()
             st.caption(f"{counts['retained']:,} customers in both periods, {counts['new']:,} "
                        f"new, {counts['lost']:,} lost.")
-        up, down = c.movers(len(c.customers))
         labels = (base_label, current_label)
         first, second = st.columns(2)
         with first:
-            _list("Largest rises in profit", up, "movers", labels, "profit-rises",
+            _list("Largest rises in profit", c.rises, "movers", labels, "profit-rises",
                   "No customer of both periods earns more than in the base period.")
-            _list("Customers won", c.won(), "won", labels, "customers-won",
+            _list("Customers won", c.won, "won", labels, "customers-won",
                   "No new customer in this period.")
         with second:
-            _list("Largest falls in profit", down, "movers", labels, "profit-falls",
+            _list("Largest falls in profit", c.falls, "movers", labels, "profit-falls",
                   "No customer of both periods earns less than in the base period.")
-            _list("Customers lost", c.lost(), "lost", labels, "customers-lost",
+            _list("Customers lost", c.lost, "lost", labels, "customers-lost",
                   "No customer of the base period is missing from this one.")
-        _list("Turned unprofitable", c.turned_unprofitable(), "movers", labels,
+        _list("Turned unprofitable", c.turned_unprofitable, "movers", labels,
               "turned-unprofitable",
               "No customer that made money in the base period loses money now.")
         download_buttons(lambda: _readable(c.customers), "period-comparison",
@@ -191,9 +190,7 @@ def customers_comparison_ui(selection) -> None:
         with right:
             show_chart(period_migration_figure(matrix, base_label, current_label),
                        "quadrant-migration")
-        frame = c.customers.assign(_abs=c.customers["profit_change"].abs())
-        frame = frame.sort_values(["_abs"], ascending=False, kind="stable").drop(
-            columns="_abs")
+        frame = c.by_change
         st.markdown("**Each customer in both periods**, largest change in profit first")
         shown = _readable(frame.head(TABLE_LIMIT))
         if len(frame) > TABLE_LIMIT:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from analytics.compare import comparison_period
+from analytics.compare import comparison_period, overlap
 from analytics.selection import Selection
 from pages.ui.state import StoreError
 
@@ -118,8 +118,9 @@ def _restore(info, segments: list[str], regions: list[str]) -> None:
     state["f_regions"] = [r for r in params.get_all("region") if r in regions]
     mode = params.get("compare")
     state["f_compare"] = mode if mode in COMPARE_LABELS else "none"
-    c_start = _parse_date(params.get("compare_start"), first, last)
-    c_end = _parse_date(params.get("compare_end"), first, last)
+    # Not pulled into the data's span: a period outside it is said to have no data.
+    c_start, c_end = (_parse_date(params.get(key), dt.date.min, dt.date.max)
+                      for key in ("compare_start", "compare_end"))
     if state["f_compare"] == "custom":
         if c_start is None or c_end is None or c_end < c_start:
             state["f_compare"] = "none"
@@ -159,18 +160,26 @@ def _comparison(info, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] |
             state["f_compare_period"] = comparison_period(start, end, "previous")
         chosen = st.date_input("Comparison period", key="f_compare_period",
                                format="YYYY-MM-DD")
-        if len(chosen) != 2:
-            return None
-        first, last = chosen
+        if len(chosen) == 2:
+            first, last = sorted(chosen)
+            state["_compare_period"] = (first, last)
+        else:  # only the first date of a new range picked so far: keep the last one
+            first, last = state.get("_compare_period", comparison_period(start, end,
+                                                                          "previous"))
     else:
         first, last = comparison_period(start, end, mode)
+    if overlap((first, last), (start, end)):
+        st.caption(f"{first} to {last} overlaps the period in view ({start} to {end}): "
+                   "compare with a period before or after it (shorten the period, or pick "
+                   "a custom comparison period).")
+        return None
     if last < info.first_date or first > info.last_date:
         st.caption(f"No data from {first} to {last} (the data runs from {info.first_date} "
                    f"to {info.last_date}): nothing to compare with.")
         return None
-    if first < info.first_date:
-        st.caption(f"Compared with {first} to {last}; the data starts on {info.first_date}, "
-                   "so the comparison period is partly empty.")
+    if first < info.first_date or last > info.last_date:
+        st.caption(f"Compared with {first} to {last}; the data runs from {info.first_date} "
+                   f"to {info.last_date}, so the comparison period is partly empty.")
     else:
         st.caption(f"Compared with {first} to {last}.")
     return first, last

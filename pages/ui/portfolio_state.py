@@ -66,5 +66,7 @@ def portfolio(selection, ladder: tuple[str, ...] = DEFAULT_LADDER,
     # ladder's few rows.
     priced = memo("portfolio_win", (*key, win_cost_pct),
                   lambda: built.with_costs(None, win_cost_pct), large=True)
+    # Small: it shares every per-customer frame with ``priced`` (only the ladder's few
+    # rows are new), so trying rung costs does not push large results out.
     return memo("portfolio_costs", (*key, rung_cost, win_cost_pct),
-                lambda: priced.with_costs(rung_cost, win_cost_pct), large=True)
+                lambda: priced.with_costs(rung_cost, win_cost_pct))

@@ -49,13 +49,27 @@ def note(text: str) -> None:
 TABLE_LIMIT = 2_000  # rows sent to the browser, as on the Customers page
 
 
+def _defaults() -> dict:
+    return {"rel_ladder": list(DEFAULT_LADDER), "rel_rung_cost": 1000.0,
+            "rel_win_cost": 10.0, "rel_buyer_log": True}
+
+
 def inputs() -> tuple[tuple[str, ...], float | None, float]:
     """The ladder, rung cost and cost of winning as the widgets hold them (the widgets
-    are drawn further down, in their views; the portfolio is built before)."""
+    are drawn further down, in their views; the portfolio is built before).
+
+    Only the open tab is drawn, and Streamlit forgets the value of a widget a run does
+    not draw: each value is written back under its key on every run (Streamlit's way to
+    keep a widget's value while it is not drawn) and kept under a key of its own
+    (``_rel_…``) should it be gone all the same."""
     state = st.session_state
-    state.setdefault("rel_ladder", list(DEFAULT_LADDER))
-    state.setdefault("rel_rung_cost", 1000.0)
-    state.setdefault("rel_win_cost", 10.0)
+    for key, default in _defaults().items():
+        kept = "_" + key
+        if key in state:
+            state[key] = state[key]
+            state[kept] = state[key]
+        else:
+            state[key] = state.get(kept, default)
     ladder = tuple(state["rel_ladder"]) or DEFAULT_LADDER
     cost = state["rel_rung_cost"]
     return ladder, (float(cost) if cost else None), float(state["rel_win_cost"] or 0.0)
@@ -94,7 +108,7 @@ def buyers_ui(pf, pnl: pd.DataFrame, selection) -> None:
         note("No customer has a buyer type in this selection: widen the period or clear "
              "the filters in the sidebar.")
         return
-    log = st.toggle("Log scales", value=True, key="rel_buyer_log",
+    log = st.toggle("Log scales", key="rel_buyer_log",
                     help="Money is skewed: on linear axes most customers crowd the corner "
                     "by the medians. Log scales spread them out (0 and losses kept); "
                     "hover gives the exact amounts.")

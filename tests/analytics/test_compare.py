@@ -22,26 +22,35 @@ from tests.conftest import store_with
 #   B              400     300     1       50              (none: lost)
 #   C              (none: new)                              200    100     4     -100
 #   D              500     250     1      200               300    240     2      -40
-# Base profit 550, current 410, change -140. Retained A and D:
+#   E              300     200     1       50              (no purchase, 1 order)  -50
+#   F             -100     -60     0      -40 (a credit)    200    120     1       30
+# E stopped buying (lost) but still cost an order; F bought only in 2024 (new), after a
+# credit note in 2023. Base profit 560, current 390, change -170. Retained A and D:
 #   revenue effect  (1500-1000) x 0.4 + (300-500) x 0.5      = 200 - 100 = 100
-#   margin effect   (700-400) + (60-250) - 100                = 110 - 100 =  10
-#   cost to serve   (100-150) + (50-100)                               = -100
-#   lost -(50) = -50, new -100: -50 - 100 + 100 + 10 - 100 = -140.
+#   margin effect   (700-400) + (60-250) - 100 = 10, and + F's base credit margin 40 = 50
+#   cost to serve   (100-150) + (50-100) = -100, and - E's 50 after it left     = -150
+#   lost -(50 + 50) = -100, new -100 + 30 = -70: -100 - 70 + 100 + 50 - 150 = -170.
 TRANSACTIONS = """customer_id,date,net_revenue,cogs
 A,2023-03-01,1000.00,600.00
 B,2023-05-01,400.00,300.00
 D,2023-07-01,500.00,250.00
+E,2023-08-01,300.00,200.00
+F,2023-09-01,-100.00,-60.00
 A,2024-03-01,1500.00,800.00
 C,2024-04-01,200.00,100.00
 D,2024-06-01,300.00,240.00
+F,2024-07-01,200.00,120.00
 """
 ACTIVITIES = """customer_id,activity,quantity,date
 A,Order,2,2023-03-01
 B,Order,1,2023-05-01
 D,Order,1,2023-07-01
+E,Order,1,2023-08-01
 A,Order,3,2024-03-01
 C,Order,4,2024-04-01
 D,Order,2,2024-06-01
+E,Order,1,2024-02-01
+F,Order,1,2024-07-01
 """
 RATES = "activity,cost_per_unit\nOrder,50\n"
 BASE = Selection(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
@@ -63,16 +72,16 @@ def two_years(tmp_path_factory):
 
 def test_status_of_each_customer(two_years):
     assert two_years.customers["status"].to_dict() == {
-        "A": "retained", "B": "lost", "C": "new", "D": "retained"}
-    assert two_years.counts() == {"retained": 2, "new": 1, "lost": 1}
+        "A": "retained", "B": "lost", "C": "new", "D": "retained", "E": "lost", "F": "new"}
+    assert two_years.counts() == {"retained": 2, "new": 2, "lost": 2}
 
 
 def test_the_bridge_by_hand(two_years):
     assert two_years.bridge == {
-        "profit_base": 550.0, "lost_customers": -50.0, "new_customers": -100.0,
-        "revenue_effect": 100.0, "margin_effect": 10.0, "cost_to_serve_effect": -100.0,
-        "profit_current": 410.0}
-    assert two_years.profit_change == -140.0
+        "profit_base": 560.0, "lost_customers": -100.0, "new_customers": -70.0,
+        "revenue_effect": 100.0, "margin_effect": 50.0, "cost_to_serve_effect": -150.0,
+        "profit_current": 390.0}
+    assert two_years.profit_change == -170.0
     steps = two_years.bridge_steps()
     assert steps["step"].tolist() == [
         "Base period profit", "Lost customers", "New customers", "Revenue effect",
@@ -82,12 +91,13 @@ def test_the_bridge_by_hand(two_years):
 def test_movers_lost_won_and_turned_unprofitable(two_years):
     up, down = two_years.movers(5)
     assert up.index.tolist() == ["A"] and down.index.tolist() == ["D"]
-    assert two_years.turned_unprofitable().index.tolist() == ["D"]
-    assert two_years.lost().index.tolist() == ["B"]
-    assert two_years.won().index.tolist() == ["C"]
+    assert two_years.turned_unprofitable.index.tolist() == ["D"]
+    assert two_years.lost.index.tolist() == ["B", "E"]
+    assert two_years.won.index.tolist() == ["F", "C"]
     row = two_years.customers.loc["D"]
     assert (row["profit_base"], row["profit_current"], row["profit_change"]) == (
         200.0, -40.0, -240.0)
+    assert two_years.by_change.index.tolist()[:2] == ["A", "D"]
 
 
 def test_export_and_summary(two_years):
@@ -95,13 +105,21 @@ def test_export_and_summary(two_years):
     assert table.columns.tolist() == [
         "customer_id", "status", "net_revenue_base", "net_revenue_current", "profit_base",
         "profit_current", "profit_change", "quadrant_base", "quadrant_current"]
-    assert table["customer_id"].tolist() == ["A", "B", "C", "D"]
+    assert table["customer_id"].tolist() == ["A", "B", "C", "D", "E", "F"]
     assert table.loc[1, "net_revenue_current"] == 0.0 and pd.isna(table.loc[1, "quadrant_current"])
     summary = two_years.summary()
     assert summary["bridge"]["revenue_effect"] == 100.0
     matrix = summary["quadrant_migration"]
-    assert sum(matrix["new"].values()) == 1
-    assert sum(row["lost"] for row in matrix.values()) == 1
+    assert sum(matrix["new"].values()) == 2
+    assert sum(row["lost"] for row in matrix.values()) == 2
+
+
+def test_the_export_is_sorted_by_id_when_new_ids_fall_between_old_ones():
+    base = frame({"A": (100, 50, 10, None), "D": (100, 50, 10, None)})
+    current = frame({"C": (100, 50, 10, None), "B": (100, 50, 10, None),
+                     "A": (100, 50, 10, None)})
+    assert compare_periods(base, current).export()["customer_id"].tolist() == [
+        "A", "B", "C", "D"]
 
 
 def pnl_strategy(prefix):
@@ -139,19 +157,37 @@ def test_the_steps_add_up_to_the_change_to_the_cent(base_rows, current_rows):
             + cents["cost_to_serve_effect"]) == cents["profit_current"]
     # Customers by status add up; the migration matrix counts every customer once.
     counts = c.counts()
-    assert counts["retained"] + counts["lost"] == len(base)
-    assert counts["retained"] + counts["new"] == len(current)
+    assert sum(counts.values()) == len(base.index.union(current.index))
     matrix = c.migration()
     assert matrix.index.tolist() == list(FROM_STATES)
     assert matrix.columns.tolist() == list(TO_STATES)
     assert int(matrix.to_numpy().sum()) == len(c.customers)
     assert int(matrix.loc["new"].sum()) == counts["new"]
     assert int(matrix["lost"].sum()) == counts["lost"]
-    # The cost-to-serve effect is Σ (C0 - C1) over the retained, exactly.
-    kept = c.customers[c.customers["status"] == "retained"]
-    assert cents["cost_to_serve_effect"] == int(
-        to_cents(kept["cost_to_serve_base"].to_numpy()).sum()
-        - to_cents(kept["cost_to_serve_current"].to_numpy()).sum())
+    # Each effect by its own formula (module docstring), not as a remainder.
+    whole = c.customers
+    status = whole["status"]
+
+    def col(name, where):
+        return to_cents(whole.loc[status == where, name].to_numpy()).astype(np.int64)
+
+    r0, r1 = col("net_revenue_base", "retained"), col("net_revenue_current", "retained")
+    m0, m1 = col("net_margin_base", "retained"), col("net_margin_current", "retained")
+    rate = np.where(r0 > 0, m0 / np.where(r0 > 0, r0, 1), 0.0)
+    assert cents["revenue_effect"] == to_cents(float(((r1 - r0) * rate).sum()) / 100)
+    margin = (int((m1 - m0).sum()) + int(col("net_margin_current", "lost").sum())
+              - int(col("net_margin_base", "new").sum()))
+    assert cents["margin_effect"] == margin - cents["revenue_effect"]
+    cts = (int((col("cost_to_serve_base", "retained")
+                - col("cost_to_serve_current", "retained")).sum())
+           - int(col("cost_to_serve_current", "lost").sum())
+           + int(col("cost_to_serve_base", "new").sum()))
+    assert cents["cost_to_serve_effect"] == cts
+    # Bought (positive revenue) in both periods, exactly the retained with a purchase.
+    bought = (whole["net_revenue_base"] > 0) & (whole["net_revenue_current"] > 0)
+    assert (status[bought] == "retained").all()
+    assert (status[(whole["net_revenue_base"] > 0) & ~(whole["net_revenue_current"] > 0)]
+            == "lost").all()
 
 
 @settings(max_examples=50, deadline=None)
