@@ -217,3 +217,24 @@ def test_bad_parameters_are_named_once_and_the_rest_applies(app_env):
     assert len(link_notes(app)) == 1
     app.slider(key="pr_core").set_value(1.0).run()
     assert not link_notes(app)
+
+
+def test_back_to_the_link_after_another_page_restores_the_scenario(app_env):
+    """Streamlit drops the inputs' values on another page; the browser's Back returns to
+    the URL that held the scenario, which the page then reads again (rather than
+    writing today's terms over it)."""
+    params = encode(SHARED, PAGE_DEFAULT)
+    app = open_page(params)
+    app.switch_page("pages/customers.py")
+    app.query_params.clear()
+    app.run()
+    assert not app.exception
+    assert "pr_core" not in app.session_state  # the inputs are gone
+    app.switch_page("pages/pricing.py")
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception
+    assert app.slider(key="pr_core").value == 2.5
+    assert ours(app) == params
+    assert_figures(app, engine(app_env, SHARED))

@@ -42,10 +42,14 @@ def _frozen(params: dict) -> tuple:
 
 def restore(selection: Selection) -> None:
     """Before the inputs are drawn: put the scenario the URL describes into them, when
-    the URL brings scenario parameters this session has not written (a link opened)."""
+    the URL brings scenario parameters this session has not written (a link opened) or
+    the inputs are gone (Streamlit drops them on another page; the browser's Back button
+    returns to the URL that held them)."""
     state = st.session_state
     ours = _ours()
-    if state.get("pr_url_read") and (not ours or _frozen(ours) == state.get("pr_url_written")):
+    gone = "pr_core" not in state
+    if state.get("pr_url_read") and (
+            not ours or (_frozen(ours) == state.get("pr_url_written") and not gone)):
         return
     state["pr_url_read"] = True
     state["pr_url_written"] = _frozen(ours)

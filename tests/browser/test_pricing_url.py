@@ -95,6 +95,24 @@ def test_a_scenario_reopens_from_its_url_in_a_fresh_browser(server, page, browse
         assert query(fresh.url).get("segment") == ["Demanding"]
     finally:
         context.close()
+    # The first browser: to another page and Back (Streamlit keeps a history entry per
+    # URL change, so Back lands on one of this scenario's steps): the page takes the
+    # URL's scenario (Streamlit dropped the inputs' values on the other page) rather
+    # than writing today's terms over it.
+    page.get_by_role("link", name="Customers").click()
+    wait_for_url(page, lambda u: urlsplit(u).path == "/customers")
+    settle(page)
+    for _ in range(4):
+        page.go_back()
+        page.wait_for_timeout(1500)
+        if urlsplit(page.url).path == "/pricing":
+            break
+    settle(page)
+    back = pricing_params(page.url)
+    assert back, page.url
+    core = float(back.get("core", ["0"])[0])
+    thumb = page.locator("[data-testid='stSliderThumbValue']").first.inner_text()
+    assert thumb == f"{core:.1f}%"
     assert not server.errors()
 
 
