@@ -210,3 +210,20 @@ def test_the_file_name_carries_the_period_and_filters():
     selection = Selection(START, None, segments=("Demanding",))
     assert pack_file_name(selection, dt.date(2022, 1, 1), END) == \
         "board-pack_2024-01-01_2024-12-31_Demanding.pdf"
+
+
+def test_a_comparison_period_without_customers_makes_every_customer_new(store, tmp_path,
+                                                                        capsys):
+    from analytics.cli import build_parser
+    from analytics.cli_pack import build_pack
+
+    args = build_parser().parse_args([
+        "pack", "--db", str(store), "--out", str(tmp_path / "p.pdf"), "--start",
+        "2024-01-01", "--end", "2024-12-31", "--compare", "2019-01-01:2019-12-31"])
+    pack, _ = build_pack(args)
+    assert pack.base is None
+    assert pack.comparison.counts() == {"retained": 0, "new": len(pack.analysis.pnl),
+                                        "lost": 0}
+    assert "the headline figures show no change" in capsys.readouterr().err
+    cards = headline_cards(pack.analysis, pack.base)
+    assert cards[4].note.endswith("of net revenue")  # shares, not changes
