@@ -99,7 +99,11 @@ SCRIPT = """
 
 
 def esc(text: object) -> str:
-    """A user string as HTML text (shown literally, never as markup)."""
+    """A user string as HTML text (shown literally, never as markup).
+
+    >>> esc("<b>Smith & Sons</b>"), esc(None)
+    ('&lt;b&gt;Smith &amp; Sons&lt;/b&gt;', '')
+    """
     return html.escape("" if text is None else str(text))
 
 
@@ -431,7 +435,13 @@ def pack_html(pack: Pack, plotly_js: str | None = None) -> str:
 
 def footer_html(pack: Pack) -> str:
     """Chromium's footer template for every page: dataset, period and filters, page
-    numbers (Chromium fills the ``pageNumber`` and ``totalPages`` spans)."""
+    numbers (Chromium fills the ``pageNumber`` and ``totalPages`` spans).
+
+    >>> from analytics.selection import Selection
+    >>> pack = Pack("Q&A data", Selection(segments=["Retail"]), analysis=None)
+    >>> "ProfitLens board pack · Q&amp;A data · segments: Retail" in footer_html(pack)
+    True
+    """
     return ('<div style="width:100%;font-size:8.5px;color:#52606D;padding:0 12mm;'
             'font-family:\'Liberation Sans\',\'DejaVu Sans\',Arial,sans-serif;display:flex;'
             'justify-content:space-between"><span>ProfitLens board pack · '
