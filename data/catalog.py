@@ -157,7 +157,10 @@ class StoreBase:
                 return False
             if not os.path.exists(current):  # switched again meanwhile: next time
                 return False
-            con = self._connect(current)
+            try:
+                con = self._connect(current)
+            except StoreError:  # a cleanup's probe of it, for a moment: next time
+                return False
             self._retired.append((time.monotonic(), self.con, self.file))
             self.con, self.file, self._stamp = con, current, stamp
             # Previews validated against the old version cannot be committed here.

@@ -120,6 +120,35 @@ def test_a_second_load_while_one_runs_says_so_and_keeps_nothing(first, other, tm
     assert len(list(versions.versions_dir(str(first)).iterdir())) == 1
 
 
+def test_two_loads_started_together_one_wins_the_other_says_so(first, tmp_path):
+    """Two ``python -m analytics load`` processes started at the same moment."""
+    assert main(["sample", str(tmp_path / "big"), "--customers", "1000"]) == 0
+    loads = [subprocess.Popen(
+        [sys.executable, "-m", "analytics", "load", str(tmp_path / "big"), "--db", str(first)],
+        cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    ) for _ in range(2)]
+    results = sorted((p.wait(timeout=120), p.stderr.read()) for p in loads)
+    assert results == [(0, ""), (1, (
+        "error: another load into the store store.duckdb is running, so this load kept "
+        "nothing: run it again when that one has finished\n"))]
+    store = Store(first)
+    assert store.customer_count() == 1000
+    store.close()
+    assert len(list(versions.versions_dir(str(first)).iterdir())) == 1
+
+
+def test_a_load_that_fails_leaves_the_store_as_it_was(first, tmp_path, capsys):
+    bad = write_dataset(tmp_path / "bad", transactions="customer_id,date,net_revenue\n"
+                        "C1,not a date,1\n")
+    assert main(["load", str(bad), "--db", str(first)]) == 2
+    assert "not a valid date" in capsys.readouterr().err
+    assert list(versions.versions_dir(str(first)).iterdir()) == []
+    assert not versions.pointer_path(str(first)).exists()
+    store = Store(first)
+    assert store.info().source == "Folder first"
+    store.close()
+
+
 def test_an_app_load_while_a_scheduled_load_runs_or_after_it_is_refused(first, other):
     store = Store(first)
     with versions.load_lock(str(first)), pytest.raises(DatasetError) as running:
