@@ -72,6 +72,10 @@ def test_overview_trend_reconciles_with_the_headline_figures(app_env):
         assert to_cents(values(drawn[name])).sum() == exact(app, card), name
     share = values(drawn["Unprofitable customers (%)"])
     assert all(0 < s < 100 for s in share)
+    # The sample: 814 of its 2,000 customers lose money over the three years.
+    (sentence,) = [t.value for t in app.text if "Over the whole period" in t.value]
+    assert "814 of 2,000 customers (40.7%) were unprofitable" in sentence
+    assert f"{min(share):.1f}% to {max(share):.1f}%" in sentence
     assert any(b.label == "Download CSV" for b in app.get("download_button"))
 
 

@@ -99,7 +99,11 @@ def utilisation_trend_figure(frame: pd.DataFrame) -> go.Figure:
         ))
     used = frame["used_pct"].to_numpy(dtype=float)
     top = float(np.nanmax(used)) if np.isfinite(used).any() else 100.0
-    level_line(fig, 100.0, "100 % of practical capacity", dash="dash")
+    level_line(fig, 100.0, dash="dash")
+    # Labelled above the line at the left, where the lines run lowest (at the right end
+    # the label sat on them).
+    fig.add_annotation(x=0, y=100.0, xref="x domain", yref="y", showarrow=False,
+                       text="100 % of practical capacity", xanchor="left", yanchor="bottom")
     fig.update_yaxes(title="% of practical capacity", ticksuffix="%",
                      range=[0, max(110.0, top * 1.1)])
     periods = frame["period"].nunique()

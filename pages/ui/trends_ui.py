@@ -8,11 +8,11 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.charts.trends import company_trend_figure, utilisation_trend_figure
-from analytics.metrics import format_money_short
+from analytics.metrics import format_money_short, format_pct
 from analytics.selection import Selection
 from analytics.trends import GRAIN_LABELS, GRAINS, grain_reason
 from pages.ui.chart import show_chart
-from pages.ui.state import CURRENCY
+from pages.ui.state import CURRENCY, analysis
 from pages.ui.trends_state import (
     TrendPeriod,
     company_trend,
@@ -97,10 +97,17 @@ def trends_ui(selection: Selection) -> None:
         )
         show_chart(company_trend_figure(series, CURRENCY), f"trend-{GRAIN_LABELS[grain].lower()}",
                    key="company_trend")
+        whole = analysis(selection)
+        unprofitable = whole.whale.summary.unprofitable_customers
+        shares = series["unprofitable_pct"].dropna()
         st.text(
             f"Operating profit was highest in {best['period']} "
             f"({format_money_short(best['profit'], CURRENCY)}) and lowest in "
-            f"{worst['period']} ({format_money_short(worst['profit'], CURRENCY)})."
+            f"{worst['period']} ({format_money_short(worst['profit'], CURRENCY)}). Over the "
+            f"whole period {unprofitable:,} of {len(whole.pnl):,} customers "
+            f"({format_pct(100 * unprofitable / len(whole.pnl))}) were unprofitable; within "
+            f"a single {noun}, {format_pct(shares.min())} to {format_pct(shares.max())} of "
+            f"those active were."
         )
         download_buttons(series, f"trend-{GRAIN_LABELS[grain].lower()}", key="company_trend",
                          columns=SERIES_LABELS)
