@@ -227,3 +227,22 @@ def test_a_comparison_period_without_customers_makes_every_customer_new(store, t
     assert "the headline figures show no change" in capsys.readouterr().err
     cards = headline_cards(pack.analysis, pack.base)
     assert cards[4].note.endswith("of net revenue")  # shares, not changes
+
+
+def test_printing_says_when_a_chart_fails_and_fetches_nothing(tmp_path):
+    from PIL import Image
+
+    from analytics.pack import PackError
+    from analytics.pack.render import print_pdf
+
+    with pytest.raises(PackError, match="a chart of the board pack failed to draw: boom"):
+        print_pdf("<p>x</p><script>window.packError = 'boom';</script>", "<span></span>")
+    # The document gets nothing but itself, not even a readable local file (so never
+    # anything from the network): the image fails, and a fetch would be an error.
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (4, 4), "red").save(logo)
+    page = (f"<img id=i src='{logo.as_uri()}'><script>var i = document.getElementById('i');"
+            "i.onerror = () => { window.packReady = true; };"
+            "i.onload = () => { window.packError = 'fetched'; };</script><p>Board</p>")
+    assert PdfReader(io.BytesIO(print_pdf(page, "<span></span>"))).pages[0].extract_text() \
+        .strip() == "Board"
