@@ -254,3 +254,21 @@ def test_a_report_reads_the_current_version(first, other, tmp_path, capsys):
     assert not first.exists()
     assert main(["report", "--db", str(first), "--out", str(tmp_path / "out")]) == 0
     assert "C1" in (tmp_path / "out" / "customer_pnl.csv").read_text()
+
+
+def test_the_app_lets_go_of_the_old_version_after_a_while_and_it_is_removed(
+        first, other, monkeypatch):
+    import data.catalog
+
+    app = Store(first)  # the app's store, in this process
+    assert main(["load", str(other), "--db", str(first)]) == 0
+    assert first.exists()  # the app holds version 0
+    assert app.refresh()
+    assert app.info().source == "Folder other"
+    assert not app.refresh()
+    assert first.exists()  # a query may still run on the old connection
+    monkeypatch.setattr(data.catalog, "RETIRE_AFTER_S", 0.0)
+    assert not app.refresh()  # the old connection closed, its file removed
+    assert not first.exists()
+    assert app.customer_count() == 2
+    app.close()
