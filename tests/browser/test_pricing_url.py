@@ -146,12 +146,13 @@ def test_a_saved_scenario_by_name_and_a_bad_link(server, page, browser):
            "&risk=20")
     context, fresh = open_fresh(browser, bad)
     try:
+        figures = headlines(fresh)  # the page has run
+        fresh.get_by_text("Ignored in the link").wait_for(timeout=30_000)
         body = visible_text(fresh)
         assert ("The link names the saved scenario Nobody's plan, which cannot be opened: "
                 "no saved scenario has that name.") in body
         assert ("Ignored in the link: core=abc (not a number); fee.Forklift=5 (Forklift is "
                 "not an activity of this dataset). The rest of the link applies.") in body
-        figures = headlines(fresh)
         assert figures["At risk"].endswith("bill > +20.0%")  # risk=20 applied
         assert pricing_params(fresh.url) == {"risk": ["20"]}
         shot(fresh, "pricing-url-bad-link")
