@@ -2,9 +2,12 @@
 lines and the share of unprofitable customers per bucket, and each resource's
 utilisation per bucket.
 
-The store sums the money per bucket in whole cents (``data/sql/trend_series.sql``), so
-the buckets add up to the period's totals on the pages to the cent; this module chooses
-the buckets, weighs them for undated activity and shapes what the store returns.
+The store sums the money per customer and bucket in DuckDB and rounds it to the cent
+there (``data/sql/trend_series.sql``); what the roundings leave over against the
+customer's P&L for the period (:func:`period_cents`: a few cents) goes to the customer's
+last bucket, so the buckets add up to the period's totals on the pages to the cent. This
+module chooses the buckets, weighs them for undated activity and capacity, and shapes
+what the store returns.
 
 Rules
 -----

@@ -9,7 +9,9 @@
 - :mod:`analytics.charts.customer`: one customer's waterfall, usage and months;
 - :mod:`analytics.charts.scenario`: the scenario bridge and the comparisons (Pricing);
 - :mod:`analytics.charts.relationships`: the buyer map, the cohort heatmap and the
-  relationship-age chart (Relationships).
+  relationship-age chart (Relationships);
+- :mod:`analytics.charts.trends`: the company's trend (Overview) and utilisation over
+  time (Cost to serve).
 
 Every public name is re-exported here, so ``from analytics.charts import X`` works.
 """
@@ -55,6 +57,7 @@ from analytics.charts.scenario import (
     scenario_bridge_figure,
     whale_comparison_figure,
 )
+from analytics.charts.trends import company_trend_figure, utilisation_trend_figure
 from analytics.charts.whale import PROFIT_AXIS, TYPICAL_HIGH, TYPICAL_LOW, whale_figure
 
 __all__ = [
@@ -87,6 +90,7 @@ __all__ = [
     "buyer_map_figure",
     "capacity_figure",
     "cohort_heatmap_figure",
+    "company_trend_figure",
     "customer_waterfall_figure",
     "escape",
     "migration_sankey_figure",
@@ -97,6 +101,7 @@ __all__ = [
     "relationship_age_figure",
     "scenario_bridge_figure",
     "usage_figure",
+    "utilisation_trend_figure",
     "whale_comparison_figure",
     "whale_figure",
 ]
