@@ -141,3 +141,15 @@ def test_utilisation_over_time_reconciles_with_the_capacity_table(app_env):
         assert sum(p[0] for p in points) == pytest.approx(row.used, rel=1e-9)
         assert sum(p[1] for p in points) == pytest.approx(row.capacity, rel=1e-9)
     assert figure["layout"]["shapes"][0]["y0"] == 100.0
+
+
+def test_invoice_lines_alone(thin_env):
+    """Invoice lines without COGS, activity or a rate card: the trend has revenue alone,
+    and the Cost to serve page has no utilisation to show."""
+    app = open_page("pages/overview.py")
+    drawn = traces(chart(app, "trend-monthly")["figure"])
+    assert drawn["Net revenue"]["x"] == ["Jan 2024", "Feb 2024", "Mar 2024"]
+    assert values(drawn["Net revenue"]) == [1000.0, 500.0, 200.0]
+    assert values(drawn["Cost to serve"]) == [0.0, 0.0, 0.0]
+    app = open_page("pages/cost-to-serve.py")
+    assert "Utilisation over time" not in [s.value for s in app.subheader]
