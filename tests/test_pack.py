@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -62,7 +64,18 @@ def flat(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def compared_pack(store, tmp_path_factory):
+def chromium():
+    """Printing needs Debian's chromium: CI installs it (.ci/run); elsewhere, skip."""
+    from analytics.pack.render import CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run must install chromium")
+        pytest.skip(f"{CHROMIUM} is not installed")
+
+
+@pytest.fixture(scope="module")
+def compared_pack(store, chromium, tmp_path_factory):
     out = tmp_path_factory.mktemp("pack") / "board.pdf"
     code = main(["pack", "--db", str(store), "--out", str(out), "--start", "2024-01-01",
                  "--end", "2024-12-31", "--compare", "2023-01-01:2023-12-31",
@@ -121,7 +134,8 @@ def test_the_period_bridge_page_adds_up(store, compared_pack):
             f"{format_money(bridge['profit_current'])}") in text
 
 
-def test_without_a_comparison_there_is_no_bridge_and_the_notes_are_shares(store, tmp_path):
+def test_without_a_comparison_there_is_no_bridge_and_the_notes_are_shares(store, chromium,
+                                                                          tmp_path):
     out = tmp_path / "plain.pdf"
     assert main(["pack", "--db", str(store), "--out", str(out), "--start", "2024-01-01",
                  "--end", "2024-12-31"]) == 0
@@ -229,7 +243,7 @@ def test_a_comparison_period_without_customers_makes_every_customer_new(store, t
     assert cards[4].note.endswith("of net revenue")  # shares, not changes
 
 
-def test_printing_says_when_a_chart_fails_and_fetches_nothing(tmp_path):
+def test_printing_says_when_a_chart_fails_and_fetches_nothing(chromium, tmp_path):
     from PIL import Image
 
     from analytics.pack import PackError

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from analytics.pack import pack_file_name
 from pages.ui.pack_ui import BUILT, board_pack
+from tests.test_pack import chromium  # noqa: F401 (a fixture)
 
 SCENARIO = "Small <orders> pay"
 
@@ -50,6 +52,7 @@ def test_the_button_is_in_the_sidebar_and_builds_nothing_before_a_click(private_
     assert BUILT not in app.session_state
 
 
+@pytest.mark.usefixtures("chromium")
 def test_the_pack_the_button_builds_shows_the_overview_as_on_screen(private_app):
     """:func:`board_pack`, what the button calls, on the selection the Overview shows
     (period, segment and comparison from the URL), against the Overview's own cards."""
