@@ -248,6 +248,20 @@ def test_random_datasets_reconcile_to_the_cent(tmp_path, seed):
         series, result = trend(store, grain, *period, segments=segments)
         assert_reconciles(series, result)
         assert (series["unprofitable"] <= series["customers"]).all()
+    # Each month against its own activity, unrounded (undated rows by the month's
+    # weight): within the cents that rounding moves, so nothing lands in a wrong month.
+    series, result = trend(store, "month")
+    info = store.info()
+    frame = buckets(info.first_date, info.last_date, grain="month")
+    rows = store.query_df("select customer_id, activity, quantity, date from activities")
+    rate = result.rate_table.set_index("activity")["rate"]
+    rows["cost"] = rows["quantity"] * rows["activity"].map(rate)
+    dated = rows[rows["date"].notna()]
+    month = pd.to_datetime(dated["date"]).dt.to_period("M").dt.start_time.dt.date
+    cost = dated.groupby(month)["cost"].sum().reindex(frame["bucket"]).fillna(0.0)
+    cost += rows.loc[rows["date"].isna(), "cost"].sum() * frame["weight"].to_numpy()
+    slack = 0.01 * (len(frame) + 4) * series["customers"].to_numpy() + 0.01
+    assert (np.abs(series["cost_to_serve"].to_numpy() - cost.to_numpy()) <= slack).all()
     series, result = utilisation(store, "month", start, end)
     assert series["used"].sum() == pytest.approx(result.capacity["used"].sum(), rel=1e-9)
     store.close()
