@@ -260,3 +260,15 @@ def test_printing_says_when_a_chart_fails_and_fetches_nothing(chromium, tmp_path
             "i.onload = () => { window.packError = 'fetched'; };</script><p>Board</p>")
     assert PdfReader(io.BytesIO(print_pdf(page, "<span></span>"))).pages[0].extract_text() \
         .strip() == "Board"
+
+
+def test_a_dataset_without_activities_says_what_would_show_cost_to_serve(store, tmp_path):
+    from tests.conftest import THIN, store_with
+
+    sentence = "This dataset has no activities costed by a rate card"
+    path = store_with(tmp_path / "thin.duckdb", {"transactions": THIN})
+    page = pack_html(Pack("Thin", Selection(), analysis_of(path, Selection())), plotly_js="")
+    assert sentence in page
+    sample = pack_html(Pack("Sample", Selection(START, END),
+                            analysis_of(store, Selection(START, END))), plotly_js="")
+    assert sentence not in sample and "Unused capacity by resource" in sample

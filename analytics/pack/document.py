@@ -329,6 +329,10 @@ def _cost_page(pack: Pack, figs: _Figures) -> str:
             top, {"activity": ("Activity", "name"), "resource": ("Resource", "name"),
                   "cost": ("Cost to serve", "num"), "share_pct": ("Share", "num"),
                   "customers": ("Customers using it", "num")})
+    if result.capacity.empty and costs.empty:
+        parts.append(_words(["This dataset has no activities costed by a rate card, so it "
+                             "shows no cost to serve: load activities and a rate card on "
+                             "the Data page (or with python -m analytics load)."]))
     parts.append(f'<div class="row"><div class="wide">{left}</div>'
                  f'<div class="side">{right}</div></div>')
     return _section("Cost to serve and unused capacity",
