@@ -29,7 +29,7 @@ DATA_DIR = Path(__file__).resolve().parent
 DEFAULT_DB = DATA_DIR / "profitlens.duckdb"
 SQL_DIR = DATA_DIR / "sql"
 STAGE_PREFIX = "_stage_"
-RETIRE_AFTER_S = 120.0  # an old version's connection is closed this long after a switch
+RETIRE_AFTER_S = 30.0  # an old version's connection is closed this long after a switch
 
 
 def db_path() -> str:
