@@ -153,3 +153,31 @@ def test_invoice_lines_alone(thin_env):
     assert values(drawn["Cost to serve"]) == [0.0, 0.0, 0.0]
     app = open_page("pages/cost-to-serve.py")
     assert "Utilisation over time" not in [s.value for s in app.subheader]
+
+
+def test_the_trend_is_cached(app_env, monkeypatch):
+    """Reruns, a trip to another page and back, and switching the grain back do not run
+    the trend query again: it is cached per dataset version, filters and grain."""
+    from data.queries import QueriesMixin
+
+    calls = []
+    real = QueriesMixin.trend_series
+
+    def counted(self, *args, **kwargs):
+        calls.append(kwargs["grain"])
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(QueriesMixin, "trend_series", counted)
+    app = open_page("pages/overview.py")
+    assert calls == ["quarter"]
+    app.run()
+    app.switch_page("pages/customers.py").run()
+    app.switch_page("pages/overview.py").run()
+    assert not app.exception
+    assert calls == ["quarter"]
+    control = next(c for c in app.get("button_group") if c.key.startswith("trend_grain"))
+    control.set_value("month").run()
+    control = next(c for c in app.get("button_group") if c.key.startswith("trend_grain"))
+    control.set_value("quarter").run()
+    assert not app.exception
+    assert calls == ["quarter", "month"]
