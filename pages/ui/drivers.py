@@ -8,7 +8,9 @@ import math
 import pandas as pd
 import streamlit as st
 
+from analytics.metrics import format_money
 from pages.ui.data_state import PER, PER_LABELS, Condition, Driver, ResourceSpec
+from pages.ui.state import CURRENCY
 from pages.ui.widgets import md_escape, money_column
 
 DRIVERS_KEY = "data_drivers"
@@ -239,16 +241,19 @@ def driver_preview_ui(preview, found: tuple[Driver, ...], given: tuple[ResourceS
     unknown = [d.activity for d in found
                if d.resource is not None and d.resource not in {r.resource for r in given}]
     st.markdown(f"**Preview** · {preview.rows:,} invoice lines, before anything is saved")
-    table["rate"] = [None if v is None or (isinstance(v, float) and math.isnan(v)) else v
-                     for v in table["rate"]]
+    # A driver on a resource not added yet has no rate or cost: a dash (the warning below
+    # names it), never "None".
+    for column in ("rate", "cost"):
+        table[column] = ["–" if v is None or (isinstance(v, float) and math.isnan(v))
+                         else format_money(v, CURRENCY) for v in table[column]]
     st.dataframe(
         table, hide_index=True, width="stretch",
         column_config={
             "activity": "Activity", "counted": st.column_config.TextColumn("Counts",
                                                                           width="large"),
             "count": st.column_config.NumberColumn("Count", format="localized"),
-            "rate": money_column("Rate"),
-            "cost": money_column("Cost"),
+            "rate": st.column_config.TextColumn("Rate", alignment="right"),
+            "cost": st.column_config.TextColumn("Cost", alignment="right"),
         },
     )
     if unknown:
@@ -256,7 +261,8 @@ def driver_preview_ui(preview, found: tuple[Driver, ...], given: tuple[ResourceS
                    + ": add it above, or the load is refused.", icon=":material/warning:")
     st.caption("Largest cost to serve from these drivers")
     st.dataframe(customers, hide_index=True, width="stretch", column_config={
-        "customer_id": "Customer", "cost_to_serve": money_column("Cost to serve")})
+        "customer_id": st.column_config.TextColumn("Customer", pinned=True),
+        "cost_to_serve": money_column("Cost to serve")})
 
 
 def _remove_ui(found: tuple[Driver, ...]) -> None:
