@@ -87,7 +87,17 @@ def gather(args, selection: Selection):
 
     store, load_warnings = _open_dataset(args)
     try:
-        dataset = store.info().source
+        info = store.info()
+        dataset = info.source
+        if selection.has_comparison:
+            from analytics.compare import overlap
+
+            period = (selection.start or info.first_date, selection.end or info.last_date)
+            if overlap((selection.compare_start, selection.compare_end), period):
+                raise InvalidInput(
+                    f"--compare {selection.compare_start}:{selection.compare_end} overlaps the "
+                    f"pack's period ({period[0]} to {period[1]}): compare with a period that "
+                    "shares no day (set --start and --end)")
         scenarios = _scenarios(store, args.scenario)
         base = customer_base(store, selection)
         if base.customers.empty:

@@ -157,6 +157,9 @@ def test_without_a_comparison_there_is_no_bridge_and_the_notes_are_shares(store,
     (["--compare", "2023-01-01"], "is not a period: START:END"),
     (["--compare", "2023-12-31:2023-01-01"], "the period ends before it starts"),
     (["--start", "2024-12-31", "--end", "2024-01-01"], "--start 2024-12-31 is after --end"),
+    (["--start", "2024-01-01", "--compare", "2023-07-01:2024-06-30"],
+     "--compare 2023-07-01:2024-06-30 overlaps the pack's period (2024-01-01 to 2024-12-31)"),
+    (["--compare", "2023-01-01:2023-12-31"], "overlaps the pack's period (2022-01-01 to "),
 ])
 def test_bad_input_exits_2_with_one_line(store, tmp_path, capsys, extra, message):
     out = tmp_path / "pack.pdf"
