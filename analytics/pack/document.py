@@ -256,7 +256,7 @@ def _bridge_page(pack: Pack, figs: _Figures) -> str:
         f"Operating profit went from {format_money(bridge['profit_base'], currency)} to "
         f"{format_money(bridge['profit_current'], currency)}, a change of "
         f"{format_money(comparison.profit_change, currency)}.",
-        f"{counts['retained']:,} customers were in both periods, {counts['new']:,} are new "
+        f"{counts['retained']:,} customers bought in both periods, {counts['new']:,} are new "
         f"and {counts['lost']:,} were lost.",
     ]
     up, down = comparison.movers(6)
