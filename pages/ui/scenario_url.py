@@ -134,7 +134,7 @@ def share_ui() -> None:
         st.caption(
             "Copy the link (the copy button shows when the pointer is over it): it opens "
             "this scenario, with the sidebar's period and filters, in any browser. "
-            + ("It names the saved scenario, so it opens the scenario as saved at the "
-               "time it is opened." if named else
+            + ("It names the saved scenario: it opens what is saved under that name "
+               "when it is opened (saving again under the name changes it)." if named else
                "It holds the values that differ from today's terms.")
         )
