@@ -32,6 +32,7 @@ from pages.ui.widgets import (
     download_buttons,
     md_escape,
     money_column,
+    number_text,
     pct_column,
     thin_data_ui,
     whole_units,
@@ -216,14 +217,20 @@ with st.container(border=True):
         data_notice_ui(hint, "Count cost drivers", "info")
     if not result.rate_table.empty:
         st.markdown("**Rates in use**")
+        # A direct-cost activity has no resource, unit time or capacity rate: a dash.
+        rates_shown = result.rate_table.assign(
+            resource=result.rate_table["resource"].fillna("(direct cost)"),
+            unit_time=number_text(result.rate_table["unit_time"], "{:,.2f}"),
+            capacity_cost_rate=number_text(result.rate_table["capacity_cost_rate"],
+                                           CURRENCY.replace("{", "{{") + "{:,.4f}"))
         st.dataframe(
-            result.rate_table, hide_index=True, width="stretch",
+            rates_shown, hide_index=True, width="stretch",
             column_config={
-                "activity": st.column_config.TextColumn("Activity"),
+                "activity": st.column_config.TextColumn("Activity", pinned=True),
                 "resource": st.column_config.TextColumn("Resource"),
-                "unit_time": st.column_config.NumberColumn("Unit time", format="%.2f"),
-                "capacity_cost_rate": st.column_config.NumberColumn(
-                    "Capacity cost rate", format=f"{CURRENCY}%.4f"),
+                "unit_time": st.column_config.TextColumn("Unit time", alignment="right"),
+                "capacity_cost_rate": st.column_config.TextColumn(
+                    "Capacity cost rate", alignment="right"),
                 "rate": money_column("Rate per driver unit"),
             },
         )

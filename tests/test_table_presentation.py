@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from pages.ui.widgets import blank_text, customer_table_columns, whole_units
+from pages.ui.widgets import blank_text, customer_table_columns, number_text, whole_units
 
 
 def test_whole_units_round_half_away_from_zero_from_the_cent():
@@ -65,3 +65,22 @@ def test_the_overview_tables_pin_the_customer_and_show_totals_in_whole_units(app
     assert (segments["profit"] == segments["profit"].round(0)).all()
     config, order = _configs(app, "profit_pct")
     assert config["customer_id"]["pinned"] is True and order[2] == "profit"
+
+
+def test_number_text_dashes_what_does_not_apply():
+    assert number_text(pd.Series([1234.5, np.nan, None], dtype=object), "${:,.2f}") == [
+        "$1,234.50", "–", "–"]
+
+
+def test_the_rates_in_use_have_no_empty_cell(app_env):
+    """The sample's two direct-cost activities have no resource, unit time or capacity
+    rate: they read "(direct cost)" and "–", not None."""
+    app = AppTest.from_file("../app.py", default_timeout=120)
+    app.run()
+    app.switch_page("pages/cost-to-serve.py").run()
+    assert not app.exception
+    rates = next(d.value for d in app.dataframe if "capacity_cost_rate" in d.value.columns
+                 and "unit_time" in d.value.columns)
+    assert not rates.isna().any().any()
+    direct = rates[rates["resource"] == "(direct cost)"]
+    assert len(direct) == 2 and set(direct["unit_time"]) == {"–"}

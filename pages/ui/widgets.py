@@ -263,6 +263,13 @@ def blank_text(frame: pd.DataFrame) -> pd.DataFrame:
                            for c in missing})
 
 
+def number_text(series: pd.Series, fmt: str, missing: str = "–") -> list[str]:
+    """A column of numbers as text (``fmt``: a format like ``"{:,.2f}"``) with ``missing``
+    where there is none: for a table whose blanks mean "does not apply" (a direct-cost
+    activity has no unit time), shown in a right-aligned text column, never as "None"."""
+    return [missing if pd.isna(v) else fmt.format(v) for v in series.to_numpy(dtype=object)]
+
+
 def pct_column(label: str, help: str | None = None):
     """A table column of percentages (12.5 means 12.5 %), one decimal."""
     return st.column_config.NumberColumn(label, format="%.1f%%", help=help)
