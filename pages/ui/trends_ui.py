@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.charts.trends import company_trend_figure, utilisation_trend_figure
 from analytics.metrics import format_money_short, format_pct
 from analytics.selection import Selection
 from analytics.trends import GRAIN_LABELS, GRAINS, grain_reason
@@ -16,9 +15,11 @@ from pages.ui.state import CURRENCY, analysis
 from pages.ui.trends_state import (
     TrendPeriod,
     company_trend,
+    company_trend_chart,
     has_resources,
     trend_period,
     utilisation_trend,
+    utilisation_trend_chart,
 )
 from pages.ui.widgets import download_buttons
 
@@ -95,8 +96,8 @@ def trends_ui(selection: Selection) -> None:
             f"operating profit in the {noun}, of those with invoice lines or activity in it."
             + _partial_note(frame, grain)
         )
-        show_chart(company_trend_figure(series, CURRENCY), f"trend-{GRAIN_LABELS[grain].lower()}",
-                   key="company_trend")
+        show_chart(company_trend_chart(selection, grain),
+                   f"trend-{GRAIN_LABELS[grain].lower()}", key="company_trend")
         whole = analysis(selection)
         unprofitable = whole.whale.summary.unprofitable_customers
         shares = series["unprofitable_pct"].dropna()
@@ -137,7 +138,7 @@ def utilisation_trend_ui(selection: Selection) -> None:
             f"{noun}s by their days. Over the {noun}s, used time adds up to the capacity "
             f"table's." + _partial_note(frame, grain)
         )
-        show_chart(utilisation_trend_figure(usage),
+        show_chart(utilisation_trend_chart(selection, grain),
                    f"utilisation-{GRAIN_LABELS[grain].lower()}", key="utilisation_trend")
         download_buttons(usage, f"utilisation-{GRAIN_LABELS[grain].lower()}",
                          key="utilisation_trend", columns=UTILISATION_LABELS)
