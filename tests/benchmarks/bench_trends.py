@@ -8,9 +8,11 @@ Run from the repository root::
 The store is copied aside first (the dashboard or another benchmark may hold its lock).
 Timed:
 
-* cold: ``Store.trend_series`` (the company series: every invoice line and activity row
-  aggregated per customer and month or quarter in DuckDB) and ``Store.trend_utilisation``
-  for both grains, each on a fresh cursor with no cached result (medians of ``--runs``);
+* cold (wall and CPU time of the process, all threads: the CPU time says how much work
+  it is when other work shares the machine): ``Store.trend_series`` (the company series:
+  every invoice line and activity row aggregated per customer and month or quarter in
+  DuckDB) and ``Store.trend_utilisation`` for both grains, each on a fresh cursor with
+  no cached result (medians of ``--runs``);
 * warm: the Overview script run (AppTest) with the trend and without it (the trend
   section replaced by nothing), alternated, after one run has filled the caches: the
   difference is what the cached trend costs a page switch or a control change.
@@ -42,9 +44,10 @@ def cold(db: Path, runs: int) -> dict[str, float]:
 
     store = Store(db)
     info = store.info()
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     result = analyse_base(store.customer_base())
     figures = {"customer_base_and_analysis_s": time.perf_counter() - start,
+               "customer_base_and_analysis_cpu_s": time.process_time() - start_cpu,
                "invoice_lines": info.rows.get("transactions", 0),
                "activity_rows": info.rows.get("activities", 0),
                "customers": len(result.pnl)}
@@ -53,15 +56,17 @@ def cold(db: Path, runs: int) -> dict[str, float]:
         frame = buckets(info.first_date, info.last_date, grain=grain)
         args = {"grain": grain, "buckets": list(frame["bucket"]),
                 "weights": list(frame["weight"]), "rates": result.rate_table}
-        series, usage = [], []
+        series, usage, cpu = [], [], []
         for _ in range(runs):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             store.trend_series(customers, **args)
             series.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
             start = time.perf_counter()
             store.trend_utilisation(**args)
             usage.append(time.perf_counter() - start)
         figures[f"series_{grain}_s"] = statistics.median(series)
+        figures[f"series_{grain}_cpu_s"] = statistics.median(cpu)
         figures[f"utilisation_{grain}_s"] = statistics.median(usage)
     store.close()
     return figures
