@@ -10,6 +10,7 @@ does not run the queries again; a load or a rate card edit clears them with ever
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
@@ -43,10 +44,10 @@ class TrendPeriod:
 
     months: int
     default: str
-    first_date: object
-    last_date: object
-    start: object
-    end: object
+    first_date: dt.date | None
+    last_date: dt.date | None
+    start: dt.date | None
+    end: dt.date | None
 
     def buckets(self, grain: str) -> pd.DataFrame:
         return buckets(self.first_date, self.last_date, self.start, self.end, grain)

@@ -162,3 +162,27 @@ def test_utilisation_per_resource_and_bucket():
     assert service["used_pct"].iloc[0] == pytest.approx(100 * 160 / (2000 * 22 / 173))
     assert service["capacity"].sum() == pytest.approx(2000.0)
     assert series[series["resource"] == "Field"]["used_pct"].isna().all()
+
+
+def test_trend_figures():
+    from analytics.charts.trends import company_trend_figure, utilisation_trend_figure
+
+    frame = buckets(D(2024, 1, 10), D(2024, 6, 30), grain="quarter")
+    cents = cents_frame([(D(2024, 1, 1), 168_050, 103_525, 30_400, 2, 1),
+                         (D(2024, 4, 1), 5_000, 1_000, 20_800, 2, 1)])
+    figure = company_trend_figure(company_series(cents, frame), "€")
+    names = [t.name for t in figure.data]
+    assert names == ["Net revenue", "Net margin", "Cost to serve", "Operating profit",
+                     "Unprofitable customers (%)"]
+    profit = figure.data[3]
+    assert list(profit.y) == [341.25, -168.0]
+    assert profit.customdata[1] == "-€168 (-€168.00)"
+    assert figure.data[4].yaxis == "y2" and list(figure.data[4].y) == [50.0, 50.0]
+    assert figure.layout.yaxis.tickprefix == "€" and figure.layout.yaxis.tickformat == "~s"
+    used = pd.DataFrame({"resource": ["<b>R&D</b>"], "bucket": [D(2024, 1, 1)],
+                         "used": [10.0]})
+    resources = pd.DataFrame({"resource": ["<b>R&D</b>"], "cost": [1.0], "capacity": [173.0]})
+    figure = utilisation_trend_figure(utilisation_series(used, resources, frame))
+    assert figure.data[0].name == "&lt;b&gt;R&amp;D&lt;/b&gt;"
+    assert figure.data[0].y[0] == pytest.approx(100 * 10 / (173 * 82 / 173))
+    assert figure.layout.shapes[0].y0 == 100.0
