@@ -181,3 +181,36 @@ def test_the_trend_is_cached(app_env, monkeypatch):
     control.set_value("quarter").run()
     assert not app.exception
     assert calls == ["quarter", "month"]
+
+
+
+def test_the_trend_downloads(sample_db):
+    """The table the download buttons get builds both files (the Excel writer takes no
+    date objects) with human headers."""
+    import io
+
+    import openpyxl
+
+    from analytics.analysis import analyse_base
+    from analytics.export import human_csv_bytes, to_excel_bytes
+    from analytics.trends import buckets, company_series, period_cents
+    from data import Store
+    from pages.ui.trends_ui import SERIES_LABELS, series_export
+
+    store = Store(sample_db)
+    try:
+        info, result = store.info(), analyse_base(store.customer_base())
+        frame = buckets(info.first_date, info.last_date, grain="quarter")
+        series = company_series(store.trend_series(
+            period_cents(result.pnl), grain="quarter", buckets=list(frame["bucket"]),
+            weights=list(frame["weight"]), rates=result.rate_table), frame)
+    finally:
+        store.close()
+    table = series_export(series)
+    text = human_csv_bytes(table, SERIES_LABELS).decode("utf-8-sig")
+    assert text.splitlines()[0].startswith('"Period","First day","Last day","Net revenue"')
+    assert '"2022 Q1","2022-01-01","2022-03-31",12647212.72,' in text
+    book = openpyxl.load_workbook(io.BytesIO(to_excel_bytes(table, "trend", SERIES_LABELS)))
+    sheet = book.worksheets[0]
+    assert [sheet["A1"].value, sheet["A2"].value, sheet["D2"].value] == [
+        "Period", "2022 Q1", 12647212.72]

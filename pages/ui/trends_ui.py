@@ -37,6 +37,13 @@ UTILISATION_LABELS = {
 }
 
 
+def series_export(series):
+    """The company series for the downloads: the days as ISO text (the Excel writer takes
+    no date objects)."""
+    return series.assign(first_day=series["first_day"].map(str),
+                         last_day=series["last_day"].map(str))
+
+
 def _grain(period: TrendPeriod, key: str) -> str:
     """The grain control: the rule's choice first, the user may switch."""
     options = list(GRAINS)
@@ -110,8 +117,8 @@ def trends_ui(selection: Selection) -> None:
             f"a single {noun}, {format_pct(shares.min())} to {format_pct(shares.max())} of "
             f"those active were."
         )
-        download_buttons(series, f"trend-{GRAIN_LABELS[grain].lower()}", key="company_trend",
-                         columns=SERIES_LABELS)
+        download_buttons(series_export(series), f"trend-{GRAIN_LABELS[grain].lower()}",
+                         key="company_trend", columns=SERIES_LABELS)
 
 
 def utilisation_trend_ui(selection: Selection) -> None:
