@@ -48,6 +48,9 @@ from analytics.quadrants import LABELS, quadrant_summary
 # CSS pixels (96 per inch) is about 1030 x 690.
 PAGE_WIDTH_PX = 1030
 TOP_CUSTOMERS = 12
+# The whale curve on paper: 640 px wide, so 800 points (first, last, peak and each
+# bucket's extremes kept, :func:`analytics.whale.downsample`) draw the same line.
+WHALE_POINTS = 800
 TOP_PAYERS = 7
 TOP_ACTIVITIES = 8
 
@@ -171,7 +174,8 @@ def _headline_page(pack: Pack, figs: _Figures) -> str:
         compared = (f"Changes are from {s.compare_start or '…'} to {s.compare_end or '…'} "
                     "(the comparison period).")
     names = result.pnl["name"] if "name" in result.pnl.columns else None
-    chart = figs.add(whale_figure(result.whale, names, currency), 640, 470)
+    chart = figs.add(whale_figure(result.whale, names, currency, max_points=WHALE_POINTS), 640,
+                     470)
     words = findings(result.whale.summary, currency)
     unused = result.unused_capacity_cost
     after = result.totals()["profit"] - unused
