@@ -249,7 +249,12 @@ def column_label(column: str) -> str:
 def column_kind(column: str, series: pd.Series) -> str:
     """How a column is shown: ``flag`` (Yes/No), ``money``, ``pct`` (12.5 means 12.5 %),
     ``probability`` (0 to 1), ``count``, ``minutes``, ``rate``, ``number``, ``id`` (a
-    whole number never given separators: a year, an id), ``date`` or ``text``."""
+    whole number never given separators: a year, an id), ``date`` or ``text``.
+
+    >>> [column_kind(c, pd.Series(v)) for c, v in (("profit", [1.5]), ("flag", [True]),
+    ...  ("share_pct", [2.0]), ("year", [2024]), ("orders", [3]), ("name", ["A"]))]
+    ['money', 'flag', 'pct', 'id', 'count', 'text']
+    """
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype) or (
             pd.api.types.is_object_dtype(dtype) and series.notna().any()
@@ -286,7 +291,12 @@ def export_columns(frame: pd.DataFrame,
                    labels: dict[str, str] | None = None) -> list[ExportColumn]:
     """The columns of ``frame`` as a download shows them: ``labels[key]`` (a page's own
     header) or :func:`column_label`; a percentage's header ends with ``%`` (its cells
-    are percentages); a header that repeats gets its key in brackets."""
+    are percentages); a header that repeats gets its key in brackets.
+
+    >>> [(c.header, c.kind) for c in export_columns(
+    ...     pd.DataFrame({"share_pct": [1.0], "cost": [2.0]}), {"share_pct": "Share"})]
+    [('Share %', 'pct'), ('Resource cost', 'money')]
+    """
     labels = labels or {}
     out, seen = [], set()
     for position, column in enumerate(frame.columns):
@@ -360,7 +370,11 @@ def human_csv_bytes(frame: pd.DataFrame, labels: dict[str, str] | None = None) -
 
 def excel_formats(currency: str = "$") -> dict[str, str]:
     """Excel number formats by column kind (money with the symbol before, the minus sign
-    first, as on screen: -$1,234.50)."""
+    first, as on screen: -$1,234.50).
+
+    >>> excel_formats("€")["money"], excel_formats()["pct"]
+    ('"€"#,##0.00;-"€"#,##0.00', '0.0%')
+    """
     symbol = '"' + currency.replace('"', '""') + '"'
     return {"money": f"{symbol}#,##0.00;-{symbol}#,##0.00", "pct": "0.0%",
             "probability": "0.0%", "count": "#,##0", "minutes": "#,##0.0",
