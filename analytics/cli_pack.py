@@ -79,10 +79,10 @@ def _scenarios(store, names: list[str]):
 
 
 def gather(args, selection: Selection):
-    """Read everything the pack shows from the dataset of ``args``: the dataset's name,
-    the selection's analysis and customer table, the comparison period's analysis (or
-    None), the chosen saved scenarios and, per minimum order value they set, the order
-    sizes; the store is closed on return."""
+    """Read everything the pack shows from the dataset of ``args``: the dataset's name
+    and first and last dates, the selection's analysis and customer table, the comparison
+    period's analysis (or None), the chosen saved scenarios and, per minimum order value
+    they set, the order sizes; the store is closed on return."""
     from data.store import OrderIdsMissing
 
     store, load_warnings = _open_dataset(args)
@@ -118,7 +118,8 @@ def gather(args, selection: Selection):
                     raise InvalidInput(f"--scenario {scenario.name!r}: {exc}") from None
     finally:
         store.close()
-    return dataset, base, _analyse(base, load_warnings, selection), before, scenarios, orders
+    return ((dataset, (info.first_date, info.last_date)), base,
+            _analyse(base, load_warnings, selection), before, scenarios, orders)
 
 
 def build_pack(args):
@@ -131,7 +132,7 @@ def build_pack(args):
     selection = selection_of(args)
     if args.compare is not None:
         selection = selection.with_comparison(*args.compare)
-    dataset, base, analysis, before, scenarios, orders = gather(args, selection)
+    (dataset, span), base, analysis, before, scenarios, orders = gather(args, selection)
     results = []
     for scenario in scenarios:
         minimum = scenario.minimum_order_value or None
@@ -151,7 +152,8 @@ def build_pack(args):
                   "period: the headline figures show no change", file=sys.stderr)
     return Pack(dataset, selection, analysis, base=before, comparison=comparison,
                 scenarios=tuple(results),
-                currency=os.environ.get("PROFITLENS_CURRENCY", "$")), analysis.warnings
+                currency=os.environ.get("PROFITLENS_CURRENCY", "$"),
+                data_span=span), analysis.warnings
 
 
 def cmd_pack(args) -> int:

@@ -180,12 +180,22 @@ class Selection:
                 "segments": list(self.segments) or None,
                 "regions": list(self.regions) or None}
 
-    def describe(self) -> str:
+    def describe(self, first: dt.date | None = None, last: dt.date | None = None) -> str:
         """One line for a page caption: the period and filters, then the thresholds and
-        the comparison when they are not the defaults."""
+        the comparison when they are not the defaults. ``first``/``last``: the data's
+        first and last dates, written for an open end (else "…").
+
+        >>> import datetime as dt
+        >>> Selection(dt.date(2024, 1, 1)).describe(dt.date(2022, 1, 1), dt.date(2024, 12, 31))
+        '2024-01-01 to 2024-12-31'
+        >>> Selection().describe(dt.date(2022, 1, 1), dt.date(2024, 12, 31))
+        'all customers, 2022-01-01 to 2024-12-31'
+        """
         parts = []
         if self.start or self.end:
-            parts.append(_span(self.start, self.end))
+            parts.append(_span(self.start or first, self.end or last))
+        elif first and last:
+            parts.append("all customers, " + _span(first, last))
         if self.segments:
             parts.append("segments: " + ", ".join(self.segments))
         if self.regions:

@@ -13,7 +13,7 @@ from analytics.metrics import format_money, format_money_short, format_pct
 from analytics.thin_data import unused_activities, unused_activities_hint
 from pages.ui.chart import show_chart
 from pages.ui.compare_ui import cost_comparison_ui
-from pages.ui.frame import current_selection, page_guard
+from pages.ui.frame import current_selection, describe, page_guard
 from pages.ui.reconcile_ui import reconciliation_ui
 from pages.ui.state import (
     CURRENCY,
@@ -46,7 +46,7 @@ st.title("Cost to serve")
 st.caption(
     "Time-driven activity-based costing: each resource's cost per minute of practical "
     "capacity, times the minutes each activity takes, times each customer's volume. "
-    f"Selection: {md_escape(selection.describe())}."
+    f"Selection: {md_escape(describe(selection))}."
 )
 thin_data_ui(info)
 result = analysis(selection)

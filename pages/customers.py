@@ -24,7 +24,7 @@ from pages.ui.customers_state import (
     take_pick,
     write_url,
 )
-from pages.ui.frame import current_selection, page_guard
+from pages.ui.frame import current_selection, describe, page_guard
 from pages.ui.robustness_state import (
     TABLE_HELP,
     map_marks,
@@ -232,7 +232,7 @@ info = dataset_info()
 selection = current_selection()
 restore_from_url()
 st.title("Customers")
-st.caption(f"{md_escape(info.source)} · {md_escape(selection.describe())}")
+st.caption(f"{md_escape(info.source)} · {md_escape(describe(selection))}")
 thin_data_ui(info)
 if analysis(selection).pnl.empty:
     st.info("No customer has invoice lines or activity in this selection. Widen the period "

@@ -18,7 +18,7 @@ from pages.ui.exit_state import (
     segments,
     transform,
 )
-from pages.ui.frame import current_selection, page_guard
+from pages.ui.frame import current_selection, describe, page_guard
 from pages.ui.state import CURRENCY, customer_base, dataset_info
 from pages.ui.widgets import blank_text, download_buttons, md_escape, money_column, thin_data_ui
 
@@ -222,7 +222,7 @@ selection = current_selection()
 st.title("Exit or transform")
 st.caption("Before letting customers go, see what their leaving really does to company "
            "profit, and what new terms would do instead. "
-           f"Selection: {md_escape(selection.describe())}.")
+           f"Selection: {md_escape(describe(selection))}.")
 thin_data_ui(dataset_info())
 if customer_base(selection).customers.empty:
     st.info("No customer has invoice lines or activity in this selection. Widen the period "

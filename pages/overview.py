@@ -8,7 +8,7 @@ from analytics.findings import findings
 from pages.ui.chart import show_chart
 from pages.ui.compare_state import base_analysis
 from pages.ui.compare_ui import overview_comparison_ui
-from pages.ui.frame import current_selection, page_guard
+from pages.ui.frame import current_selection, describe, page_guard
 from pages.ui.robustness_state import overview_sentence_ui
 from pages.ui.state import CURRENCY, analysis, dataset_info
 from pages.ui.trends_ui import trends_ui
@@ -29,7 +29,7 @@ info = dataset_info()
 selection = current_selection()
 st.title("Customer profitability")
 st.caption(
-    f"{md_escape(info.source)} · {md_escape(selection.describe())} · loaded "
+    f"{md_escape(info.source)} · {md_escape(describe(selection))} · loaded "
     f"{info.loaded_at:%Y-%m-%d %H:%M}"
 )
 thin_data_ui(info)

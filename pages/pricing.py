@@ -12,7 +12,7 @@ from analytics.charts import bridge_comparison_figure, whale_comparison_figure
 from analytics.scenario import Scenario, comparison_table
 from analytics.scenario.impact import COMPARISON_FIGURES
 from pages.ui.chart import show_chart
-from pages.ui.frame import current_selection, page_guard
+from pages.ui.frame import current_selection, describe, page_guard
 from pages.ui.scenario_inputs_ui import inputs_ui, menu_ui
 from pages.ui.scenario_results_ui import (
     bridge_ui,
@@ -177,7 +177,7 @@ st.title("Pricing scenarios")
 st.caption(
     "Try menu pricing (Anderson & Narus), Kanthal's surcharge on order changes with a "
     "minimum order, or cheaper activities, and see each customer's P&L change. "
-    f"Selection: {md_escape(selection.describe())}."
+    f"Selection: {md_escape(describe(selection))}."
 )
 thin_data_ui(dataset_info())
 if customer_base(selection).customers.empty:

@@ -4,7 +4,7 @@ share of wallet and growth prospects, retention by cohort and relationship age."
 
 import streamlit as st
 
-from pages.ui.frame import current_selection, page_guard
+from pages.ui.frame import current_selection, describe, page_guard
 from pages.ui.portfolio_state import periods, portfolio
 from pages.ui.relationships_ui import (
     buyers_ui,
@@ -23,7 +23,7 @@ selection = current_selection()
 st.title("Relationships")
 st.caption("Who your relationships are with, how loyal they are, what they cost beyond "
            "the transaction and where they can grow. "
-           f"Selection: {md_escape(selection.describe())}.")
+           f"Selection: {md_escape(describe(selection))}.")
 thin_data_ui(dataset_info())
 spans = periods(selection)
 if spans is None or customer_base(selection).customers.empty:

@@ -76,6 +76,8 @@ class Pack:
         (:class:`analytics.scenario.ScenarioResult`), one page each.
     currency : the currency symbol.
     created : when the pack was made (the title page says so).
+    data_span : the data's first and last dates, written for an open end of the period
+        (else "…").
     """
 
     dataset: str
@@ -87,11 +89,12 @@ class Pack:
     currency: str = "$"
     created: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(
         microsecond=0))
+    data_span: tuple[dt.date | None, dt.date | None] = (None, None)
 
     @property
     def footer(self) -> str:
         """The line at the foot of every page: dataset, period and filters."""
-        return f"{self.dataset} · {self.selection.describe()}"
+        return f"{self.dataset} · {self.selection.describe(*self.data_span)}"
 
 
 def headline_figures(result: Analysis) -> dict[str, float]:

@@ -186,7 +186,7 @@ def _headline_page(pack: Pack, figs: _Figures) -> str:
             + f'<div class="row"><div class="wide"><h3>Whale curve</h3>{chart}</div>'
             f'<div class="side"><h3>What it says</h3>{_words(words)}</div></div>')
     title = (f'<h1>Customer profitability: board pack</h1><p class="sub">{esc(pack.dataset)}'
-             f" · {esc(pack.selection.describe())} · prepared "
+             f" · {esc(pack.selection.describe(*pack.data_span))} · prepared "
              f"{pack.created:%Y-%m-%d %H:%M}</p>")
     return f"<section>{title}{body}</section>"
 

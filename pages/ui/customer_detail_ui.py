@@ -26,6 +26,7 @@ from analytics.customer_table import picker_customers
 from analytics.metrics import format_money, format_money_short, format_pct
 from pages.ui.chart import show_chart
 from pages.ui.customers_state import CUSTOMER
+from pages.ui.frame import describe
 from pages.ui.state import (
     CURRENCY,
     Selection,
@@ -73,7 +74,7 @@ def detail_ui(customer, result, selection: Selection) -> None:
     st.subheader(md_escape(title))
     about = [f"{k}: {row[k]}" for k in ("segment", "region")
              if k in pnl and isinstance(row[k], str) and row[k]]
-    st.caption(md_escape(" · ".join([*about, selection.describe()])))
+    st.caption(md_escape(" · ".join([*about, describe(selection)])))
     columns = st.columns(4)
     figures = (
         ("Net revenue", row["net_revenue"], None),

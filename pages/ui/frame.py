@@ -28,7 +28,7 @@ import streamlit as st
 
 from analytics.compare import comparison_period, overlap
 from analytics.selection import Selection
-from pages.ui.state import StoreError
+from pages.ui.state import StoreError, dataset_info
 
 LOG = logging.getLogger("profitlens")
 ICON = Path(__file__).resolve().parent / "icon.png"
@@ -223,6 +223,13 @@ def filters_ui(info, segments: list[str], regions: list[str]) -> Selection:
     _write_url(selection, state.get("f_compare", "none"))
     state["selection"] = selection
     return selection
+
+
+def describe(selection: Selection) -> str:
+    """The selection in one line for a caption, its open ends written as the data's first
+    and last dates (plain text: escape it for Markdown)."""
+    info = dataset_info()
+    return selection.describe(info.first_date, info.last_date)
 
 
 def current_selection() -> Selection:

@@ -36,7 +36,7 @@ def board_pack(selection: Selection, scenario_names=()) -> tuple[bytes, str, lis
             results.append(outcome)
     pack = Pack(info.source, selection, result, base=base_analysis(selection),
                 comparison=comparison(selection), scenarios=tuple(results),
-                currency=CURRENCY)
+                currency=CURRENCY, data_span=(info.first_date, info.last_date))
     name = pack_file_name(selection, info.first_date, info.last_date)
     return render_pack(pack), name, notes
 

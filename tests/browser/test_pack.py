@@ -29,7 +29,7 @@ def test_one_click_builds_the_board_pack_of_the_selection(server, page):
     assert len(pages) == 4  # headline and whale, quadrants, customers, cost to serve
     for label, value in shown.items():
         assert f"{label} {value} " in pages[0], (label, value)
-    assert all("Embedded sample dataset · 2024-01-01 to …; segments: Demanding" in p
+    assert all("Embedded sample dataset · 2024-01-01 to 2024-12-31; segments: Demanding" in p
                for p in pages)
     assert not exceptions(page)
     # On every page: the button is the frame's.
