@@ -63,7 +63,7 @@ def whale_comparison_figure(curves, currency: str = "$", max_points: int = 1000)
             x=points["cum_customers_pct"], y=y, name=label, mode="lines",
             line={"color": SCENARIO_COLOURS[i % len(SCENARIO_COLOURS)],
                   "width": 3 if i == 0 else 2.5, "dash": "dot" if i == 0 else "solid"},
-            hovertemplate=f"{label}<br>%{{x:.1f}}% of customers<br>{value}{suffix}"
+            hovertemplate=f"%{{fullData.name}}<br>%{{x:.1f}}% of customers<br>{value}{suffix}"
             "<extra></extra>",
         ))
     if in_pct:
@@ -134,7 +134,7 @@ def bridge_comparison_figure(bridges, currency: str = "$") -> go.Figure:
             x=bridge["step"].map(escape).tolist(), y=amounts, name=escape(name),
             marker={"color": SCENARIO_COLOURS[(i + 1) % len(SCENARIO_COLOURS)]},
             text=[signed_money(a, currency) for a in amounts],
-            hovertemplate=f"{escape(name)}<br>%{{x}}: %{{text}}<extra></extra>",
+            hovertemplate="%{fullData.name}<br>%{x}: %{text}<extra></extra>",
             textposition="none",
         ))
     fig.update_layout(barmode="group")

@@ -94,7 +94,8 @@ def utilisation_trend_figure(frame: pd.DataFrame) -> go.Figure:
             line={"color": PALETTE[i % len(PALETTE)], "width": 2}, marker={"size": 6},
             customdata=np.column_stack([part["used"].to_numpy(dtype=float),
                                         part["capacity"].to_numpy(dtype=float)]),
-            hovertemplate=f"%{{x}}<br>{escape(name)}: %{{y:.1f}}% of practical capacity "
+            # The name by reference: a resource named "%{y}" must not be filled in.
+            hovertemplate="%{x}<br>%{fullData.name}: %{y:.1f}% of practical capacity "
             "(used %{customdata[0]:,.0f} of %{customdata[1]:,.0f})<extra></extra>",
         ))
     used = frame["used_pct"].to_numpy(dtype=float)

@@ -94,3 +94,29 @@ def test_scenario_whale_curves_share_todays_scale():
     ends = [trace.y[-1] for trace in fig.data]
     assert ends == pytest.approx([100.0, 200.0])
     assert "today's operating profit" in fig.layout.yaxis.title.text
+
+
+def test_user_names_never_enter_a_hover_template():
+    """A scenario or resource named like a Plotly placeholder ("%{y}") is shown as its
+    name, not filled in: names reach the hover by reference (%{fullData.name})."""
+    import pandas as pd
+
+    from analytics.charts import bridge_comparison_figure, whale_comparison_figure
+    from analytics.charts.trends import utilisation_trend_figure
+    from analytics.whale import whale_curve
+
+    hostile = "%{y} <b>x</b>"
+    curve = whale_curve(pd.DataFrame({"profit": [5.0, -1.0], "net_revenue": [9.0, 2.0]},
+                                     index=["A", "B"]))
+    bridge = pd.DataFrame({"step": ["Today", "Fees"], "amount": [10.0, 2.0]})
+    trend = pd.DataFrame({"period": ["2024-01", "2024-02"], "resource": [hostile] * 2,
+                          "used": [1.0, 2.0], "capacity": [4.0, 4.0],
+                          "used_pct": [25.0, 50.0]})
+    figures = [whale_comparison_figure([("Today", curve), (hostile, curve)]),
+               bridge_comparison_figure([(hostile, bridge)]),
+               utilisation_trend_figure(trend)]
+    for fig in figures:
+        for trace in fig.data:
+            assert "%{y} " not in (trace.hovertemplate or "").replace("%{y:", "")
+            assert "<b>x</b>" not in (trace.name or "")
+        assert any("%{fullData.name}" in (t.hovertemplate or "") for t in fig.data)
