@@ -107,8 +107,12 @@ class StoreBase:
         self._ensure_meta()
         self.kept = Kept(self.path)
         if self.path != ":memory:" and not self.building:
-            with self.cursor() as cur:
-                self.kept.migrate(cur)
+            # What the user kept, from the store's original file (version 0) only.
+            if self.file == self.path:
+                with self.cursor() as cur:
+                    self.kept.migrate(self.path, cur)
+            else:
+                self.kept.migrate(self.path)
             versions.tidy(self.path)
         self.work_dir = self._clean_work_dir()
 

@@ -9,13 +9,17 @@ can write it at once. SQLite locks per transaction and waits for the other write
 ms to open and close), so each call opens it briefly. The same SQL files serve
 (``insert or replace`` is SQLite and DuckDB alike); times are stored as ISO text.
 
-A store saved before this file existed has these tables in its DuckDB file: they are
-copied here once (:meth:`Kept.migrate`), when the store is first opened.
+A store saved before this file existed has these tables in its DuckDB file, the store's
+original file (version 0, ``STORE`` itself): they are copied here once
+(:meth:`Kept.migrate`), from that file only (never from a version a command-line load
+built, which has none), when the store is opened or a load starts and nobody else holds
+that file; the original file is kept until the copy is recorded (:func:`migrated`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import threading
 from contextlib import contextmanager, suppress
@@ -39,6 +43,25 @@ def _param(value):
     return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value
 
 
+def migrated(path: str) -> bool:
+    """Whether the store at ``path`` has had its original file's kept tables copied into
+    its kept-state file (read only: never creates the file). Until then the original file
+    must stay."""
+    file = path + ".kept"
+    if not os.path.exists(file):
+        return False
+    try:
+        con = sqlite3.connect(f"file:{file}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error:
+        return False
+    try:
+        return bool(con.execute(read_sql("kept_migrated")).fetchone()[0])
+    except sqlite3.Error:  # no kept_meta table yet
+        return False
+    finally:
+        con.close()
+
+
 def as_time(value) -> dt.datetime | None:
     """A stored time (ISO text) as a datetime."""
     if value is None or isinstance(value, dt.datetime):
@@ -56,11 +79,17 @@ class Kept:
         self._lock = threading.Lock()
         self._con = (sqlite3.connect(":memory:", check_same_thread=False)
                      if self.memory else None)
-        with self._connect() as con:
-            con.executescript(read_sql("kept_schema"))
+        # The file and its tables are made on first use, not here: a store object
+        # building a new version must not create it (a missing marker, not a missing
+        # file, says the original file's tables are still to be copied).
+        self._ready = False
 
     @contextmanager
     def _connect(self):
+        if not self._ready:
+            self._ready = True
+            with self._connect() as con:
+                con.executescript(read_sql("kept_schema"))
         if self.memory:
             with self._lock:
                 try:
@@ -85,15 +114,41 @@ class Kept:
         with self._connect() as con:
             return con.execute(sql, [_param(p) for p in params]).fetchall()
 
-    def migrate(self, cur) -> None:
-        """Copy the kept tables of a DuckDB store (``cur``) saved before this file
-        existed, once (a marker row says it was done); the DuckDB copies are emptied
-        afterwards when ``cur`` may write."""
+    def migrate(self, original: str, cur=None) -> bool:
+        """Copy the kept tables of the store's original DuckDB file ``original`` (version
+        0, saved before this file existed), once: a marker row records it. ``cur``: a
+        cursor on that file when this program holds it (its copies are then emptied
+        when it may write); otherwise the file is opened read-only, and when another
+        program holds it (an older app) nothing is copied or marked: next time. A store
+        without that file has nothing to copy. Returns whether the copy is recorded."""
         with self._connect() as con:
             if con.execute(read_sql("kept_migrated")).fetchone()[0]:
-                return
-            live = {row[0] for row in cur.execute(read_sql("live_tables")).fetchall()}
+                return True
+        if cur is not None:
+            copied = self._copy(cur)
+        elif not os.path.exists(original):
             copied = []
+        else:
+            try:
+                source = duckdb.connect(original, read_only=True)
+            except duckdb.Error:  # held by another program: copy next time
+                return False
+            try:
+                copied = self._copy(source)
+            finally:
+                source.close()
+            copied = []  # read-only: the old copies stay, unused
+        with self._connect() as con:
+            con.execute(read_sql("kept_mark_migrated"), [dt.datetime.now().isoformat(sep=" ")])
+        for table in copied:
+            with suppress(duckdb.Error):  # read-only: the old copies stay, unused
+                cur.execute(f"delete from {table}")
+        return True
+
+    def _copy(self, cur) -> list[str]:
+        live = {row[0] for row in cur.execute(read_sql("live_tables")).fetchall()}
+        copied = []
+        with self._connect() as con:
             for table in TABLES:
                 if table not in live:
                     continue
@@ -103,9 +158,4 @@ class Kept:
                     con.executemany(f"insert or ignore into {table} values ({marks})",
                                     [[_param(v) for v in row] for row in rows])
                 copied.append(table)
-            con.execute(read_sql("kept_mark_migrated"),
-                        [dt.datetime.now().isoformat(sep=" ")])
-        for table in copied:
-            # Read-only: the old copies stay, unused.
-            with suppress(duckdb.Error):
-                cur.execute(f"delete from {table}")
+        return copied

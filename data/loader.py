@@ -21,7 +21,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from data import versions
 from data.catalog import STAGE_PREFIX, DatasetInfo, StoreBase, StoreError, db_path, read_sql
 from data.contract import SQL_TYPES, TABLE_ORDER, TABLES
 from data.importer import DatasetError, Importer, Problem, Progress, quote_ident
+from data.kept import Kept
 from data.recipe import LoadOptions, Recipe
 from data.sources import table_files
 
@@ -107,12 +108,11 @@ class LoaderMixin(StoreBase):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
             with versions.load_lock(path):
+                # A store saved before the kept-state file: copy what it keeps from its
+                # original file, before any cleanup (if another program holds that file,
+                # it stays until a later open copies it).
+                Kept(path).migrate(path)
                 versions.remove_old_versions(path)  # a killed load's half-built version
-                if not os.path.exists(path + ".kept") and os.path.exists(
-                        versions.current_file(path)):
-                    # A store saved before the kept-state file: copy what it keeps.
-                    with suppress(StoreError):
-                        cls(path).close()
                 file = versions.new_version_file(path)
                 try:
                     store = cls(path, version_file=file)

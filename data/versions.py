@@ -38,6 +38,8 @@ except ImportError:  # pragma: no cover
 
 import duckdb
 
+from data import kept
+
 VERSION_NAME = re.compile(r"^v(\d{6,})-[0-9a-f]+\.duckdb$")
 
 # Version files open in this process (by any store object): never probed or removed by
@@ -187,8 +189,9 @@ def remove_old_versions(path: str) -> list[str]:
     folder = versions_dir(path)
     candidates = [str(f) for f in folder.iterdir()
                   if VERSION_NAME.match(f.name)] if folder.is_dir() else []
-    if current != path and os.path.exists(path):
-        candidates.append(path)  # version 0, superseded
+    if current != path and os.path.exists(path) and kept.migrated(path):
+        # Version 0, superseded; kept until what the user kept in it is copied.
+        candidates.append(path)
     removed = []
     for file in sorted(candidates):
         with _open_lock:

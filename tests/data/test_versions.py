@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from analytics.cli import main
-from data import DatasetError, Store, versions
+from data import DatasetError, Store, kept, versions
 from tests.data.conftest import write_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -194,6 +194,52 @@ def test_a_store_saved_before_the_kept_file_keeps_its_scenarios(first, other):
     assert [(n, t.isoformat()) for n, t in store.scenarios()] == [
         ("Old", "2025-01-02T03:04:05")]
     store.close()
+
+
+def test_an_older_app_holding_the_single_file_store_at_upgrade_loses_nothing(first, other):
+    """Review finding: an app of the code before versions holds the single-file store
+    (its scenarios in the DuckDB file) while a command-line load runs; the copy cannot
+    read that file then, and must neither be marked done nor read the new version's empty
+    tables later; the original file stays until the copy is recorded."""
+    Path(str(first) + ".kept").unlink()
+    con = duckdb.connect(str(first))
+    con.execute("insert into scenarios values ('Old', '{\"core\": 1}', "
+                "timestamp '2025-01-02 03:04:05')")
+    con.close()
+    old_app = _python("""
+        import sys
+        import duckdb
+        con = duckdb.connect(sys.argv[1])
+        print("holding", flush=True)
+        sys.stdin.readline()
+        con.close()
+        print("closed", flush=True)
+    """, str(first))
+    try:
+        assert old_app.stdout.readline().strip() == "holding", old_app.stderr.read()
+        for _ in range(2):
+            assert main(["load", str(other), "--db", str(first)]) == 0
+            assert not kept.migrated(str(first))
+            assert first.exists()  # the original file stays until it is copied
+        assert _ask(old_app) == "closed"
+    finally:
+        old_app.kill()
+        old_app.wait()
+    store = Store(first)  # the app's next start, on the new code
+    assert store.info().source == "Folder other"
+    assert [(n, t.isoformat()) for n, t in store.scenarios()] == [
+        ("Old", "2025-01-02T03:04:05")]
+    store.close()
+    assert kept.migrated(str(first))
+    assert not first.exists()  # copied, then removed as superseded
+
+
+def test_a_store_being_built_does_not_create_the_kept_file(tmp_path, other):
+    db = tmp_path / "new.duckdb"
+    store = Store(db, version_file=versions.new_version_file(str(db)))
+    store.load_folder(other)
+    store.close()
+    assert not Path(str(db) + ".kept").exists()
 
 
 def test_a_killed_load_leaves_the_previous_dataset_and_its_leftovers_go(first, tmp_path):
