@@ -91,15 +91,19 @@ class StoreBase:
         # ``version_file``: open that version (a load building it), not the current one.
         self.path = str(path) if path is not None else db_path()
         self.building = version_file is not None
+        self.memory_limit = memory_limit or os.environ.get("PROFITLENS_MEMORY_LIMIT", "2GB")
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self._stamp = versions.pointer_stamp(self.path)
-            self.file = version_file or versions.current_file(self.path)
+            if version_file is not None:
+                self.file = version_file
+                self.con = self._connect(self.file)
+            else:
+                self.con, self.file = self._open_current()
         else:
             self._stamp = None
             self.file = self.path
-        self.memory_limit = memory_limit or os.environ.get("PROFITLENS_MEMORY_LIMIT", "2GB")
-        self.con = self._connect(self.file)
+            self.con = self._connect(self.file)
         self._retired: list[tuple[float, duckdb.DuckDBPyConnection, str]] = []
         self._lock = threading.Lock()
         self._staged_at: dict[str, float] = {}  # token -> time.monotonic() of staging
@@ -140,6 +144,50 @@ class StoreBase:
             versions.opened(file)
         return con
 
+    def _open_version(self, file: str) -> duckdb.DuckDBPyConnection | None:
+        """A connection to the existing version file ``file``, or None when it is gone
+        (a load removed it after the pointer was read): ``duckdb.connect`` would create an
+        empty database there, so one it created is closed and removed (unless the
+        pointer names it). Raises :class:`StoreError` when it cannot be opened."""
+        try:
+            before = os.stat(file)
+        except FileNotFoundError:
+            return None
+        con = self._connect(file)
+        try:
+            after = os.stat(file)
+        except FileNotFoundError:
+            after = None
+        if after is not None and (after.st_ino, after.st_ctime_ns) == (
+                before.st_ino, before.st_ctime_ns):
+            return con
+        # Removed (and perhaps created again by the connect) meanwhile, or changed while
+        # opening: let go and read the pointer again.
+        con.close()
+        versions.closed(file)
+        if after is not None and versions.current_file(self.path) != file:
+            versions.remove_file(file)
+        return None
+
+    def _open_current(self) -> tuple[duckdb.DuckDBPyConnection, str]:
+        """The connection to the store's current version and its file. Version 0 (no
+        pointer) is created when missing (a fresh store's first start); a version file
+        is opened only if it exists, re-reading the pointer when a load replaced it
+        meanwhile."""
+        for _ in range(20):
+            file = versions.current_file(self.path)
+            if file == self.path:
+                return self._connect(file), file
+            con = self._open_version(file)
+            if con is not None:
+                return con, file
+            time.sleep(0.05)
+        raise StoreError(
+            f"cannot open the store {Path(self.path).name}: its current version "
+            f"{Path(file).name} is missing from {Path(file).parent.name}: load the data "
+            "again (python -m analytics load … --db)"
+        )
+
     def refresh(self) -> bool:
         """Move to the store's current version when a load beside this program switched
         it (a stat of the pointer, ~2 µs, when nothing changed). True when it moved: every
@@ -159,11 +207,11 @@ class StoreBase:
             if current == self.file:
                 self._stamp = stamp
                 return False
-            if not os.path.exists(current):  # switched again meanwhile: next time
-                return False
             try:
-                con = self._connect(current)
+                con = self._open_version(current)
             except StoreError:  # a cleanup's probe of it, for a moment: next time
+                return False
+            if con is None:  # switched again meanwhile: next time
                 return False
             self._retired.append((time.monotonic(), self.con, self.file))
             self.con, self.file, self._stamp = con, current, stamp

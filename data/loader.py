@@ -122,7 +122,9 @@ class LoaderMixin(StoreBase):
                         store.close()
                     versions.switch_to(path, file)
                 except BaseException:
-                    versions.remove_file(file)
+                    # Not if the pointer names it (interrupted after the switch).
+                    if versions.current_file(path) != file:
+                        versions.remove_file(file)
                     raise
                 versions.remove_old_versions(path)
                 return result

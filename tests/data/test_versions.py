@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from analytics.cli import main
-from data import DatasetError, Store, kept, versions
+from data import DatasetError, Store, StoreError, kept, versions
 from tests.data.conftest import write_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -318,3 +318,59 @@ def test_the_app_lets_go_of_the_old_version_after_a_while_and_it_is_removed(
     assert not first.exists()
     assert app.customer_count() == 2
     app.close()
+
+
+def test_a_version_file_that_is_gone_is_never_created_empty(first, other, tmp_path):
+    """Review finding: ``duckdb.connect`` creates a missing file, and the app would then
+    load the sample into it. A pointer naming a missing file: the store refuses to open
+    (and a refresh stays where it is), creating nothing."""
+    app = Store(first)
+    assert main(["load", str(other), "--db", str(first)]) == 0
+    gone = versions.current_file(str(first))
+    versions.remove_file(gone)
+    assert not app.refresh()
+    assert app.info().source == "Folder first"
+    with pytest.raises(StoreError, match=r"current version v000001-.* is missing"):
+        Store(first)
+    assert not Path(gone).exists()
+    app.close()
+
+
+def test_a_store_opening_while_a_load_removes_the_version_it_read_opens_the_new_one(
+        first, other, tmp_path, monkeypatch):
+    """The pointer read, then a load switches and removes that version, then the open:
+    the open reads the pointer again."""
+    assert main(["load", str(other), "--db", str(first)]) == 0
+    stale = versions.current_file(str(first))
+    assert main(["load", str(tmp_path / "first"), "--db", str(first)]) == 0
+    assert not Path(stale).exists()
+    real = versions.current_file
+    reads = []
+
+    def current_file(path):
+        reads.append(path)
+        return stale if len(reads) == 1 else real(path)
+
+    monkeypatch.setattr(versions, "current_file", current_file)
+    store = Store(first)
+    assert store.info().source == "Folder first"
+    assert store.file == real(str(first))
+    store.close()
+    assert not Path(stale).exists()
+
+
+def test_a_load_interrupted_after_its_switch_keeps_the_file_the_pointer_names(
+        first, other, monkeypatch):
+    real = versions.switch_to
+
+    def switch_then_interrupted(path, file):
+        real(path, file)
+        raise KeyboardInterrupt  # e.g. Ctrl-C in the final fsync
+
+    monkeypatch.setattr(versions, "switch_to", switch_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        Store.load_new_version(str(first), lambda s: s.load_folder(other))
+    assert Path(versions.current_file(str(first))).exists()
+    store = Store(first)
+    assert store.info().source == "Folder other"
+    store.close()
