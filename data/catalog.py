@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -29,6 +30,7 @@ DATA_DIR = Path(__file__).resolve().parent
 DEFAULT_DB = DATA_DIR / "profitlens.duckdb"
 SQL_DIR = DATA_DIR / "sql"
 STAGE_PREFIX = "_stage_"
+log = logging.getLogger(__name__)
 RETIRE_AFTER_S = 30.0  # an old version's connection is closed this long after a switch
 
 
@@ -221,17 +223,33 @@ class StoreBase:
         return True
 
     def _close_retired(self, force: bool = False) -> None:
+        """Close the old versions' connections retired long enough ago (all with
+        ``force``). One still busy with a query (DuckDB refuses to close it) stays
+        retired and is tried again on a later call; nothing here raises."""
         if not self._retired:
             return
         now = time.monotonic()
         with self._lock:
-            done = [r for r in self._retired if force or now - r[0] > RETIRE_AFTER_S]
-            self._retired = [r for r in self._retired if r not in done]
-        for _, con, file in done:
-            con.close()
+            due = [r for r in self._retired if force or now - r[0] > RETIRE_AFTER_S]
+            self._retired = [r for r in self._retired if r not in due]
+        closed, busy = [], []
+        for entry in due:
+            _, con, file = entry
+            try:
+                con.close()
+            except Exception:  # busy (duckdb.ResourceInUseException): next time
+                busy.append(entry)
+                continue
             versions.closed(file)
-        if done and not force:
-            versions.tidy(self.path)
+            closed.append(file)
+        if busy and not force:
+            with self._lock:
+                self._retired.extend(busy)
+        if closed and not force:
+            try:
+                versions.tidy(self.path)
+            except Exception:  # pragma: no cover - a cleanup never reaches the page
+                log.warning("cleanup of %s failed", Path(self.path).name, exc_info=True)
 
     def _clean_work_dir(self) -> Path:
         """The store's folder for a load's temporary files (``<store>.work``), without what
