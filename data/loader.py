@@ -107,7 +107,7 @@ class LoaderMixin(StoreBase):
         path = str(path) if path is not None else db_path()
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            with versions.load_lock(path):
+            with versions.load_lock(path), versions.cleanup_lock(path):
                 # A store saved before the kept-state file: copy what it keeps from its
                 # original file, before any cleanup (if another program holds that file,
                 # it stays until a later open copies it).

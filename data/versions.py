@@ -14,8 +14,12 @@ Layout beside the configured path ``STORE`` (e.g. ``data/profitlens.duckdb``):
 - ``STORE.current``: the pointer, the current version's name relative to the store's
   folder, replaced with :func:`os.replace` (atomic) once the new version is complete
   and on disk (fsync'd); without it, ``STORE`` is current;
-- ``STORE.lock``: held (``flock``) by a load for its whole run: a second load meanwhile
-  is refused at once, and says so;
+- ``STORE.lock``: held by a load for its whole run (``flock``; ``msvcrt.locking`` on
+  Windows; either is released by the system when the process dies): a second load
+  meanwhile is refused at once, and says so;
+- ``STORE.cleanup.lock``: held by a cleanup of old versions (a store opening, an old
+  connection closed) and by a command-line load for its whole run: a cleanup skips when
+  it is held, and a load waits for a cleanup to finish (:data:`CLEANUP_WAIT_S`);
 - ``STORE.kept``: what the user keeps across loads (see :mod:`data.kept`).
 
 Old versions, and a killed load's half-built one, are removed when nothing holds them:
@@ -27,14 +31,19 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-try:  # POSIX; elsewhere loads are not serialised across programs (documented)
+try:  # POSIX: flock
     import fcntl
 except ImportError:  # pragma: no cover
     fcntl = None
+try:  # Windows: a byte-range lock on the lock file
+    import msvcrt
+except ImportError:
+    msvcrt = None
 
 import duckdb
 
@@ -46,6 +55,7 @@ VERSION_NAME = re.compile(r"^v(\d{6,})-[0-9a-f]+\.duckdb$")
 # this process's cleanups (a probe would meet DuckDB's own instance of the file).
 _open_files: dict[str, int] = {}
 _open_lock = threading.Lock()
+CLEANUP_WAIT_S = 15.0  # how long a load waits for a cleanup of old versions to finish
 
 
 class LoadRunning(Exception):
@@ -99,26 +109,71 @@ def closed(file: str) -> None:
             _open_files.pop(file, None)
 
 
-@contextmanager
-def load_lock(path: str):
-    """Hold the store's load lock for a load (``flock``, non-blocking; released by the
-    system if the process dies). Raises :class:`LoadRunning` when another load holds
-    it."""
-    if fcntl is None:  # pragma: no cover
-        yield
-        return
-    fd = os.open(path + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
+def _try_lock(fd: int) -> bool:
+    """Take the lock of an open lock file without waiting; False when another holder
+    (a program, or another open of the file in this one) has it."""
+    if fcntl is not None:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise LoadRunning() from None
+            return False
+        return True
+    os.lseek(fd, 0, os.SEEK_SET)
+    try:
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(fd: int) -> None:
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    else:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+
+@contextmanager
+def _file_lock(name: str, wait_s: float = 0.0):
+    """Hold the lock of the file ``name`` (created if missing), waiting up to
+    ``wait_s`` for it; yields whether it is held."""
+    if fcntl is None and msvcrt is None:  # pragma: no cover - neither POSIX nor Windows
+        yield True
+        return
+    fd = os.open(name, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait_s
+        while not (held := _try_lock(fd)) and time.monotonic() < deadline:
+            time.sleep(0.05)
         try:
-            yield
+            yield held
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            if held:
+                _unlock(fd)
     finally:
         os.close(fd)
+
+
+@contextmanager
+def load_lock(path: str):
+    """Hold the store's load lock for a load (released by the system if the process
+    dies). Raises :class:`LoadRunning` at once when another load holds it."""
+    with _file_lock(path + ".lock") as held:
+        if not held:
+            raise LoadRunning()
+        yield
+
+
+@contextmanager
+def cleanup_lock(path: str, wait_s: float = CLEANUP_WAIT_S):
+    """Hold the store's cleanup lock (a command-line load holds it for its whole run, so
+    no cleanup removes the version it builds), waiting up to ``wait_s`` for a cleanup
+    running elsewhere. Raises :class:`LoadRunning` if it is still held then."""
+    with _file_lock(path + ".cleanup.lock", wait_s) as held:
+        if not held:
+            raise LoadRunning()
+        yield
 
 
 def new_version_file(path: str) -> str:
@@ -181,8 +236,8 @@ def remove_file(file: str) -> None:
 def remove_old_versions(path: str) -> list[str]:
     """Remove every version file but the current one that nobody holds: old versions
     (a dashboard on one keeps it until it has moved on) and half-built ones a killed
-    load left. Call under the load lock (so no load is building one). Returns the
-    removed files."""
+    load left. Call under the cleanup lock (a load holds it while it builds one).
+    Returns the removed files."""
     if path == ":memory:":
         return []
     current = current_file(path)
@@ -207,9 +262,8 @@ def remove_old_versions(path: str) -> list[str]:
 
 
 def tidy(path: str) -> list[str]:
-    """:func:`remove_old_versions` unless a load is running (it will tidy itself)."""
-    try:
-        with load_lock(path):
-            return remove_old_versions(path)
-    except LoadRunning:
-        return []
+    """:func:`remove_old_versions` unless a load or another cleanup is running (a load
+    tidies itself). Never takes the load lock, so a load starting meanwhile is not
+    refused."""
+    with _file_lock(path + ".cleanup.lock") as held:
+        return remove_old_versions(path) if held else []

@@ -406,3 +406,75 @@ def test_an_old_connection_still_busy_is_closed_later_and_never_raises(first, mo
     assert busy.closed and app._retired == []
     app._retired.append((0.0, _BusyConnection(busy_for=5), "older.duckdb"))
     app.close()  # and on shutdown, no error either
+
+
+def test_a_load_starting_while_a_store_cleans_up_waits_for_it(first, other, tmp_path):
+    """Review finding: every store open and delayed close probed old versions under the
+    load lock, so a scheduled load starting then exited 1 ("another load is running").
+    Here a program's cleanup takes ~1.5 s (a slow probe of a leftover version) while the
+    load starts: the load waits for it and succeeds."""
+    leftover = versions.versions_dir(str(first)) / "v000009-0badc0de.duckdb"
+    leftover.parent.mkdir()
+    duckdb.connect(str(leftover)).close()
+    cleaner = _python("""
+        import sys
+        import time
+        from data import versions
+        real = versions._held_elsewhere
+        def slow(file):
+            print("probing", flush=True)
+            time.sleep(1.5)
+            return real(file)
+        versions._held_elsewhere = slow
+        print(versions.tidy(sys.argv[1]), flush=True)
+    """, str(first))
+    try:
+        assert cleaner.stdout.readline().strip() == "probing", cleaner.stderr.read()
+        assert main(["load", str(other), "--db", str(first)]) == 0
+        assert cleaner.wait(timeout=30) == 0
+    finally:
+        cleaner.kill()
+        cleaner.wait()
+    assert not leftover.exists()
+    store = Store(first)
+    assert store.info().source == "Folder other"
+    store.close()
+
+
+def test_a_cleanup_skips_while_a_load_runs_and_never_takes_the_load_lock(first):
+    leftover = versions.versions_dir(str(first)) / "v000009-0badc0de.duckdb"
+    leftover.parent.mkdir()
+    duckdb.connect(str(leftover)).close()
+    with versions.cleanup_lock(str(first)):  # a load building its version
+        assert versions.tidy(str(first)) == []
+    assert leftover.exists()
+    with versions.load_lock(str(first)):  # an app's load: cleaning up is fine
+        assert versions.tidy(str(first)) == [str(leftover)]
+
+
+def test_the_locks_on_windows_use_msvcrt(first, other, monkeypatch, capsys):
+    """Windows has no flock: the load and cleanup locks are msvcrt byte-range locks
+    (imitated here with flock, non-blocking, as msvcrt.LK_NBLCK is)."""
+    import fcntl
+
+    calls: list[int] = []
+
+    class Msvcrt:
+        LK_NBLCK, LK_UNLCK = 2, 0
+
+        @staticmethod
+        def locking(fd, mode, length):
+            assert length == 1 and os.lseek(fd, 0, os.SEEK_CUR) == 0
+            calls.append(mode)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_UN if mode == 0 else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise PermissionError(13, "Permission denied") from None
+
+    monkeypatch.setattr(versions, "fcntl", None)
+    monkeypatch.setattr(versions, "msvcrt", Msvcrt)
+    with versions.load_lock(str(first)):
+        assert main(["load", str(other), "--db", str(first)]) == 1
+        assert "another load into the store store.duckdb is running" in capsys.readouterr().err
+    assert main(["load", str(other), "--db", str(first)]) == 0
+    assert calls.count(Msvcrt.LK_UNLCK) >= 3
