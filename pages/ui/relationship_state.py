@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.ui.state import dataset_info, get_store
+from pages.ui.state import also_clear, dataset_info, get_store
 
 
 def _version() -> str:
@@ -63,6 +63,9 @@ def price_index_needs() -> list[str]:
     """The transactions columns the price index needs that the dataset lacks (empty: it
     can be computed)."""
     return _price_index_needs(_version())
+
+
+also_clear(_customer_years, _first_purchase, _price_index)
 
 
 def clear() -> None:

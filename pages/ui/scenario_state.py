@@ -26,6 +26,7 @@ from pages.ui.frame import current_selection
 from pages.ui.state import (
     OrderIdsMissing,
     Selection,
+    also_clear,
     analysis,
     customer_base,
     dataset_info,
@@ -65,6 +66,9 @@ def _scenario_base(version: str, selection: Selection,
         orders = order_sizes(selection, minimum_order_value)
     return ScenarioBase.build(today, volumes, orders,
                               minimum_order_value if orders is not None else None)
+
+
+also_clear(_scenario_base)
 
 
 def scenario_base(minimum_order_value: float = 0.0,

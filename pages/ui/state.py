@@ -185,10 +185,25 @@ def replace_rate_card(rates: pd.DataFrame, resources: pd.DataFrame) -> None:
     get_store().replace_rate_card(rates, resources)
 
 
+# The st.cache_resource functions of the pages/ui/*_state.py helpers (the scenario
+# model, the relationship frames): cleared with the rest (see also_clear).
+_more_caches: list = []
+
+
+def also_clear(*cached) -> None:
+    """Have :func:`clear_caches` drop these ``st.cache_resource`` functions of a state
+    helper too: after a load or a version switch, their results for the old version
+    must not stay in memory until they expire."""
+    _more_caches.extend(c for c in cached if c not in _more_caches)
+
+
 def clear_caches() -> None:
-    """After a load or an edit: cached results belong to the old dataset version."""
+    """After a load, an edit or a version switch: cached results belong to the old
+    dataset version."""
     st.cache_data.clear()
     _customer_base.clear()
     _analysis.clear()
     _memo.clear()
     _memo_large.clear()
+    for cached in _more_caches:
+        cached.clear()
