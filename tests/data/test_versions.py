@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import duckdb
@@ -120,19 +121,54 @@ def test_a_second_load_while_one_runs_says_so_and_keeps_nothing(first, other, tm
     assert len(list(versions.versions_dir(str(first)).iterdir())) == 1
 
 
+# ``python -m analytics load`` whose load, once it holds the store's lock, says so and
+# waits for the file argv[1] to exist (a barrier) before it loads anything.
+BLOCKED_LOAD = """
+    import sys
+    import time
+    from pathlib import Path
+    from analytics.cli import main
+    from data import Store
+    real = Store.load_folder
+    def load_folder(store, folder, progress=None):
+        print("holding", flush=True)
+        while not Path(sys.argv[1]).exists():
+            time.sleep(0.02)
+        return real(store, folder, progress)
+    Store.load_folder = load_folder
+    sys.exit(main(sys.argv[2:]))
+"""
+
+
 def test_two_loads_started_together_one_wins_the_other_says_so(first, tmp_path):
-    """Two ``python -m analytics load`` processes started at the same moment."""
-    assert main(["sample", str(tmp_path / "big"), "--customers", "1000"]) == 0
-    loads = [subprocess.Popen(
-        [sys.executable, "-m", "analytics", "load", str(tmp_path / "big"), "--db", str(first)],
-        cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    ) for _ in range(2)]
-    results = sorted((p.wait(timeout=120), p.stderr.read()) for p in loads)
-    assert results == [(0, ""), (1, (
-        "error: another load into the store store.duckdb is running, so this load kept "
-        "nothing: run it again when that one has finished\n"))]
+    """Two ``python -m analytics load`` processes started at the same moment. The one
+    that gets the lock holds it until the other has finished (a barrier file), so the
+    other always meets it, whichever starts first."""
+    barrier = tmp_path / "go"
+    loads = [_python(BLOCKED_LOAD, str(barrier), "load", str(tmp_path / "first"),
+                     "--db", str(first)) for _ in range(2)]
+    try:
+        done = {}
+        while not done:  # the one that met the lock exits; the winner waits at the barrier
+            done = {i: p.wait() for i, p in enumerate(loads) if p.poll() is not None}
+            time.sleep(0.02)
+        (loser, status), = done.items()
+        winner = loads[1 - loser]
+        assert status == 1
+        assert loads[loser].stdout.read() == ""  # it never reached the load
+        assert loads[loser].stderr.read() == (
+            "error: another load into the store store.duckdb is running, so this load kept "
+            "nothing: run it again when that one has finished\n")
+        assert winner.poll() is None and winner.stdout.readline() == "holding\n"
+        barrier.touch()
+        assert winner.wait(timeout=60) == 0, winner.stderr.read()
+    finally:
+        barrier.touch()
+        for p in loads:
+            p.kill()
+            p.wait()
     store = Store(first)
-    assert store.customer_count() == 1000
+    assert store.customer_count() == 4
     store.close()
     assert len(list(versions.versions_dir(str(first)).iterdir())) == 1
 
