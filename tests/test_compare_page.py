@@ -121,3 +121,13 @@ def test_an_overlapping_or_outside_comparison_is_refused_in_words(app_env):
     app = open_app(start="2023-01-01", end="2023-12-31", compare="custom",
                    compare_start="2024-07-01", compare_end="2025-06-30")
     assert any("partly empty" in c.value for c in app.sidebar.caption)
+
+
+def test_periods_of_different_lengths_are_said_to_differ(app_env):
+    app = open_app(start="2024-01-01", end="2024-12-31", compare="custom",
+                   compare_start="2023-01-01", compare_end="2023-06-30")
+    assert "What changed against 2023-01-01 to 2023-06-30" in [h.value for h in app.subheader]
+    assert any("The periods differ in length (181 and 366 days)" in w.value
+               for w in app.warning)
+    text = " ".join(clean(m.value) for m in app.markdown)
+    assert "(2023-01-01 to 2023-06-30) to" in text and "in 2024" in text

@@ -215,3 +215,12 @@ def test_the_inputs_survive_a_tab_change(app_env):
     assert app.multiselect(key="rel_ladder").value == ["refers", "repurchases"]
     assert visit(app, "Share of wallet").number_input(key="rel_win_cost").value == 30.0
     assert not visit(app, "Buyer types").toggle(key="rel_buyer_log").value
+
+
+def test_the_inputs_survive_a_visit_to_another_page(app_env):
+    app = open_page("Loyalty ladder")
+    app.number_input(key="rel_rung_cost").set_value(2500.0).run()
+    app.switch_page("pages/customers.py").run()
+    assert not app.exception
+    app.switch_page("pages/relationships.py").run()
+    assert visit(app, "Loyalty ladder").number_input(key="rel_rung_cost").value == 2500.0

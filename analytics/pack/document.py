@@ -283,7 +283,8 @@ def _bridge_page(pack: Pack, figs: _Figures) -> str:
             f'<div class="side">{"".join(tables)}</div></div>')
     return _section("Period bridge",
                     f"From the operating profit of {s.compare_start or '…'} to "
-                    f"{s.compare_end or '…'} to that of {s.start or '…'} to {s.end or '…'}: "
+                    f"{s.compare_end or '…'} to that of {s.start or pack.data_span[0] or '…'} "
+                    f"to {s.end or pack.data_span[1] or '…'}: "
                     "customers lost and won, then the retained customers' revenue, margin "
                     "and cost-to-serve effects.", body)
 

@@ -19,7 +19,7 @@ from analytics.metrics import format_money_short as money
 from analytics.quadrants import LABELS as QUADRANT_LABELS
 from pages.ui.chart import show_chart
 from pages.ui.compare_state import base_analysis, comparison, period_labels
-from pages.ui.state import CURRENCY, analysis
+from pages.ui.state import CURRENCY, analysis, dataset_info
 from pages.ui.widgets import download_buttons, md_escape, money_column
 
 TABLE_LIMIT = 2_000  # rows sent to the browser (the downloads have them all)
@@ -77,6 +77,24 @@ def _list(title: str, frame: pd.DataFrame, kind: str, labels: tuple[str, str], k
         download_buttons(lambda: _readable(frame), key, key=f"cmp_{key}")
 
 
+def _during(label: str) -> str:
+    """'in 2024' for a year, '(2024-01-01 to 2024-06-30)' for other periods."""
+    return f"in {label}" if label.isdigit() else f"({label})"
+
+
+def _since(label: str) -> str:
+    """'since 2023' for a year, 'against 2023-01-01 to 2023-06-30' for other periods."""
+    return f"since {label}" if label.isdigit() else f"against {label}"
+
+
+def current_start(selection):
+    return selection.start or dataset_info().first_date
+
+
+def current_end(selection):
+    return selection.end or dataset_info().last_date
+
+
 def bridge_sentence(c: PeriodComparison, base: str, current: str) -> str:
     """The change in one sentence, its largest step named.
 
@@ -96,8 +114,8 @@ def bridge_sentence(c: PeriodComparison, base: str, current: str) -> str:
     steps = {k: b[k] for k in ("lost_customers", "new_customers", "revenue_effect",
                                "margin_effect", "cost_to_serve_effect")}
     largest = max(steps, key=lambda k: abs(steps[k]))
-    text = (f"Operating profit {verb}{by} from {money(b['profit_base'], CURRENCY)} in "
-            f"{base} to {money(b['profit_current'], CURRENCY)} in {current}")
+    text = (f"Operating profit {verb}{by} from {money(b['profit_base'], CURRENCY)} "
+            f"{_during(base)} to {money(b['profit_current'], CURRENCY)} {_during(current)}")
     if steps[largest]:
         text += (f"; the largest step: {BRIDGE_LABELS[largest].lower()} "
                  f"({money(steps[largest], CURRENCY)})")
@@ -107,7 +125,7 @@ def bridge_sentence(c: PeriodComparison, base: str, current: str) -> str:
 def _section(selection, title: str):
     """A comparison section's frame: ``(comparison, base analysis, (base label, current
     label), container)`` with the section's bordered container headed ``title`` (its
-    ``{base}`` filled in), or None when there is no comparison, or nobody in the
+    ``{since}`` filled in), or None when there is no comparison, or nobody in the
     comparison period (said in the container)."""
     c = comparison(selection)
     if c is None:
@@ -115,7 +133,7 @@ def _section(selection, title: str):
     labels = period_labels(selection)
     base = base_analysis(selection)
     container = st.container(border=True)
-    container.subheader(title.format(base=labels[0]))
+    container.subheader(title.format(since=_since(labels[0])))
     if base is None:
         container.info(f"No customer has invoice lines or activity from "
                        f"{selection.compare_start} to {selection.compare_end}: choose "
@@ -126,7 +144,7 @@ def _section(selection, title: str):
 
 def overview_comparison_ui(selection, whale) -> None:
     """The Overview's comparison: bridge, both whale curves, movers, lost and won."""
-    section = _section(selection, "What changed since {base}")
+    section = _section(selection, "What changed {since}")
     if section is None:
         return
     c, base, (base_label, current_label), container = section
@@ -136,19 +154,28 @@ def overview_comparison_ui(selection, whale) -> None:
         with left:
             st.markdown("**Profit bridge**")
             show_chart(period_bridge_figure(c, CURRENCY), "period-bridge")
-            st.caption("Lost customers: their profit in the base period. New: their profit "
-                       "now. For the retained: the revenue effect is the change in revenue "
-                       "at the base period's margin rate; the margin effect is the rest of "
-                       "the change in net margin (price, discount, mix); the cost-to-serve "
-                       "effect is the fall in cost to serve. The steps add up to the change "
-                       "to the cent.")
+            st.caption("Lost customers (bought before, not now): their profit in the base "
+                       "period. New (bought now, not before): their profit now. For the "
+                       "customers that bought in both: the revenue effect is the change in "
+                       "revenue at the base period's margin rate; the margin effect is the "
+                       "rest of the change in net margin (price, discount, mix); the "
+                       "cost-to-serve effect is the fall in cost to serve, and takes in what "
+                       "lost customers still cost after they stopped buying (collections, "
+                       "returns). The steps add up to the change to the cent.")
         with right:
             st.markdown("**Whale curves, both periods**")
             show_chart(period_whales_figure(base.whale, whale, base_label, current_label,
                                             CURRENCY), "whale-curves-periods")
             counts = c.counts()
-            st.caption(f"{counts['retained']:,} customers in both periods, {counts['new']:,} "
-                       f"new, {counts['lost']:,} lost.")
+            st.caption(f"{counts['retained']:,} customers bought in both periods, "
+                       f"{counts['new']:,} are new and {counts['lost']:,} lost (a customer "
+                       "counts as buying in a period with positive net revenue in it; the "
+                       "headline cards count every customer with invoice lines or activity).")
+            days = [(selection.compare_end - selection.compare_start).days + 1,
+                    (current_end(selection) - current_start(selection)).days + 1]
+            if abs(days[0] - days[1]) > 3:
+                st.warning(f"The periods differ in length ({days[0]:,} and {days[1]:,} days): "
+                           "every change includes the difference.", icon=":material/warning:")
         labels = (base_label, current_label)
         first, second = st.columns(2)
         with first:
@@ -171,7 +198,7 @@ def overview_comparison_ui(selection, whale) -> None:
 def customers_comparison_ui(selection) -> None:
     """The Customers page's comparison: the quadrant migration and each customer's
     quadrant in both periods."""
-    section = _section(selection, "Quadrant migration since {base}")
+    section = _section(selection, "Quadrant migration {since}")
     if section is None:
         return
     c, _, (base_label, current_label), container = section
@@ -205,7 +232,7 @@ def customers_comparison_ui(selection) -> None:
 def cost_comparison_ui(selection) -> None:
     """The Cost to serve page's comparison: cost by activity and unused capacity by
     resource in both periods."""
-    section = _section(selection, "Cost to serve since {base}")
+    section = _section(selection, "Cost to serve {since}")
     if section is None:
         return
     _, base, (base_label, current_label), container = section

@@ -54,22 +54,23 @@ def _defaults() -> dict:
             "rel_win_cost": 10.0, "rel_buyer_log": True}
 
 
+def keep(key: str) -> None:
+    """``on_change`` of the page's inputs: the value the user chose, kept (see
+    :func:`inputs`)."""
+    st.session_state["_" + key] = st.session_state[key]
+
+
 def inputs() -> tuple[tuple[str, ...], float | None, float]:
     """The ladder, rung cost and cost of winning as the widgets hold them (the widgets
     are drawn further down, in their views; the portfolio is built before).
 
-    Only the open tab is drawn, and Streamlit forgets the value of a widget a run does
-    not draw: each value is written back under its key on every run (Streamlit's way to
-    keep a widget's value while it is not drawn) and kept under a key of its own
-    (``_rel_…``) should it be gone all the same."""
+    Only the open tab is drawn, and Streamlit resets the value of a widget a run does not
+    draw (and of every widget on another page): each value is kept under a key of its
+    own (``_rel_…``), written there by the widget's ``on_change`` (:func:`keep`), and
+    given back to the widget before it is drawn."""
     state = st.session_state
     for key, default in _defaults().items():
-        kept = "_" + key
-        if key in state:
-            state[key] = state[key]
-            state[kept] = state[key]
-        else:
-            state[key] = state.get(kept, default)
+        state[key] = state.get("_" + key, default)
     ladder = tuple(state["rel_ladder"]) or DEFAULT_LADDER
     cost = state["rel_rung_cost"]
     return ladder, (float(cost) if cost else None), float(state["rel_win_cost"] or 0.0)
@@ -108,7 +109,7 @@ def buyers_ui(pf, pnl: pd.DataFrame, selection) -> None:
         note("No customer has a buyer type in this selection: widen the period or clear "
              "the filters in the sidebar.")
         return
-    log = st.toggle("Log scales", key="rel_buyer_log",
+    log = st.toggle("Log scales", key="rel_buyer_log", on_change=keep, args=("rel_buyer_log",),
                     help="Money is skewed: on linear axes most customers crowd the corner "
                     "by the medians. Log scales spread them out (0 and losses kept); "
                     "hover gives the exact amounts.")
@@ -132,10 +133,11 @@ def ladder_ui(pf) -> None:
                "them in is the ladder, bottom first), as firms define their own.")
     left, right = st.columns([3, 1])
     chosen = left.multiselect("Rungs, bottom first", list(RUNGS), key="rel_ladder",
+                              on_change=keep, args=("rel_ladder",),
                               format_func=lambda k: RUNGS[k].label,
                               placeholder="Pick at least one rung")
     right.number_input(f"Cost of moving one customer up a rung ({CURRENCY})", min_value=0.0,
-                       step=100.0, key="rel_rung_cost",
+                       step=100.0, key="rel_rung_cost", on_change=keep, args=("rel_rung_cost",),
                        help="What it costs to move one customer up one rung (0: no cost "
                        "entered); gives the return on relationship effort.")
     if not chosen:
@@ -212,7 +214,7 @@ def wallet_ui(pf, pnl: pd.DataFrame, customers: pd.DataFrame, has_last12: bool) 
     """``customers``: the customer base's attributes (is a wallet column loaded?)."""
     st.subheader("Share of wallet and growth prospects")
     st.number_input("Cost of winning the headroom (% of it)", min_value=0.0, max_value=100.0,
-                    step=1.0, key="rel_win_cost",
+                    step=1.0, key="rel_win_cost", on_change=keep, args=("rel_win_cost",),
                     help="Sales and service effort to win the rest of the wallet, as % of "
                     "the headroom; taken off each growth prospect.")
     c = pf.customers
