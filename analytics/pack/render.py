@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 from analytics.pack.content import Pack
@@ -31,7 +32,27 @@ class PackError(RuntimeError):
 
 def print_pdf(document: str, footer: str) -> bytes:
     """The PDF of an HTML ``document`` (A4 landscape, backgrounds printed, ``footer``
-    as Chromium's footer template on every page)."""
+    as Chromium's footer template on every page).
+
+    Printed in a thread of its own: Playwright's sync API refuses to run in a thread
+    where an asyncio loop is running (a caller's own Playwright session, a notebook)."""
+    outcome: dict = {}
+
+    def work() -> None:
+        try:
+            outcome["pdf"] = _print_pdf(document, footer)
+        except BaseException as exc:  # handed back to the caller, in its thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="profitlens-pack-print")
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["pdf"]
+
+
+def _print_pdf(document: str, footer: str) -> bytes:
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
