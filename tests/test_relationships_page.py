@@ -86,8 +86,8 @@ def test_page_on_the_sample(app_env):
     assert [h.value for h in app.subheader] == ["Four kinds of buyers"]
     groups = app.dataframe[0].value
     assert groups["customers"].tolist() == expected.buyers.groups["customers"].tolist()
-    ladder = visit(app, "Loyalty ladder").dataframe[0].value
-    assert ladder["customers"].tolist() == expected.ladder["customers"].tolist()
+    ladder = visit(app, "Loyalty ladder").table[0].value
+    assert ladder["Customers"].tolist() == [f"{n:,}" for n in expected.ladder["customers"]]
     visit(app, "Relationship spectrum")
     cards = {m.label: m.value for m in app.metric}
     counts = expected.customers["relationship"].value_counts()
@@ -107,13 +107,14 @@ def test_rung_cost_gives_the_return_on_effort(app_env):
     app = open_page("Loyalty ladder")
     app.number_input(key="rel_rung_cost").set_value(500.0).run()
     assert not app.exception
-    ladder = app.dataframe[0].value
+    ladder = app.table[0].value
     # The bottom rung has no return (a dash, never "None"); the others a percentage.
-    assert ladder["return_on_effort_pct"].iloc[0] == "–"
-    assert ladder["return_on_effort_pct"].iloc[1:].str.endswith("%").all()
+    returns = ladder["Return on relationship effort"]
+    assert returns.iloc[0] == "–"
+    assert returns.iloc[1:].str.endswith("%").all()
     app.multiselect(key="rel_ladder").set_value(["repurchases", "refers", "pays_premium"]).run()
-    assert app.dataframe[0].value["label"].tolist() == ["Not on the ladder", "Repurchases",
-                                                        "Gives word of mouth", "Pays premiums"]
+    assert app.table[0].value["Evidence"].tolist() == ["Not on the ladder", "Repurchases",
+                                                       "Gives word of mouth", "Pays premiums"]
 
 
 def test_page_on_invoice_lines_alone_says_what_is_missing(tmp_path, monkeypatch):

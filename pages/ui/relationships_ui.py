@@ -60,17 +60,21 @@ def keep(key: str) -> None:
     st.session_state["_" + key] = st.session_state[key]
 
 
+def kept(key: str):
+    """The value of the page's input ``key`` (what the user last chose, or its default):
+    each widget is drawn with it."""
+    return st.session_state.get("_" + key, _defaults()[key])
+
+
 def inputs() -> tuple[tuple[str, ...], float | None, float]:
-    """The ladder, rung cost and cost of winning as the widgets hold them (the widgets
-    are drawn further down, in their views; the portfolio is built before).
+    """The ladder, rung cost and cost of winning as the user chose them (the widgets are
+    drawn further down, in their views; the portfolio is built before).
 
     Only the open tab is drawn, and Streamlit resets the value of a widget a run does not
     draw (and of every widget on another page): each value is kept under a key of its
-    own (``_rel_…``), written there by the widget's ``on_change`` (:func:`keep`), and
-    given back to the widget before it is drawn."""
-    state = st.session_state
-    for key, default in _defaults().items():
-        state[key] = state.get("_" + key, default)
+    own (``_rel_…``), written there by the widget's ``on_change`` (:func:`keep`), and the
+    widget is drawn with it (:func:`kept`)."""
+    state = {key: kept(key) for key in _defaults()}
     ladder = tuple(state["rel_ladder"]) or DEFAULT_LADDER
     cost = state["rel_rung_cost"]
     return ladder, (float(cost) if cost else None), float(state["rel_win_cost"] or 0.0)
@@ -109,7 +113,8 @@ def buyers_ui(pf, pnl: pd.DataFrame, selection) -> None:
         note("No customer has a buyer type in this selection: widen the period or clear "
              "the filters in the sidebar.")
         return
-    log = st.toggle("Log scales", key="rel_buyer_log", on_change=keep, args=("rel_buyer_log",),
+    log = st.toggle("Log scales", value=kept("rel_buyer_log"), key="rel_buyer_log",
+                    on_change=keep, args=("rel_buyer_log",),
                     help="Money is skewed: on linear axes most customers crowd the corner "
                     "by the medians. Log scales spread them out (0 and losses kept); "
                     "hover gives the exact amounts.")
@@ -133,11 +138,13 @@ def ladder_ui(pf) -> None:
                "them in is the ladder, bottom first), as firms define their own.")
     left, right = st.columns([3, 1])
     chosen = left.multiselect("Rungs, bottom first", list(RUNGS), key="rel_ladder",
-                              on_change=keep, args=("rel_ladder",),
+                              default=kept("rel_ladder"), on_change=keep,
+                              args=("rel_ladder",),
                               format_func=lambda k: RUNGS[k].label,
                               placeholder="Pick at least one rung")
     right.number_input(f"Cost of moving one customer up a rung ({CURRENCY})", min_value=0.0,
-                       step=100.0, key="rel_rung_cost", on_change=keep, args=("rel_rung_cost",),
+                       step=100.0, value=kept("rel_rung_cost"), key="rel_rung_cost",
+                       on_change=keep, args=("rel_rung_cost",),
                        help="What it costs to move one customer up one rung (0: no cost "
                        "entered); gives the return on relationship effort.")
     if not chosen:
@@ -151,15 +158,17 @@ def ladder_ui(pf) -> None:
     for key in ("profit_gain", "return_on_effort_pct"):
         table[key] = ["–" if pd.isna(v) else METRICS[key].format(v, CURRENCY)
                       for v in table[key].to_numpy()]
-    st.dataframe(table[["rung", "label", "customers", "avg_revenue", "avg_profit",
-                        "profit_gain", "return_on_effort_pct"]], hide_index=True,
-                 width="stretch", column_config={
-                     "rung": st.column_config.NumberColumn("Rung", format="%d"),
-                     "label": st.column_config.TextColumn("Evidence"),
-                     **metric_columns("customers", "avg_revenue", "avg_profit"),
-                     **{key: st.column_config.TextColumn(METRICS[key].label,
-                                                         help=METRICS[key].definition)
-                        for key in ("profit_gain", "return_on_effort_pct")}})
+    # A static table: a few rows, and an interactive grid's late redraw cost a rung-cost
+    # change about 0.1-0.2 s at 100,000 customers. Figures formatted as the registry says.
+    for key in ("customers", "avg_revenue", "avg_profit"):
+        table[key] = [METRICS[key].format(v, CURRENCY) for v in table[key].to_numpy()]
+    shown = table[["rung", "label", "customers", "avg_revenue", "avg_profit", "profit_gain",
+                   "return_on_effort_pct"]].rename(columns={
+                       "rung": "Rung", "label": "Evidence",
+                       **{k: METRICS[k].label for k in ("customers", "avg_revenue",
+                                                        "avg_profit", "profit_gain",
+                                                        "return_on_effort_pct")}})
+    st.table(shown.set_index("Rung"))
     st.markdown(md_escape(return_sentence(pf.ladder, pf.rung_cost, CURRENCY)))
 
 
@@ -214,7 +223,8 @@ def wallet_ui(pf, pnl: pd.DataFrame, customers: pd.DataFrame, has_last12: bool) 
     """``customers``: the customer base's attributes (is a wallet column loaded?)."""
     st.subheader("Share of wallet and growth prospects")
     st.number_input("Cost of winning the headroom (% of it)", min_value=0.0, max_value=100.0,
-                    step=1.0, key="rel_win_cost", on_change=keep, args=("rel_win_cost",),
+                    step=1.0, value=kept("rel_win_cost"), key="rel_win_cost",
+                    on_change=keep, args=("rel_win_cost",),
                     help="Sales and service effort to win the rest of the wallet, as % of "
                     "the headroom; taken off each growth prospect.")
     c = pf.customers

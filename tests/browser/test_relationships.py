@@ -23,6 +23,9 @@ def test_every_view_on_the_sample(server, page):
         page.get_by_text(text).first.wait_for(timeout=60_000)
         wait_for_app(page, timeout=120)
         assert text in visible_text(page), tab
+        if tab == "Loyalty ladder":  # the input shows the cost the figures use
+            cost = page.locator("[data-testid='stNumberInput'] input").first
+            assert cost.input_value() == "1000.00"
         shot(page, f"relationships-{number}-{tab.lower().replace(' ', '-')}")
     assert not exceptions(page)
     assert not server.errors()
