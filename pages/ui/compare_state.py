@@ -40,17 +40,21 @@ def comparison(selection: Selection) -> PeriodComparison | None:
     return memo("period_comparison", (version(), base, current), build, large=True)
 
 
+def current_period(selection: Selection) -> tuple:
+    """The selection's first and last days, an open end being the data's."""
+    info = dataset_info()
+    return selection.start or info.first_date, selection.end or info.last_date
+
+
 def period_labels(selection: Selection) -> tuple[str, str]:
     """Short names of the two periods for legends: the year when a period is one
     calendar year, else its dates."""
-    info = dataset_info()
 
     def label(start, end) -> str:
-        start, end = start or info.first_date, end or info.last_date
         if start.month == 1 and start.day == 1 and end.month == 12 and end.day == 31 and (
                 start.year == end.year):
             return str(start.year)
         return f"{start} to {end}"
 
     return (label(selection.compare_start, selection.compare_end),
-            label(selection.start, selection.end))
+            label(*current_period(selection)))

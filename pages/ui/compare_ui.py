@@ -18,11 +18,10 @@ from analytics.compare import BRIDGE_LABELS, STATE_LABELS, PeriodComparison, cha
 from analytics.metrics import format_money_short as money
 from analytics.quadrants import LABELS as QUADRANT_LABELS
 from pages.ui.chart import show_chart
-from pages.ui.compare_state import base_analysis, comparison, period_labels
-from pages.ui.state import CURRENCY, analysis, dataset_info
-from pages.ui.widgets import download_buttons, md_escape, money_column
+from pages.ui.compare_state import base_analysis, comparison, current_period, period_labels
+from pages.ui.state import CURRENCY, analysis
+from pages.ui.widgets import download_buttons, first_rows, md_escape, money_column
 
-TABLE_LIMIT = 2_000  # rows sent to the browser (the downloads have them all)
 STATUS_LABELS = {"retained": "Retained", "new": "New", "lost": "Lost"}
 
 
@@ -85,14 +84,6 @@ def _during(label: str) -> str:
 def _since(label: str) -> str:
     """'since 2023' for a year, 'against 2023-01-01 to 2023-06-30' for other periods."""
     return f"since {label}" if label.isdigit() else f"against {label}"
-
-
-def current_start(selection):
-    return selection.start or dataset_info().first_date
-
-
-def current_end(selection):
-    return selection.end or dataset_info().last_date
 
 
 def bridge_sentence(c: PeriodComparison, base: str, current: str) -> str:
@@ -171,8 +162,9 @@ def overview_comparison_ui(selection, whale) -> None:
                        f"{counts['new']:,} are new and {counts['lost']:,} lost (a customer "
                        "counts as buying in a period with positive net revenue in it; the "
                        "headline cards count every customer with invoice lines or activity).")
+            first, last = current_period(selection)
             days = [(selection.compare_end - selection.compare_start).days + 1,
-                    (current_end(selection) - current_start(selection)).days + 1]
+                    (last - first).days + 1]
             if abs(days[0] - days[1]) > 3:
                 st.warning(f"The periods differ in length ({days[0]:,} and {days[1]:,} days): "
                            "every change includes the difference.", icon=":material/warning:")
@@ -219,10 +211,7 @@ def customers_comparison_ui(selection) -> None:
                        "quadrant-migration")
         frame = c.by_change
         st.markdown("**Each customer in both periods**, largest change in profit first")
-        shown = _readable(frame.head(TABLE_LIMIT))
-        if len(frame) > TABLE_LIMIT:
-            st.caption(f"The first {TABLE_LIMIT:,} of {len(frame):,}; the downloads have "
-                       "them all.")
+        shown = _readable(first_rows(frame, "customers"))
         st.dataframe(shown, hide_index=True, width="stretch", height=360,
                      column_config=_customer_columns(base_label, current_label))
         download_buttons(lambda: _readable(frame), "customers-both-periods",

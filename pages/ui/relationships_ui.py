@@ -34,7 +34,7 @@ from analytics.relationships.views import (
 )
 from pages.ui.chart import show_chart
 from pages.ui.state import CURRENCY, memo, version
-from pages.ui.widgets import download_buttons, md_escape, metric_columns
+from pages.ui.widgets import download_buttons, first_rows, md_escape, metric_columns
 
 INFO = ":material/info:"
 RELATIONSHIP_LABELS = {"transactional": "Transactional", "value_adding": "Value-adding",
@@ -44,9 +44,6 @@ RELATIONSHIP_LABELS = {"transactional": "Transactional", "value_adding": "Value-
 def note(text: str) -> None:
     """A sentence about what the data lacks or what to do, shown literally."""
     st.info(md_escape(text), icon=INFO)
-
-
-TABLE_LIMIT = 2_000  # rows sent to the browser, as on the Customers page
 
 
 def _defaults() -> dict:
@@ -78,17 +75,6 @@ def inputs() -> tuple[tuple[str, ...], float | None, float]:
     ladder = tuple(state["rel_ladder"]) or DEFAULT_LADDER
     cost = state["rel_rung_cost"]
     return ladder, (float(cost) if cost else None), float(state["rel_win_cost"] or 0.0)
-
-
-def first_rows(frame: pd.DataFrame, what: str) -> pd.DataFrame:
-    """The first :data:`TABLE_LIMIT` rows of a ranked table, said in a caption when there
-    are more: sending 100,000 rows on every rerun would take far longer than the page
-    (the downloads have them all)."""
-    if len(frame) <= TABLE_LIMIT:
-        return frame
-    st.caption(f"The first {TABLE_LIMIT:,} of {len(frame):,} {what}; the downloads have "
-               "them all.")
-    return frame.head(TABLE_LIMIT)
 
 
 def with_names(frame: pd.DataFrame, pnl: pd.DataFrame) -> pd.DataFrame:

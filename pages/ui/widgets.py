@@ -139,6 +139,20 @@ def _share(part: float, whole: float) -> str | None:
     return f"{format_pct(100 * part / whole)} of net revenue" if whole > 0 else None
 
 
+TABLE_LIMIT = 2_000  # rows of a long table sent to the browser (downloads have them all)
+
+
+def first_rows(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    """The first :data:`TABLE_LIMIT` rows of a ranked table, said in a caption when there
+    are more: sending 100,000 rows on every rerun would take far longer than the page
+    (the downloads have them all)."""
+    if len(frame) <= TABLE_LIMIT:
+        return frame
+    st.caption(f"The first {TABLE_LIMIT:,} of {len(frame):,} {what}; the downloads have "
+               "them all.")
+    return frame.head(TABLE_LIMIT)
+
+
 def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
                      key: str, columns: dict | None = None, *, filtered: bool = True) -> None:
     """CSV and Excel downloads of a table, as a finance team reads them
