@@ -35,7 +35,10 @@ def test_one_click_builds_the_board_pack_of_the_selection(server, page):
     # On every page: the button is the frame's.
     page.goto(f"{server.url}/cost-to-serve?start=2024-01-01&end=2024-12-31&segment=Demanding")
     wait_for_app(page)
-    assert page.get_by_role("button", name="Board pack (PDF)").is_visible()
+    # The sidebar is drawn as the run goes: wait for the button (is_visible() does not).
+    button = page.get_by_role("button", name="Board pack (PDF)")
+    button.wait_for(state="visible", timeout=60_000)
+    assert button.is_visible()
     assert not server.errors()
 
 
