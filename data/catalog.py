@@ -54,6 +54,9 @@ class DatasetInfo:
     warnings: tuple[str, ...]
     first_date: dt.date | None
     last_date: dt.date | None
+    # Whether the store keeps the invoice lines besides the customer-month cube (a
+    # partial month of a period is then read exactly from them, else prorated).
+    lines_kept: bool = True
 
     def has_column(self, table: str, column: str) -> bool:
         return column in self.columns.get(table, [])
@@ -294,6 +297,10 @@ class StoreBase:
         with self.cursor() as cur:
             cur.execute(read_sql("schema"))
             self._add_new_columns(cur)
+            # A store loaded before the customer-month cube gets it, once (the file is
+            # this program's to write: DuckDB locks it).
+            from data import cube
+            cube.ensure(cur)
             # The file is ours alone (DuckDB locks it), so staged tables left by a process
             # that died mid-load belong to nobody.
             self._drop_stages(cur)
@@ -337,7 +344,7 @@ class StoreBase:
         if not rows:
             return None
         span = cur.execute(read_sql("dataset_span")).fetchall()[0]
-        version, loaded_at, source, files, counts, columns, warnings = rows[0]
+        version, loaded_at, source, files, counts, columns, warnings, lines_kept = rows[0]
         return DatasetInfo(
             version=version,
             loaded_at=loaded_at,
@@ -348,6 +355,7 @@ class StoreBase:
             warnings=tuple(json.loads(warnings)),
             first_date=span[0],
             last_date=span[1],
+            lines_kept=lines_kept is not False,
         )
 
     @staticmethod

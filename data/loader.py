@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data import versions
+from data import cube, versions
 from data.catalog import STAGE_PREFIX, DatasetInfo, StoreBase, StoreError, db_path, read_sql
 from data.contract import SQL_TYPES, TABLE_ORDER, TABLES
 from data.importer import DatasetError, Importer, Problem, Progress, quote_ident
@@ -284,6 +284,7 @@ class LoaderMixin(StoreBase):
             json.dumps({t: pending.rows.get(t, 0) for t in TABLE_ORDER}),
             json.dumps(pending.columns),
             json.dumps(list(pending.warnings)),
+            True,  # lines_kept: the DuckDB engine keeps the invoice lines
         ]
         with in_place(self), self._lock, self.cursor() as cur:
             existing = {
@@ -298,6 +299,9 @@ class LoaderMixin(StoreBase):
             try:
                 cur.execute("BEGIN TRANSACTION")
                 _swap_in(cur, TABLE_ORDER, pending.stages, pending.xlsx)
+                # The customer-month cube, from the lines of this same version.
+                progress(0.93, "Building the summary tables")
+                cube.build(cur)
                 cur.execute(read_sql("dataset_clear"))
                 cur.execute(read_sql("dataset_insert"), meta)
                 _record_sources(cur, pending)

@@ -3,7 +3,9 @@ per-customer table carries."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+from dataclasses import dataclass
 
 
 def period_fraction(info, start: dt.date | None, end: dt.date | None) -> float:
@@ -43,3 +45,84 @@ def base_warnings(
     if fraction == 0.0 and period_chosen:
         warnings.append("The chosen period lies outside the data's dates.")
     return tuple(warnings)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A partial month at an end of a period: the days ``start`` to ``end`` of the month
+    beginning ``month``."""
+
+    month: dt.date
+    start: dt.date
+    end: dt.date
+
+    @property
+    def weight(self) -> float:
+        """The share of the month's days covered (for a store without invoice lines)."""
+        days = calendar.monthrange(self.month.year, self.month.month)[1]
+        return ((self.end - self.start).days + 1) / days
+
+
+@dataclass(frozen=True)
+class MonthPlan:
+    """How a period is read from the customer-month cube: the whole calendar months
+    ``whole_from`` to ``whole_to`` (first days; None: open) from the cube, and the
+    partial months at its ends (``edges``) from the lines, or prorated by days."""
+
+    whole_from: dt.date | None
+    whole_to: dt.date | None
+    edges: tuple[Edge, ...] = ()
+
+
+def _last_day(month: dt.date) -> dt.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def month_plan(start: dt.date | None, end: dt.date | None) -> MonthPlan:
+    """Split the period [start, end] (either may be None: open) into whole months and
+    partial edge months.
+
+    >>> plan = month_plan(dt.date(2024, 1, 15), dt.date(2024, 3, 31))
+    >>> plan.whole_from, plan.whole_to
+    (datetime.date(2024, 2, 1), datetime.date(2024, 3, 1))
+    >>> [(e.start.isoformat(), e.end.isoformat(), round(e.weight, 3)) for e in plan.edges]
+    [('2024-01-15', '2024-01-31', 0.548)]
+    >>> month_plan(dt.date(2024, 2, 10), dt.date(2024, 2, 20)).edges[0].weight
+    0.3793103448275862
+    """
+    whole_from = whole_to = None
+    edges: list[Edge] = []
+    if start is not None:
+        month = start.replace(day=1)
+        if start.day == 1:
+            whole_from = month
+        else:
+            whole_from = _last_day(month) + dt.timedelta(days=1)
+            last = _last_day(month)
+            edges.append(Edge(month, start, min(end, last) if end is not None else last))
+    if end is not None:
+        month = end.replace(day=1)
+        if end == _last_day(month):
+            whole_to = month
+        else:
+            whole_to = (month - dt.timedelta(days=1)).replace(day=1)
+            if not (edges and edges[0].month == month):
+                edges.append(Edge(month, max(start, month) if start is not None else month,
+                                  end))
+    return MonthPlan(whole_from, whole_to, tuple(e for e in edges if e.start <= e.end))
+
+
+def proration_warning(plan: MonthPlan) -> str:
+    """What a table read from a store without invoice lines says about the partial
+    months at its period's ends (prorated by days).
+
+    >>> proration_warning(month_plan(dt.date(2024, 1, 16), dt.date(2024, 2, 29)))
+    'The store keeps monthly totals only: January 2024 is counted as 16 of its 31 days \
+(51.6 %), prorated.'
+    """
+    parts = [
+        f"{e.month.strftime('%B %Y')} is counted as {(e.end - e.start).days + 1} of its "
+        f"{calendar.monthrange(e.month.year, e.month.month)[1]} days ({e.weight * 100:.1f} %)"
+        for e in plan.edges
+    ]
+    return "The store keeps monthly totals only: " + " and ".join(parts) + ", prorated."

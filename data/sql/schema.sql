@@ -22,3 +22,6 @@ create table if not exists activity_sources (
     activity varchar, kind varchar, file varchar, origin varchar, per varchar,
     condition varchar, counted varchar
 );
+-- Whether the store keeps the invoice lines besides the cube (issue 13; NULL in a store
+-- loaded before the cube: it kept them).
+alter table dataset add column if not exists lines_kept boolean;

@@ -1,0 +1,134 @@
+"""The customer-month cube (issue 13, item 1): what every page reads, at customer x month
+grain, so the dashboard's cost stops growing with the number of invoice lines.
+
+Four tables, built from the validated ``transactions`` and ``activities`` inside the
+load's transaction (so they always match the lines of the same version):
+
+- ``cube_reference_price`` (product_id, unit_price): a product's median net unit price
+  over the whole dataset (the price index's reference);
+- ``cube_customer_month`` (customer_id, month, list_revenue, net_revenue, cogs,
+  invoice_lines, units, first_date, last_date, priced_revenue, reference_revenue): exact
+  decimal sums, rounded to the cent only where a period is read;
+- ``cube_order_month`` (customer_id, order_id, month, positive_value, positive_lines,
+  lines): the order facts (orders counted, the minimum-order scenario's order values);
+- ``cube_activity_month`` (customer_id, activity, month, quantity, first_date,
+  last_date): driver volumes by month (month NULL for undated rows).
+
+The build queries (``data/sql/cube_build_*.sql``) are plain, portable SQL reading the
+relations ``transactions``, ``activities`` and ``reference_price``: the Spark engine
+runs the same text. Here each is wrapped in ``CREATE TABLE … AS``.
+
+A store built before the cube gets it once when opened (:func:`ensure`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from data.catalog import read_sql
+from data.periods import MonthPlan, month_plan
+
+# Build order matters: the customer-month build reads the reference prices.
+CUBE_TABLES = (
+    "cube_reference_price",
+    "cube_customer_month",
+    "cube_order_month",
+    "cube_activity_month",
+)
+BUILD_SQL = {
+    "cube_reference_price": "cube_build_reference_price",
+    "cube_customer_month": "cube_build_customer_month",
+    "cube_order_month": "cube_build_order_month",
+    "cube_activity_month": "cube_build_activity_month",
+}
+
+
+def build(cur) -> None:
+    """(Re)build the cube tables from the live ``transactions`` and ``activities``,
+    inside the caller's transaction (a load's commit, or :func:`ensure`)."""
+    for table in CUBE_TABLES:
+        cur.execute(f"DROP TABLE IF EXISTS {table}")
+    for table in CUBE_TABLES:
+        sql = read_sql(BUILD_SQL[table])
+        if table == "cube_customer_month":
+            # The portable text reads a relation named reference_price.
+            sql = f"WITH reference_price AS (SELECT * FROM cube_reference_price)\n{sql}"
+        cur.execute(f"CREATE TABLE {table} AS\n{sql}")
+
+
+def missing(cur) -> list[str]:
+    """The cube tables the store file lacks (all of them for a store built before the
+    cube)."""
+    live = {row[0] for row in cur.execute(read_sql("live_tables")).fetchall()}
+    return [t for t in CUBE_TABLES if t not in live]
+
+
+def needs_build(cur) -> bool:
+    """Whether the store holds lines (a dataset was loaded) but not the whole cube."""
+    live = {row[0] for row in cur.execute(read_sql("live_tables")).fetchall()}
+    return ("transactions" in live and "activities" in live
+            and any(t not in live for t in CUBE_TABLES))
+
+
+def ensure(cur) -> bool:
+    """Build the cube once in a store loaded before it existed (a migration), in a write
+    transaction of its own. True when it was built."""
+    if not needs_build(cur):
+        return False
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        build(cur)
+        cur.execute("COMMIT")
+    except Exception:
+        cur.execute("ROLLBACK")
+        raise
+    return True
+
+
+PERIOD_VIEWS = ("period_customer_month", "period_order_month", "period_activity_month")
+
+
+def _literal(value) -> str:
+    """A SQL literal for a value of the month plan (dates, floats, booleans, None) -
+    never user text."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.date):
+        return f"DATE '{value.isoformat()}'"
+    if isinstance(value, float):
+        return f"{value!r}::double"
+    raise TypeError(f"not a month plan value: {value!r}")
+
+
+def period_views(cur, start: dt.date | None, end: dt.date | None,
+                 lines_kept: bool = True) -> MonthPlan:
+    """Create the period's temp views on ``cur`` (``period_customer_month``,
+    ``period_order_month``, ``period_activity_month``: see their SQL) for the period
+    [start, end] (either may be None: open), and return its month plan."""
+    plan = month_plan(start, end)
+    edges = list(plan.edges) + [None] * (2 - len(plan.edges))
+    values = {"whole_from": plan.whole_from, "whole_to": plan.whole_to,
+              "lines_kept": bool(lines_kept)}
+    for i, edge in enumerate(edges, start=1):
+        values[f"edge{i}_month"] = edge.month if edge else None
+        values[f"edge{i}_start"] = edge.start if edge else None
+        values[f"edge{i}_end"] = edge.end if edge else None
+        values[f"edge{i}_weight"] = edge.weight if edge else None
+    literals = {k: _literal(v) for k, v in values.items()}
+    # Typed NULLs, so the unions agree on the columns' types.
+    for key, value in values.items():
+        if value is None:
+            kind = "double" if key.endswith("weight") else "date"
+            literals[key] = f"NULL::{kind}"
+    for view in PERIOD_VIEWS:
+        cur.execute(read_sql(view).format(**literals))
+    return plan
+
+
+def lines_kept(cur) -> bool:
+    """Whether the store keeps the invoice lines besides the cube (NULL, a store loaded
+    before the cube: it did)."""
+    rows = cur.execute(read_sql("dataset_lines_kept")).fetchall()
+    return not rows or rows[0][0] is not False
