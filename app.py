@@ -5,6 +5,7 @@ import streamlit as st
 from pages.ui.frame import ICON, build_pages, filters_ui, friendly_errors, mark_frame
 from pages.ui.pack_ui import pack_button
 from pages.ui.state import dimensions, ensure_dataset
+from pages.ui.widgets import md_escape
 
 # The icon ships with the app: a Material icon name would make every browser fetch it
 # from the internet (a dashboard on a closed company network must not).
@@ -16,6 +17,6 @@ with friendly_errors():
     segments, regions = dimensions()
     selection = filters_ui(info, segments, regions)
     with st.sidebar:
-        st.caption(f"Dataset: {info.source}")
+        st.caption(f"Dataset: {md_escape(info.source)}")
     pack_button(selection)
     navigation.run()

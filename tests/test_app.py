@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.thin_data import NO_COGS, NO_COST_TO_SERVE
 from tests.conftest import ROOT, app_on, charts, store_with
+from tests.page_text import as_read
 
 ANALYSIS_PAGES = ["pages/overview.py", "pages/customers.py", "pages/cost-to-serve.py",
                   "pages/pricing.py", "pages/exit.py", "pages/relationships.py"]
@@ -55,10 +56,10 @@ def test_filter_change_takes_effect_on_every_page(app_env):
     demanding = int(app.metric[0].value.replace(",", ""))
     assert 0 < demanding < int(everyone.replace(",", ""))
     assert app.sidebar.multiselect(key="f_segments").value == ["Demanding"]
-    assert "segments: Demanding" in app.caption[0].value.replace("\\", "").replace("\u2060", "")
+    assert "segments: Demanding" in as_read(app.caption[0].value)
     app.switch_page("pages/cost-to-serve.py").run()
     assert not app.exception
-    assert "segments: Demanding" in app.caption[0].value.replace("\\", "").replace("\u2060", "")
+    assert "segments: Demanding" in as_read(app.caption[0].value)
 
 
 def test_period_from_the_url(app_env):
@@ -73,8 +74,8 @@ def test_period_from_the_url(app_env):
 
 
 def shown(elements) -> list[str]:
-    """Texts as a person reads them: without md_escape's backslashes and word joiners."""
-    return [e.value.replace("\\", "").replace("\u2060", "") for e in elements]
+    """Texts as a person reads them: as md_escape wrote them, without its escapes."""
+    return [as_read(e.value) for e in elements]
 
 
 def data_links(app: AppTest) -> list[str]:

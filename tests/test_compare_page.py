@@ -12,6 +12,7 @@ from analytics.compare import compare_periods
 from analytics.metrics import format_money_short
 from analytics.selection import Selection
 from data import Store
+from tests.page_text import as_read
 
 Y2023 = Selection(dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 Y2024 = Selection(dt.date(2024, 1, 1), dt.date(2024, 12, 31))
@@ -29,7 +30,7 @@ def open_app(page=None, **params) -> AppTest:
 
 
 def clean(text: str) -> str:
-    return text.replace("\\", "").replace("\u2060", "").replace("**", "")
+    return as_read(text).replace("**", "")
 
 
 @pytest.fixture(scope="module")

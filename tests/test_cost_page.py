@@ -4,6 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import charts
+from tests.page_text import as_read
 
 
 def open_page(path: str) -> AppTest:
@@ -71,7 +72,7 @@ def test_a_rate_nobody_uses_is_named_after_saving_and_stays(thin_env):
             "from your invoice lines as a cost driver on the Data page.")
 
     def hints(app: AppTest) -> list[str]:
-        return [i.value.replace("\\", "").replace("\u2060", "") for i in app.info
+        return [as_read(i.value) for i in app.info
                 if "No customer uses" in i.value]
 
     app = open_page("pages/cost-to-serve.py")

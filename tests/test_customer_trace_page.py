@@ -17,6 +17,7 @@ from tests.data.test_traceability import (
     RETURNS,
     TRANSACTIONS,
 )
+from tests.page_text import as_read
 
 TITLE = "Where its cost to serve comes from"
 
@@ -76,7 +77,7 @@ def test_the_trace_adds_up_and_names_each_source(traced_env):
     sentences = [m.value for m in app.markdown]
     assert any("The 3 activities add up to \\$116\\.00, its cost to serve to the cent"
                in s for s in sentences), sentences
-    captions = [c.value.replace("\\", "").replace("\u2060", "") for c in app.caption]
+    captions = [as_read(c.value) for c in app.caption]
     assert any("from driver 'Returns' (the Data page's cost drivers): lines where doc_type "
                "is RET or CRN, in transactions.csv (Returns)" in c for c in captions), captions
     assert [b.label for b in app.get("download_button")][-2:] == ["Download CSV",

@@ -152,8 +152,9 @@ def test_customer_names_are_shown_literally(tiny_env):
     assert heading == r"C1 · \<b\>Acme\</b\>"
     app.selectbox[0].select("C2").run()
     heading = next(s.value for s in app.subheader if "Bolt" in s.value)
-    # Every Markdown character escaped, and a word joiner after ":" so no autolink forms.
-    assert heading == "C2 · \\*Bolt\\* \\[x\\]\\(http\\:\u2060//example\\.com\\)"
+    # Every Markdown character escaped, and an empty directive after ":" so no autolink
+    # forms (no invisible character: the text copies as typed).
+    assert heading == "C2 · \\*Bolt\\* \\[x\\]\\(http\\::small[]//example\\.com\\)"
     texts = [e.value for e in (*app.markdown, *app.subheader, *app.caption, *app.info)]
     assert not any(ACME in t or "*Bolt*" in t for t in texts)
     assert app.dataframe[1].value.set_index("customer_id").loc["C1", "name"] == ACME

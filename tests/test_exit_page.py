@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from analytics import analyse
 from analytics.exit import choose, exit_outcome
 from analytics.metrics import format_money
+from tests.page_text import as_read
 
 
 def open_page(**params) -> AppTest:
@@ -27,7 +28,7 @@ def cards(app: AppTest) -> list[tuple[str, str]]:
 
 def shown(markdown: str) -> str:
     """Markdown written with md_escape, as it reads on the page."""
-    return re.sub(r"\\(.)", r"\1", markdown.replace("\u2060", ""))
+    return as_read(markdown)
 
 
 def sentences(app: AppTest) -> list[str]:

@@ -1,13 +1,13 @@
 """AppTest of the Pricing page: inputs, presets, results, saved scenarios."""
 
 import json
-import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.bad_menus import HEADER, PAGE_BAD_MENUS
 from tests.conftest import charts
+from tests.page_text import as_read
 
 
 def open_page() -> AppTest:
@@ -137,7 +137,7 @@ def test_save_reload_compare_and_delete(private_app):
 
 def shown(markdown: str) -> str:
     """Markdown written with md_escape, as it reads on the page."""
-    return re.sub(r"\\(.)", r"\1", markdown.replace("\u2060", ""))
+    return as_read(markdown)
 
 
 @pytest.mark.parametrize("case", PAGE_BAD_MENUS)

@@ -11,6 +11,7 @@ from analytics.scenario.url import encode
 from analytics.selection import Selection
 from pages.ui.scenario_url import PAGE_DEFAULT
 from pages.ui.state import CURRENCY
+from tests.page_text import as_read
 
 KEPT, CUT = "Profit, capacity kept", "Profit, capacity cut"
 SCENARIO_KEYS = {"core", "elastic", "risk", "defect", "min", "sof", "cons", "capacity",
@@ -61,7 +62,7 @@ def assert_figures(app: AppTest, figures: dict) -> None:
 
 def link_notes(app: AppTest) -> list[str]:
     """The link's notes (not the menu check's warnings), as a person reads them."""
-    return [w.value.replace("\\", "").replace("\u2060", "") for w in app.warning
+    return [as_read(w.value) for w in app.warning
             if w.icon == ":material/link_off:"]
 
 
@@ -160,8 +161,8 @@ def test_a_saved_scenario_opens_by_name(private_app):
     assert not link_notes(app)
     assert app.text_input(key="pr_name").value == "Kanthal fix"
     assert app.slider(key="pr_core").value == -1.5
-    assert any("Opened the saved scenario Kanthal fix from the link." in c.value
-               .replace("\\", "").replace("\u2060", "") for c in app.caption)
+    assert any("Opened the saved scenario Kanthal fix from the link." in as_read(c.value)
+               for c in app.caption)
     assert_figures(app, engine(private_app, saved))
     assert ours(app) == {"scenario": "Kanthal fix"}  # the short link while unchanged
     assert "scenario=Kanthal%20fix" in app.code[0].value

@@ -2,7 +2,6 @@
 analytics) and on invoice lines alone (each view says what is missing)."""
 
 import os
-import re
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
@@ -11,11 +10,12 @@ from analytics import analyse
 from analytics.relationships import build_portfolio
 from analytics.relationships.periods import portfolio_periods
 from tests.conftest import app_on, store_with
+from tests.page_text import as_read
 
 
 def shown(markdown: str) -> str:
     """Markdown written with md_escape, as it reads on the page."""
-    return re.sub(r"\\(.)", r"\1", markdown.replace("\u2060", ""))
+    return as_read(markdown)
 
 
 TABS = ["Buyer types", "Loyalty ladder", "Relationship spectrum", "Share of wallet",

@@ -20,21 +20,31 @@ KPI_KEYS = ("customers", "net_revenue", "net_margin", "cost_to_serve", "profit",
             "unused_capacity_cost")
 KPI_LABELS = {key: METRICS[key].label for key in KPI_KEYS}
 DATA_PAGE = "pages/data.py"
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
-_AUTOLINK_STARTS = re.compile(r"\\:|@|(?i:www)")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
+# An empty Streamlit directive: an empty <span>, nothing to see or to copy, but it ends
+# the Markdown text node it sits in.
+MD_BREAK = ":small[]"
+# Where a break goes (in escaped text): after ":", "@" and "www" (links), and inside
+# "->", "<-", "<->", "--", ">=", "<=", "~=" (arrows and dashes).
+_TEXT_BREAKS = re.compile(r"\\:|@|(?i:www)|\\[<>~-](?=\\[->=])")
 
 
 def md_escape(text: object) -> str:
     """A user string for a Markdown-rendering element, shown literally.
 
     Escapes Markdown syntax, Streamlit's ``:color[...]`` and ``:material/...:``
-    directives, ``$`` (LaTeX) and angle brackets, so ``<b>Acme</b>`` shows as typed; and
-    puts a word joiner (U+2060, invisible) after each ``:``, ``@`` and ``www``, because
-    Markdown turns ``http://…``, ``www.…`` and e-mail addresses into links even when
-    every special character is escaped.
+    directives, ``$`` (LaTeX), ``&`` (character references) and angle brackets, so
+    ``<b>Acme</b>`` shows as typed. Escaping is not enough everywhere: after parsing,
+    Streamlit's Markdown looks through each run of text (escapes and character
+    references already decoded) for ``http://…``, ``www.…`` and e-mail addresses to
+    link, ``:material_x:`` icons to draw, and ``->``, ``--``, ``>=`` and the like to
+    turn into arrows, dashes and signs. So an empty directive (``MD_BREAK``: an empty
+    ``<span>``) splits the text after each ``:``, ``@`` and ``www`` and inside each
+    arrow; nothing invisible is left in the text a reader copies (an earlier word
+    joiner, U+2060, was copied along).
     """
     escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", "" if text is None else str(text))
-    return _AUTOLINK_STARTS.sub(lambda m: m.group(0) + "\u2060", escaped)
+    return _TEXT_BREAKS.sub(lambda m: m.group(0) + MD_BREAK, escaped)
 
 
 def data_notice_ui(message: str, fix: str, severity: str = "warning") -> None:

@@ -41,15 +41,16 @@ def _free_port() -> int:
 
 
 class Server:
-    """``streamlit run app.py`` on a free localhost port, on its own database file."""
+    """``streamlit run app.py`` (or ``script``) on a free localhost port, on its own
+    database file."""
 
-    def __init__(self, db: Path):
+    def __init__(self, db: Path, script: str = "app.py"):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = db.with_suffix(".log")
         env = {**os.environ, "PROFITLENS_DB": str(db), "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port",
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port",
              str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
              "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
@@ -143,8 +144,8 @@ def exceptions(page) -> list[str]:
 
 
 def visible_text(page, selector: str = "body") -> str:
-    """The text a person sees: without the invisible word joiners ``md_escape`` adds."""
-    return page.inner_text(selector).replace("\u2060", "")
+    """The text a person sees (and copies: ``md_escape`` adds nothing invisible)."""
+    return page.inner_text(selector)
 
 
 def metric_value(page, label: str, timeout: float = 60) -> str:

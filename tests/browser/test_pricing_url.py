@@ -27,7 +27,7 @@ def headlines(page) -> dict[str, str]:
     cards.nth(5).wait_for(timeout=60_000)
     out = {}
     for i in range(6):
-        text = cards.nth(i).inner_text().replace("\u2060", "").split("\n")
+        text = cards.nth(i).inner_text().split("\n")
         lines = [t for t in text if t.strip()]
         out[lines[0]] = " ".join(lines[1:])
     return out
