@@ -413,40 +413,58 @@ class User:
         if dataset and (not self.datasets or self.datasets[-1] != dataset):
             self.datasets.append(dataset)
 
-    async def step(self, kind: str) -> None:
+    async def step(self, kind: str, url: str) -> None:
         try:
             await self.act(kind)
-        except Exception as exc:  # a timeout, or an element that never came
+            await self.check(kind)
+        except Exception as exc:  # a timeout, or an element that never came (120 s)
             self.timeouts.append({"user": self.number, "action": kind, "page": self.where,
-                                  "error": str(exc).splitlines()[0][:200]})
+                                  "error": str(exc).splitlines()[0][:200],
+                                  "at": dt.datetime.now().isoformat()})
+            await self.recover(url)
+
+    async def recover(self, url: str) -> None:
+        """After a timeout: a screenshot, then a fresh start on the Overview."""
+        try:
             await self.page.screenshot(path=str(self.shots / f"timeout-user{self.number}-"
                                                 f"{len(self.timeouts)}.png"))
-            await self.page.goto(self.page.url.split("/")[0] + "//" +
-                                 self.page.url.split("/")[2] + "/")
+            await self.page.goto(url)
             await self.wait_for_app()
             self.where = "Overview"
-        await self.check(kind)
+            await self.check("recovery")
+        except Exception as exc:
+            self.timeouts.append({"user": self.number, "action": "recovery",
+                                  "page": self.where,
+                                  "error": str(exc).splitlines()[0][:200],
+                                  "at": dt.datetime.now().isoformat()})
 
     async def wait_for_app(self) -> None:
         await self.page.wait_for_selector("h1", timeout=TIMEOUT_MS)
         await self.page.wait_for_function(IDLE, timeout=TIMEOUT_MS, polling=100)
 
     async def loop(self, url: str, deadline: float, loading) -> None:
-        await self.page.goto(url)
-        await self.wait_for_app()
-        await self.check("start")
+        try:
+            await self.page.goto(url)
+            await self.wait_for_app()
+            await self.check("start")
+        except Exception as exc:
+            self.timeouts.append({"user": self.number, "action": "start", "page": "Overview",
+                                  "error": str(exc).splitlines()[0][:200],
+                                  "at": dt.datetime.now().isoformat()})
+            await self.recover(url)
         while time.monotonic() < deadline:
-            await self.step(self.choose())
+            await self.step(self.choose(), url)
             await asyncio.sleep(self.rng.uniform(1.0, 3.0))
         while loading():  # a load still running: its dataset is to be seen too
             await asyncio.sleep(0.5)
         # One more rerun, so that everyone has met the last load.
-        await self.step("switch")
+        await self.step("switch", url)
 
 
 async def reference(browser, url: str, rounds: int, shots: Path) -> dict[str, list[float]]:
     """One person alone: each control changed ``rounds`` times after one warm-up round."""
     context = await browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(TIMEOUT_MS)
     user = User(0, await context.new_page(), random.Random(0), shots)
     await user.page.goto(url)
     await user.wait_for_app()
@@ -478,6 +496,8 @@ async def drive(port: int, users: int, seconds: float, rounds: int, seed: int,
         people = []
         for number in range(1, users + 1):
             context = await browser.new_context(viewport=VIEWPORT)
+            context.set_default_timeout(TIMEOUT_MS)  # every wait: a busy machine is the point
+            context.set_default_navigation_timeout(TIMEOUT_MS)
             people.append(User(number, await context.new_page(),
                                random.Random(seed * 1000 + number), shots))
         loads = on_start()
@@ -487,7 +507,12 @@ async def drive(port: int, users: int, seconds: float, rounds: int, seed: int,
             await asyncio.sleep(delay)
             await user.loop(url, deadline, loads.is_alive)
 
-        await asyncio.gather(*(run(u, 0.5 * i) for i, u in enumerate(people)))
+        outcomes = await asyncio.gather(*(run(u, 0.5 * i) for i, u in enumerate(people)),
+                                        return_exceptions=True)
+        for user, outcome in zip(people, outcomes, strict=True):
+            if isinstance(outcome, BaseException):  # counted as a failure, never hidden
+                user.timeouts.append({"user": user.number, "action": "gave up",
+                                      "page": user.where, "error": repr(outcome)[:200]})
         version = browser.version
         await browser.close()
     return {"reference": ref, "users": people, "chromium": version}
