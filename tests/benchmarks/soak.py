@@ -208,6 +208,16 @@ def proc_status(pid: int) -> dict[str, int]:
     return values
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (0 once it is gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def descendants(root: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
@@ -254,6 +264,21 @@ class Sampler(threading.Thread):
         while not self.stop.wait(2):
             self.sample()
 
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds so far: the server, the browser (its processes alive now), this
+        driver, and the whole machine (every core's busy time, from ``/proc/stat``)."""
+        skipped = set(self.skip)
+        for pid in list(self.skip):
+            skipped.update(descendants(pid))
+        browser = [pid for pid in descendants(os.getpid()) if pid not in skipped]
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        ticks = os.sysconf("SC_CLK_TCK")
+        busy = sum(int(x) for x in fields) - int(fields[3]) - int(fields[4])  # no idle, iowait
+        own = os.times()
+        return {"server": cpu_seconds(self.server_pid),
+                "browser": sum(cpu_seconds(pid) for pid in browser),
+                "driver": own.user + own.system, "machine": busy / ticks}
+
 
 class Loads(threading.Thread):
     """``python -m analytics load`` at the given times (seconds from ``t0``)."""
@@ -283,6 +308,7 @@ class Loads(threading.Thread):
                 "folder": folder.name, "started_s": round(started - self.t0, 1),
                 "seconds": round(time.monotonic() - started, 1),
                 "exit": process.returncode, "peak_mib": round(usage.ru_maxrss / 1024),
+                "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
                 "log": str(log),
             })
             print(f"  load {number} ({folder.name}) at {started - self.t0:.0f} s: exit "
@@ -486,7 +512,7 @@ async def reference(browser, url: str, rounds: int, shots: Path) -> dict[str, li
 
 
 async def drive(port: int, users: int, seconds: float, rounds: int, seed: int,
-                shots: Path, on_start) -> dict:
+                shots: Path, on_start, on_end) -> dict:
     from playwright.async_api import async_playwright
 
     url = f"http://127.0.0.1:{port}/"
@@ -513,6 +539,7 @@ async def drive(port: int, users: int, seconds: float, rounds: int, seed: int,
             if isinstance(outcome, BaseException):  # counted as a failure, never hidden
                 user.timeouts.append({"user": user.number, "action": "gave up",
                                       "page": user.where, "error": repr(outcome)[:200]})
+        on_end()
         version = browser.version
         await browser.close()
     return {"reference": ref, "users": people, "chromium": version}
@@ -527,6 +554,15 @@ def spread(values: list[float]) -> dict:
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return {"n": len(values), "p50": round(statistics.median(values)), "p95": round(p95),
             "max": round(max(values))}
+
+
+def cpu_split(start: dict, end: dict, loads: list[dict]) -> dict:
+    """Where the machine's CPU time went while the people were at work."""
+    used = {key: round(end[key] - start[key], 1) for key in start}
+    used["loads"] = round(sum(x["cpu_s"] for x in loads), 1)
+    used["other_programs"] = round(used["machine"] - used["server"] - used["browser"]
+                                   - used["driver"] - used["loads"], 1)
+    return used
 
 
 def machine() -> dict:
@@ -581,15 +617,20 @@ def main(argv: list[str] | None = None) -> int:
         holder["loads"] = Loads(code, db, folders, times, run_dir, sampler)
         holder["loads"].start()
         holder["t0"] = time.monotonic()
+        holder["cpu_start"] = sampler.cpu()
         print("users started", flush=True)
         return holder["loads"]
 
+    def on_end():
+        holder["loads"].join()
+        holder["cpu_end"] = sampler.cpu()
+        holder["wall"] = time.monotonic() - holder["t0"]
+
     try:
         driven = asyncio.run(drive(args.port, args.users, seconds, args.reference_rounds,
-                                   args.seed, run_dir, on_start))
+                                   args.seed, run_dir, on_start, on_end))
         loads: Loads = holder["loads"]
-        loads.join()
-        wall = time.monotonic() - holder["t0"]
+        wall = holder["wall"]
         sampler.sample()
     finally:
         sampler.stop.set()
@@ -632,6 +673,7 @@ def main(argv: list[str] | None = None) -> int:
         "server_peak_mib": {"VmHWM": round(sampler.server_hwm / 1024),
                             "VmRSS_sampled_max": round(sampler.server_rss / 1024)},
         "browser_peak_rss_mib": round(sampler.browser_rss / 1024),
+        "cpu_s": cpu_split(holder["cpu_start"], holder["cpu_end"], loads.results),
         "datasets_seen": {u.number: u.datasets for u in people},
         "final_dataset_is_last_load": (
             all(u.datasets and u.datasets[-1].endswith(last_folder) for u in people)
@@ -677,7 +719,12 @@ def report(r: dict) -> str:
     if s["n"]:
         lines.append(f"page switch: p50 {s['p50']} ms, p95 {s['p95']} ms, max {s['max']} ms "
                      f"(n={s['n']})")
+    u = r["cpu_s"]
     lines += [
+        f"CPU seconds in {r['seconds']} s on {m['cores']} cores ({r['seconds'] * m['cores']} "
+        f"available): server {u['server']}, browser {u['browser']}, loads {u['loads']}, "
+        f"this driver {u['driver']}, other programs {u['other_programs']} (machine busy "
+        f"{u['machine']})",
         f"server peak memory: VmHWM {r['server_peak_mib']['VmHWM']} MiB; browser (all "
         f"processes) peak RSS {r['browser_peak_rss_mib']} MiB",
         f"every user on the last load's dataset at the end: {r['final_dataset_is_last_load']}",
