@@ -25,6 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+INT64_CENTS = 2.0**63  # int64 holds fewer cents than this
+
 
 def whole_cents(values) -> np.ndarray:
     """Each value in whole cents, as floats (NaN and infinities kept), half away from zero.
@@ -59,7 +61,8 @@ def round_money(values):
 def to_cents(values):
     """Money as integer cents: an ``int`` for a number, an int64 array otherwise.
 
-    Raises ValueError on NaN or an infinity (a missing amount has no cents).
+    Raises ValueError on NaN or an infinity (a missing amount has no cents), and on an
+    amount beyond int64 cents (about ±92 trillion), which would otherwise wrap around.
 
     >>> to_cents(1.005), to_cents([0.1, -0.015]).tolist()
     (101, [10, -2])
@@ -67,6 +70,9 @@ def to_cents(values):
     cents = whole_cents(values)
     if not np.isfinite(cents).all():
         raise ValueError("money must be a finite number to count its cents")
+    if np.ndim(values) and (np.abs(cents) >= INT64_CENTS).any():
+        raise ValueError("money beyond 92,233,720,368,547.75 in size cannot be counted "
+                         "in cents")
     if np.ndim(values) == 0:
         return int(cents)
     return cents.astype(np.int64)

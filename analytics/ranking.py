@@ -1,10 +1,12 @@
 """The one ranking rule: most profitable first, in whole cents, ties by customer id.
 
-Profits are compared in integer cents (:func:`analytics.money.to_cents`), so two
+Profits are compared in whole cents (:func:`analytics.money.whole_cents`), so two
 customers whose profits differ only by float noise (-867.4899999999998 and -867.49) are
-equal and ordered by customer id, compared as text. Customers without a profit (NaN)
-come last, by id. The whale curve, the customer ranking table and every other ranked
-view take their order from here.
+equal and ordered by customer id, compared as text. Whole cents as floats, not int64:
+exact to the cent up to 90 trillion, and still in order beyond (a cost to serve of a
+quantity and a rate each just below 1e12 is 1e24, past int64 cents). Customers without
+a profit (NaN) come last, by id. The whale curve, the customer ranking table and every
+other ranked view take their order from here.
 
 Example
 -------
@@ -20,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analytics.money import to_cents
+from analytics.money import whole_cents
 
 
 def id_order(ids) -> np.ndarray:
@@ -44,7 +46,7 @@ def profit_order(profit, ties: np.ndarray) -> np.ndarray:
     """
     profit = np.asarray(profit, dtype=float)
     missing = np.isnan(profit)
-    cents = to_cents(np.where(missing, 0.0, profit))
+    cents = whole_cents(np.where(missing, 0.0, profit))
     return np.lexsort((np.asarray(ties), -cents, missing))
 
 
