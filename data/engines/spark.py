@@ -64,7 +64,6 @@ LOCAL_SETTINGS = {
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.adaptive.enabled": "true",
 }
-LOG_CONFIG = Path(__file__).with_name("log4j2.properties")
 CSV_OPTIONS = {
     "header": "true",
     "encoding": "UTF-8",
@@ -139,8 +138,6 @@ def session(master: str | None = None, *, app_name: str = "ProfitLens",
             cores = _local_cores(master)
             # A small dataset in 200 shuffle partitions spends its time scheduling tasks.
             settings["spark.sql.shuffle.partitions"] = str(max(2, 2 * cores))
-            settings["spark.driver.extraJavaOptions"] = (
-                f"-Dlog4j2.configurationFile=file:{LOG_CONFIG}")
     settings |= conf or {}
     builder = builder.appName(app_name)
     for key, value in settings.items():
