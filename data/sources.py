@@ -91,15 +91,19 @@ class Source:
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
+def max_line_mb() -> int:
+    """The longest CSV line read, in MB (``PROFITLENS_MAX_LINE_MB``; at least 1)."""
+    return max(1, limit("MAX_LINE_MB", MAX_LINE_MB))
+
+
 def max_line_bytes() -> int:
-    """The longest CSV line read (``PROFITLENS_MAX_LINE_MB``), in bytes."""
-    return limit("MAX_LINE_MB", MAX_LINE_MB) << 20
+    return max_line_mb() << 20
 
 
 def line_too_long() -> str:
     """The refusal of a CSV line longer than the limit."""
-    return (f"the line is longer than the {limit('MAX_LINE_MB', MAX_LINE_MB):,} MB allowed "
-            "for one line (raise PROFITLENS_MAX_LINE_MB to read it)")
+    return (f"the line is longer than the {max_line_mb():,} MB allowed for one line (raise "
+            "PROFITLENS_MAX_LINE_MB to read it)")
 
 
 def read_head(handle, display: str) -> bytes:
