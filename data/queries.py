@@ -12,9 +12,10 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from data import cube
 from data.catalog import StoreBase, read_sql
 from data.contract import TABLES
-from data.periods import base_warnings, period_fraction
+from data.periods import base_warnings, period_fraction, proration_warning
 from data.problems import quote_ident
 
 
@@ -121,12 +122,27 @@ class QueriesMixin(StoreBase):
         dataset loaded before sources were recorded."""
         return self.query_df(read_sql("activity_sources"))
 
+    def _period_df(self, name: str, start: dt.date | None, end: dt.date | None,
+                   params: dict | None = None) -> pd.DataFrame:
+        """Run the query ``name`` on the period's customer-month views
+        (:func:`data.cube.period_views`), on a cursor of its own."""
+        with self.cursor() as cur:
+            cube.period_views(cur, start, end, cube.lines_kept(cur))
+            return cur.execute(read_sql(name), params or {}).df()
+
     def line_totals(
         self, start: dt.date | None = None, end: dt.date | None = None
     ) -> dict[str, float]:
-        """The invoice lines' totals in the period, summed straight from the loaded lines:
-        ``invoice_lines, customers, list_revenue, net_revenue, cogs``."""
-        frame = self.query_df(read_sql("line_totals"), {"start": start, "end": end})
+        """The invoice lines' totals in the period, summed straight from the loaded lines
+        (the reconciliation against the files), or from the customer-month cube in a store
+        that does not keep them: ``invoice_lines, customers, list_revenue, net_revenue,
+        cogs``."""
+        with self.cursor() as cur:
+            kept = cube.lines_kept(cur)
+        if kept:
+            frame = self.query_df(read_sql("line_totals"), {"start": start, "end": end})
+        else:
+            frame = self._period_df("line_totals_cube", start, end)
         return {k: (int(v) if k in ("invoice_lines", "customers") else float(v))
                 for k, v in frame.iloc[0].items()}
 
@@ -134,9 +150,11 @@ class QueriesMixin(StoreBase):
         self, customer_id: str, start: dt.date | None = None, end: dt.date | None = None
     ) -> CustomerHistory:
         """A customer's revenue and activity by month (undated activity is left out)."""
-        params = {"customer_id": customer_id, "start": start, "end": end}
-        revenue = self.query_df(read_sql("customer_history_revenue"), params)
-        activity = self.query_df(read_sql("customer_history_activity"), params)
+        params = {"customer_id": customer_id}
+        with self.cursor() as cur:
+            cube.period_views(cur, start, end, cube.lines_kept(cur))
+            revenue = cur.execute(read_sql("customer_history_revenue"), params).df()
+            activity = cur.execute(read_sql("customer_history_activity"), params).df()
         months = pd.Index(
             sorted(set(revenue["month"]).union(activity["month"])), name="month"
         )
@@ -174,13 +192,11 @@ class QueriesMixin(StoreBase):
                 "order_id column to transactions to set a minimum order value."
             )
         params = {
-            "start": start,
-            "end": end,
             "segments": list(segments) if segments else None,
             "regions": list(regions) if regions else None,
             "minimum_order_value": float(minimum_order_value),
         }
-        frame = self.query_df(read_sql("order_sizes"), params)
+        frame = self._period_df("order_sizes", start, end, params)
         frame = frame.astype({"orders": "int64", "small_orders": "int64",
                               "small_order_value": "float64"})
         return frame.set_index("customer_id")
@@ -200,8 +216,7 @@ class QueriesMixin(StoreBase):
         and year with at least one invoice line; money rounded to the cent), sorted by
         customer and year. Activity is not in it: only invoice lines.
         """
-        frame = self.query_df(read_sql("customer_years"), _filters(start, end, segments,
-                                                                   regions))
+        frame = self._period_df("customer_years", start, end, _filters(segments, regions))
         return frame.astype({"year": "int64", "net_revenue": "float64", "cogs": "float64",
                              "lines": "int64"})
 
@@ -225,19 +240,19 @@ class QueriesMixin(StoreBase):
 
         Price index = the customer's net revenue / Σ over its lines of quantity × the
         product's reference price, where the reference price is the median net unit
-        price (net revenue / quantity) of the product's lines with quantity > 0 over
-        every customer's lines in the period, before the segment and region filter.
-        The median is DuckDB's ``median``: for an even count, the mean of the two middle
-        values. Only lines with a quantity and a product that has a reference price
-        count, in the numerator as in the denominator; credit notes count with their
-        negative quantity.
+        price (net revenue / quantity) of the product's lines with quantity > 0 over the
+        WHOLE dataset (every customer, every date: computed once at load in the
+        customer-month cube), so two periods are priced against the same reference.
+        The median interpolates: for an even count, the mean of the two middle values.
+        Only lines with a quantity and a product that has a reference price count, in
+        the numerator as in the denominator; credit notes count with their negative
+        quantity.
 
         NaN (missing) for every customer when the transactions have no ``product_id``
         or no ``quantity`` column (see :meth:`price_index_needs`), and for a customer
         with no such line or a non-positive denominator.
         """
-        frame = self.query_df(read_sql("price_index"), _filters(start, end, segments,
-                                                                regions))
+        frame = self._period_df("price_index", start, end, _filters(segments, regions))
         return frame.set_index("customer_id")["price_index"].astype("float64")
 
     def price_index_needs(self) -> list[str]:
@@ -281,8 +296,6 @@ class QueriesMixin(StoreBase):
             return pd.DataFrame({c: pd.Series(dtype=object if c == "bucket" else "int64")
                                  for c in columns})
         params = {
-            "start": start,
-            "end": end,
             **_trend_params(grain, buckets, weights),
             "activities": [str(a) for a in rates["activity"]],
             "rates": [float(r) for r in rates["rate"]],
@@ -293,6 +306,7 @@ class QueriesMixin(StoreBase):
                for c in ("net_revenue_cents", "cogs_cents", "cost_to_serve_cents")},
         })
         with self.cursor() as cur:  # a cursor of its own: the registration is its alone
+            cube.period_views(cur, start, end, cube.lines_kept(cur))
             cur.register("trend_customers", table)
             frame = cur.execute(read_sql("trend_series"), params).df()
             cur.unregister("trend_customers")
@@ -318,14 +332,12 @@ class QueriesMixin(StoreBase):
                                  "bucket": pd.Series(dtype=object),
                                  "used": pd.Series(dtype="float64")})
         params = {
-            "start": start,
-            "end": end,
             **_trend_params(grain, buckets, weights),
             "activities": [str(a) for a in timed["activity"]],
             "resources": [str(r) for r in timed["resource"]],
             "unit_times": [float(u) for u in timed["unit_time"]],
         }
-        return self.query_df(read_sql("trend_utilisation"), params)
+        return self._period_df("trend_utilisation", start, end, params)
 
     def customer_base(
         self,
@@ -336,15 +348,13 @@ class QueriesMixin(StoreBase):
     ) -> CustomerBase:
         """Aggregate the dataset to one row per customer for a period and filter.
 
-        The joins and sums run in DuckDB; Python only scatters the (row, column,
-        quantity) triples into the activity matrix.
+        The period is read from the customer-month cube: its whole calendar months from
+        the cube, a partial month at either end exactly from the invoice lines (or, in a
+        store that does not keep them, the cube's month prorated by the days covered,
+        with a warning). The joins and sums run in DuckDB; Python only scatters the
+        (row, column, quantity) triples into the activity matrix.
         """
-        period = {"start": start, "end": end}
-        chosen = {
-            **period,
-            "segments": list(segments) if segments else None,
-            "regions": list(regions) if regions else None,
-        }
+        chosen = _filters(segments, regions)
         with self.cursor() as cur:
             # One transaction: a load or a rate card saved meanwhile by another session
             # must not mix two versions.
@@ -352,7 +362,9 @@ class QueriesMixin(StoreBase):
             try:
                 info = self._info(cur)
                 fraction = period_fraction(info, start, end)
-                cur.execute(read_sql("period_activity"), {**period, "fraction": fraction})
+                kept = info is None or info.lines_kept
+                plan = cube.period_views(cur, start, end, kept)
+                cur.execute(read_sql("period_activity"), {"fraction": fraction})
                 cur.execute(read_sql("selected_customers"), chosen)
                 table = cur.execute(read_sql("selected_customers_read")).df()
                 triples = cur.execute(read_sql("customer_volumes")).fetchnumpy()
@@ -380,15 +392,15 @@ class QueriesMixin(StoreBase):
             customers_filtered=bool(segments or regions),
             fraction=fraction,
         )
+        if not kept and plan.edges:
+            warnings = (*warnings, proration_warning(plan))
         return CustomerBase(
             table, volumes, rates, resources, fraction, start, end, warnings, period_volume,
         )
 
 
-def _filters(start, end, segments, regions) -> dict:
+def _filters(segments, regions) -> dict:
     return {
-        "start": start,
-        "end": end,
         "segments": list(segments) if segments else None,
         "regions": list(regions) if regions else None,
     }

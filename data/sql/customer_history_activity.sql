@@ -1,12 +1,11 @@
--- One customer's dated activity by month and activity. Parameters: $customer_id, $start, $end.
+-- One customer's dated activity by month and activity, from the period's
+-- activity-months (data/cube.py's period views). Parameters: $customer_id.
 select
-    date_trunc('month', date)::date as month,
+    month,
     activity,
     sum(quantity) as quantity
-from activities
+from period_activity_month
 where customer_id = $customer_id
-  and date is not null
-  and ($start is null or date >= $start)
-  and ($end is null or date <= $end)
+  and month is not null
 group by month, activity
 order by month, activity

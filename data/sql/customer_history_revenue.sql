@@ -1,13 +1,12 @@
--- One customer's invoice lines by month. Parameters: $customer_id, $start, $end.
+-- One customer's invoice lines by month, from the period's customer-months
+-- (data/cube.py's period views). Parameters: $customer_id.
 select
-    date_trunc('month', date)::date as month,
+    month,
     sum(list_revenue)::double as list_revenue,
     sum(net_revenue)::double as net_revenue,
     sum(cogs)::double as cogs,
-    count(*) as invoice_lines
-from transactions
+    sum(invoice_lines)::bigint as invoice_lines
+from period_customer_month
 where customer_id = $customer_id
-  and ($start is null or date >= $start)
-  and ($end is null or date <= $end)
 group by month
 order by month

@@ -2,30 +2,20 @@
 -- minimum order value, for the chosen segments and regions (NULL: all).
 -- An order is an order_id's invoice lines in the period; its value is the net revenue of
 -- its invoiced lines (credit notes are returns, not order size). Lines without an
--- order_id, and orders with no positive line, are not orders.
--- Parameters: $start, $end, $segments, $regions, $minimum_order_value.
-with lines as (
+-- order_id, and orders with no positive line in the period, are not orders.
+-- Reads the period's order-months (data/cube.py's period views).
+-- Parameters: $segments, $regions, $minimum_order_value.
+with order_values as (
     select
-        t.customer_id,
-        t.order_id,
-        t.net_revenue
-    from transactions as t
-    left join customers as c on c.customer_id = t.customer_id
-    where t.order_id is not null
-      and t.net_revenue > 0
-      and ($start is null or t.date >= $start)
-      and ($end is null or t.date <= $end)
-      and ($segments is null or list_contains($segments, c.segment))
+        o.customer_id,
+        o.order_id,
+        sum(o.positive_value)::double as order_value
+    from period_order_month as o
+    left join customers as c on c.customer_id = o.customer_id
+    where ($segments is null or list_contains($segments, c.segment))
       and ($regions is null or list_contains($regions, c.region))
-),
-
-order_values as (
-    select
-        customer_id,
-        order_id,
-        sum(net_revenue)::double as order_value
-    from lines
-    group by customer_id, order_id
+    group by o.customer_id, o.order_id
+    having sum(o.positive_lines) > 0
 )
 
 select

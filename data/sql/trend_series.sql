@@ -13,7 +13,8 @@
 -- spread over the buckets by each one's share of the data's date span ($weights), which
 -- together make the share of it the P&L prorates to the period.
 --
--- Needs trend_customers. Parameters: $start, $end, $grain ('month' or 'quarter'),
+-- Reads the period's customer-months and activity-months (data/cube.py's period views).
+-- Needs trend_customers. Parameters: $grain ('month' or 'quarter'),
 -- $buckets and $weights (each bucket's first day and its share of the data's span),
 -- $activities and $rates (each activity's rate per driver unit).
 with buckets as (
@@ -31,24 +32,21 @@ rates as (
 lines as (
     select
         customer_id,
-        date_trunc($grain, date)::date as bucket,
+        date_trunc($grain, month)::date as bucket,
         sum(net_revenue) as net_revenue,
         sum(cogs) as cogs
-    from transactions
-    where ($start is null or date >= $start)
-      and ($end is null or date <= $end)
+    from period_customer_month
     group by all
 ),
 
 activity as (
+    -- A month's volume x rate (date: the month; NULL for undated rows).
     select
         a.customer_id,
-        a.date,
+        a.month as date,
         a.quantity * r.rate as cost
-    from activities as a
+    from period_activity_month as a
     inner join rates as r on r.activity = a.activity
-    where a.date is null
-       or (($start is null or a.date >= $start) and ($end is null or a.date <= $end))
 ),
 
 cost as (

@@ -3,7 +3,8 @@
 -- the capacity table): Σ driver volume x unit time over the resource's activities.
 -- Undated activity is spread over the buckets by $weights (each bucket's share of the
 -- data's date span), which together make the share of it the period gets.
--- Parameters: $start, $end, $grain, $buckets and $weights, $activities, $resources and
+-- Reads the period's activity-months (data/cube.py's period views).
+-- Parameters: $grain, $buckets and $weights, $activities, $resources and
 -- $unit_times (the time-driven rates: each activity's resource and unit time).
 with buckets as (
     select
@@ -21,12 +22,10 @@ timed as (
 volume as (
     select
         activity,
-        date_trunc($grain, date)::date as bucket,
+        date_trunc($grain, month)::date as bucket,
         sum(quantity) as quantity
-    from activities
-    where date is not null
-      and ($start is null or date >= $start)
-      and ($end is null or date <= $end)
+    from period_activity_month
+    where month is not null
     group by all
     union all
     select
@@ -35,8 +34,8 @@ volume as (
         u.quantity * b.weight
     from (
         select activity, sum(quantity) as quantity
-        from activities
-        where date is null
+        from period_activity_month
+        where month is null
         group by all
     ) as u
     cross join buckets as b

@@ -29,7 +29,8 @@ CURRENCY = os.environ.get("PROFITLENS_CURRENCY", "$")
 T = TypeVar("T")
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner="Opening the store (a store loaded by an older version "
+                                "gets its summary tables rebuilt once)…")
 def _store() -> Store:
     return Store()
 

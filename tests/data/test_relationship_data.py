@@ -251,12 +251,17 @@ def test_price_index_by_hand_with_a_median_over_an_even_count(store):
     assert store.price_index_needs() == []
 
 
-def test_price_index_medians_are_taken_over_the_period_before_the_filter(store):
+def test_price_index_medians_are_taken_over_the_whole_dataset_before_the_filter(store):
     import datetime as dt
 
-    # 2022 only: P1 prices 10 (A) and 12 (B), median 11; A = 100 / 110, B = 240 / 220.
+    # 2022 only: still priced against the whole dataset's median, P1 at 13 (the 2022
+    # lines alone would say 11): A = 100 / 130, B = 240 / 260. A stable reference makes
+    # two periods comparable (issue 13: the customer-month cube).
     index = store.price_index(end=dt.date(2022, 12, 31))
-    assert index.to_dict() == pytest.approx({"A": 100 / 110, "B": 240 / 220})
+    assert index.to_dict() == pytest.approx({"A": 100 / 130, "B": 240 / 260})
+    # A period with a partial month (read from the lines) and the whole months agree.
+    assert store.price_index(dt.date(2022, 12, 15), dt.date(2023, 1, 31)).to_dict() == \
+        pytest.approx({"B": 300 / 312})
     # The S1 filter keeps A, priced against every customer's lines: still 140 / 170.
     assert store.price_index(segments=["S1"]).to_dict() == pytest.approx({"A": 140 / 170})
 

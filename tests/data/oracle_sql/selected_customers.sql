@@ -1,0 +1,60 @@
+-- One row per customer with invoice lines or activity in the period, with master data
+-- and revenue measures, for the chosen segments and regions (NULL: all).
+-- Needs period_activity. Parameters: $start, $end, $segments, $regions.
+create or replace temp table selected_customers as
+with lines as (
+    select customer_id, order_id, list_revenue, net_revenue, cogs, quantity, date
+    from transactions
+    where ($start is null or date >= $start)
+      and ($end is null or date <= $end)
+),
+
+revenue as (
+    select
+        customer_id,
+        -- Rounded to the cent on the exact decimals, so every customer figure is in cents
+        -- and the customer P&L adds up exactly to the totals.
+        round(sum(list_revenue), 2)::double as list_revenue,
+        round(sum(net_revenue), 2)::double as net_revenue,
+        round(sum(cogs), 2)::double as cogs,
+        count(*) as invoice_lines,
+        count(distinct order_id) as orders,
+        coalesce(sum(quantity), 0)::double as units,
+        min(date) as first_date,
+        max(date) as last_date
+    from lines
+    group by customer_id
+),
+
+customer_ids as (
+    select customer_id from revenue
+    union
+    select customer_id from period_activity
+)
+
+select
+    row_number() over (order by ids.customer_id) - 1 as row_index,
+    ids.customer_id,
+    c.name,
+    c.segment,
+    c.region,
+    c.since,
+    c.wallet::double as wallet,
+    c.referrals,
+    c.co_development,
+    c.invests,
+    c.relationship,
+    c.customer_id is not null as in_master,
+    coalesce(r.list_revenue, 0) as list_revenue,
+    coalesce(r.net_revenue, 0) as net_revenue,
+    coalesce(r.cogs, 0) as cogs,
+    coalesce(r.invoice_lines, 0) as invoice_lines,
+    coalesce(r.orders, 0) as orders,
+    coalesce(r.units, 0) as units,
+    r.first_date,
+    r.last_date
+from customer_ids as ids
+left join revenue as r on r.customer_id = ids.customer_id
+left join customers as c on c.customer_id = ids.customer_id
+where ($segments is null or list_contains($segments, c.segment))
+  and ($regions is null or list_contains($regions, c.region))
