@@ -261,3 +261,26 @@ A,1850-01-01,1e13
                for p in problems)
     assert any("column net_revenue is out of range" in p for p in problems)
     assert any("column date is outside the years 1900-2199" in p for p in problems)
+
+
+def test_parquet_parts_read_as_the_csv(kaplan, tmp_path, spark):
+    """The department's lines as a folder of Parquet parts with typed columns (DATE,
+    DECIMAL, DOUBLE), activities as CSV: the same cube as from the CSV files."""
+    import duckdb
+
+    from data.engines.spark import build_cube
+
+    csv = write_folder(tmp_path / "csv", KA_FILES)
+    folder = write_folder(tmp_path / "parquet", {"activities": KA_FILES["activities"]})
+    (folder / "transactions").mkdir()
+    source = str(csv / "transactions.csv")
+    duckdb.sql(
+        "COPY (SELECT customer_id, CAST(date AS DATE) AS date, order_id, product_id, "
+        "CAST(quantity AS DOUBLE) AS quantity, CAST(list_revenue AS DECIMAL(18,4)) AS "
+        "list_revenue, CAST(net_revenue AS DECIMAL(18,4)) AS net_revenue, "
+        f"CAST(cogs AS DECIMAL(18,4)) AS cogs FROM read_csv('{source}', all_varchar=true)) "
+        f"TO '{folder / 'transactions' / 'part-0.parquet'}' (FORMAT parquet)")
+    duck_tables = kaplan[0]
+    result = build_cube(spark, folder)
+    for name in CUBE_KEYS:
+        assert_same_table(name, duck_tables[name], result.tables[name])
