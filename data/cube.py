@@ -86,6 +86,14 @@ def ensure(cur) -> bool:
 
 
 PERIOD_VIEWS = ("period_customer_month", "period_order_month", "period_activity_month")
+# What the period views read instead of the lines in a store that does not keep them
+# (it may not have the tables at all): empty relations of the columns they use.
+NO_LINES = ("(SELECT NULL::VARCHAR AS customer_id, NULL::DATE AS date, "
+            "NULL::VARCHAR AS order_id, NULL::VARCHAR AS product_id, "
+            "NULL::DOUBLE AS quantity, NULL::DECIMAL(18,4) AS net_revenue, "
+            "NULL::DECIMAL(18,4) AS list_revenue, NULL::DECIMAL(18,4) AS cogs WHERE FALSE)")
+NO_ACTIVITY = ("(SELECT NULL::VARCHAR AS customer_id, NULL::VARCHAR AS activity, "
+               "NULL::DOUBLE AS quantity, NULL::DATE AS date WHERE FALSE)")
 
 
 def _literal(value) -> str:
@@ -122,6 +130,8 @@ def period_views(cur, start: dt.date | None, end: dt.date | None,
         if value is None:
             kind = "double" if key.endswith("weight") else "date"
             literals[key] = f"NULL::{kind}"
+    literals["transactions"] = "transactions" if lines_kept else NO_LINES
+    literals["activities"] = "activities" if lines_kept else NO_ACTIVITY
     for view in PERIOD_VIEWS:
         cur.execute(read_sql(view).format(**literals))
     return plan

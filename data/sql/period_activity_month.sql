@@ -16,7 +16,7 @@ select
     a.activity,
     date_trunc('month', a.date)::date as month,
     sum(a.quantity)::double
-from activities as a
+from {activities} as a
 where {lines_kept}
   and ((a.date between {edge1_start} and {edge1_end})
        or (a.date between {edge2_start} and {edge2_end}))

@@ -4,7 +4,9 @@
 -- otherwise the cube's month prorated by the days covered / the days in the month.
 -- Filled in by data/cube.py (dates as DATE literals or NULL, never user text):
 -- {whole_from}, {whole_to} (the whole months' first days; NULL: open), {lines_kept},
--- and per edge i in 1, 2: {edge1_month}, {edge1_start}, {edge1_end}, {edge1_weight}.
+-- and per edge i in 1, 2: {edge1_month}, {edge1_start}, {edge1_end}, {edge1_weight};
+-- {transactions} and {activities}: the tables, or an empty relation of their columns in a
+-- store without lines (which may not have the tables).
 create or replace temp view period_customer_month as
 select
     customer_id, month, list_revenue, net_revenue, cogs, invoice_lines, units,
@@ -27,7 +29,7 @@ select
         where r.unit_price is not null and t.quantity is not null
     )::decimal(38, 4),
     sum(t.quantity * r.unit_price)::double
-from transactions as t
+from {transactions} as t
 left join cube_reference_price as r on r.product_id = t.product_id
 where {lines_kept}
   and ((t.date between {edge1_start} and {edge1_end})

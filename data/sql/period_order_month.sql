@@ -16,7 +16,7 @@ select
     coalesce(sum(t.net_revenue) filter (where t.net_revenue > 0), 0)::decimal(38, 4),
     count(*) filter (where t.net_revenue > 0),
     count(*)
-from transactions as t
+from {transactions} as t
 where {lines_kept}
   and t.order_id is not null
   and ((t.date between {edge1_start} and {edge1_end})

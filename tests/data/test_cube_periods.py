@@ -326,3 +326,18 @@ def test_month_plan_covers_each_day_once(start, length):
         days |= covered
         month = nxt
     assert days == {start + dt.timedelta(days=i) for i in range(length + 1)}
+
+
+def test_a_store_without_the_line_tables_reads_the_cube_alone(monthly_only):
+    """The Spark engine's stores will have the cube only: no transactions or activities
+    tables at all."""
+    before = monthly_only.customer_base(D(2024, 1, 1), D(2024, 2, 14))
+    with monthly_only.cursor() as cur:
+        cur.execute("drop table transactions")
+        cur.execute("drop table activities")
+    after = monthly_only.customer_base(D(2024, 1, 1), D(2024, 2, 14))
+    pd.testing.assert_frame_equal(after.customers, before.customers)
+    pd.testing.assert_frame_equal(after.volumes, before.volumes)
+    assert monthly_only.line_totals(D(2024, 2, 1))["invoice_lines"] == 2
+    assert monthly_only.customer_history("C1", D(2024, 2, 10)).revenue[
+        "net_revenue"].tolist() == [round(790.50 * 20 / 29, 4)]  # 10-29 February: 20 days
