@@ -146,11 +146,16 @@ def fingerprint(code: Path) -> str:
 def base_store(code: Path, work: Path) -> Path:
     path = work / f"base-{fingerprint(code)}.duckdb"
     if not path.exists():
-        partial = path.with_name(f"building-{os.getpid()}.duckdb")
+        # Built in a folder of its own: the store's side files (lock, kept) stay there.
+        folder = work / f"building-{os.getpid()}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
         script = ("import sys; from data import Store; s = Store(sys.argv[1]); "
                   "s.ensure_dataset(); s.close()")
-        subprocess.run([sys.executable, "-c", script, str(partial)], cwd=code, check=True)
-        partial.rename(path)
+        subprocess.run([sys.executable, "-c", script, str(folder / "store.duckdb")],
+                       cwd=code, check=True)
+        (folder / "store.duckdb").rename(path)
+        shutil.rmtree(folder)
     return path
 
 
