@@ -14,7 +14,8 @@ Three parts:
   and the importer's per-value checks (empty required cells, unreadable numbers and
   dates, out of range, negative where not allowed) refused with the file, the column and
   a bad value; Spark cannot say on which line of a file a value was (no line order), so
-  the message gives the count and the first bad value instead.
+  the message gives the count and the first bad value instead; for a local folder of
+  files the DuckDB importer then words the problems (file, line, column, value).
 * :func:`build_cube`: runs the cube build files ``data/sql/cube_build_*.sql`` (DuckDB's
   dialect, transpiled by :mod:`data.engines.sql`) and returns the cube's small tables as
   Arrow tables, to be written into a DuckDB store.
@@ -28,6 +29,7 @@ import logging
 import os
 import re
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -365,14 +367,24 @@ def _validate(kept: DataFrame, checks: list[tuple[str, str, str]], display: str)
 
 
 def read_dataset(spark: SparkSession, folder: str | Path, validate: bool = True,
-                 tables: tuple[str, ...] = TABLE_ORDER) -> dict[str, SparkTable]:
+                 tables: tuple[str, ...] = TABLE_ORDER,
+                 importer_messages: bool = True) -> dict[str, SparkTable]:
     """The contract ``tables`` found in ``folder``, read by :func:`read_table` and each
     registered as a temporary view under its name (the build SQL reads them); a missing
-    one is an empty view with the contract's columns. Every table's problems are
-    gathered before :class:`SparkDataError` is raised."""
+    one is an empty view with the contract's columns.
+
+    Every table's problems are gathered before :class:`SparkDataError` is raised. When
+    the folder holds one local file per table (not folders of parts) and
+    ``importer_messages`` is on, the problems are the DuckDB importer's instead (file,
+    line, column and value, exactly as the DuckDB engine words them): Spark cannot say
+    which line of a file a value was on, and checking the folder again costs only when
+    it is refused anyway.
+    """
+    folder = Path(folder)
     read: dict[str, SparkTable] = {}
     problems: list[str] = []
-    for table, path in dataset_files(folder).items():
+    files = dataset_files(folder)
+    for table, path in files.items():
         if table not in tables:
             continue
         try:
@@ -383,6 +395,8 @@ def read_dataset(spark: SparkSession, folder: str | Path, validate: bool = True,
         for table in read.values():
             if table.cached is not None:
                 table.cached.unpersist()
+        if importer_messages and all(p.is_file() for p in files.values()):
+            problems = importer_problems(folder) or problems
         raise SparkDataError(problems)
     for table in tables:
         if table in read:
@@ -392,6 +406,28 @@ def read_dataset(spark: SparkSession, folder: str | Path, validate: bool = True,
                                 for c in TABLES[table].stored)
             spark.sql(f"SELECT {columns} WHERE false").createOrReplaceTempView(table)
     return read
+
+
+def importer_problems(folder: Path) -> list[str] | None:
+    """The DuckDB importer's problems with the dataset in ``folder`` (one line each:
+    file, line, column, value), or None when it accepts the folder (the Spark reader is
+    stricter: plain numbers and ISO dates only) or cannot name its files."""
+    from data.problems import DatasetError
+    from data.sources import table_files
+    from data.store import Store
+
+    files, problems = table_files(folder, TABLE_ORDER)
+    if problems or "transactions" not in files:
+        return None
+    with tempfile.TemporaryDirectory(prefix="profitlens-spark-check-") as work:
+        store = Store(Path(work) / "check.duckdb")
+        try:
+            store.load_files(files, source=f"Folder: {folder.name}")
+        except DatasetError as error:
+            return [str(problem) for problem in error.problems]
+        finally:
+            store.close()
+    return None
 
 
 # --- the cube -------------------------------------------------------------------------
@@ -407,7 +443,7 @@ class CubeResult:
 
 
 def build_cube(spark: SparkSession, folder: str | Path | None = None,
-               validate: bool = True) -> CubeResult:
+               validate: bool = True, importer_messages: bool = True) -> CubeResult:
     """The cube's tables from the dataset in ``folder`` (its :data:`CUBE_INPUTS`; or, with
     ``folder=None``, from the views ``transactions`` and ``activities`` already registered
     in ``spark``, e.g. read from catalog tables).
@@ -421,7 +457,8 @@ def build_cube(spark: SparkSession, folder: str | Path | None = None,
     start = time.perf_counter()
     try:
         if folder is not None:
-            read = read_dataset(spark, folder, validate=validate, tables=CUBE_INPUTS)
+            read = read_dataset(spark, folder, validate=validate, tables=CUBE_INPUTS,
+                                importer_messages=importer_messages)
             warnings = [w for t in read.values() for w in t.warnings]
         seconds["read"] = time.perf_counter() - start
         tables = {}

@@ -229,20 +229,26 @@ B,31/12/2024,30
 }
 
 
-def test_bad_dates_refused_by_both_engines(tmp_path, spark):
-    """An impossible date (30 February) is refused by both engines, naming the file and
-    the column (Spark cannot give the line: it says how many rows and shows one)."""
+def test_bad_dates_refused_by_both_engines_in_the_same_words(tmp_path, spark):
+    """An impossible date (30 February) and another format are refused by both engines:
+    for a local folder the Spark engine gives the DuckDB importer's file, line, column
+    and value; without it (a cluster's files) it names the file, the column, how many
+    rows and one value (Spark has no line numbers)."""
     from data.engines.spark import SparkDataError, build_cube
 
     folder = write_folder(tmp_path / "bad", BAD_DATES)
     with pytest.raises(DatasetError) as duck_error:
         duckdb_cube(folder)
-    assert "date" in str(duck_error.value)
+    assert 'transactions.csv line 3, date: "2024-02-30" is not a valid date' in \
+        str(duck_error.value)
     with pytest.raises(SparkDataError) as spark_error:
         build_cube(spark, folder)
-    message = str(spark_error.value)
-    assert "transactions.csv: column date is not a date" in message
-    assert "2 row(s)" in message and "'2024-02-30'" in message
+    assert spark_error.value.problems == [str(p) for p in duck_error.value.problems]
+    with pytest.raises(SparkDataError) as spark_error:
+        build_cube(spark, folder, importer_messages=False)
+    assert spark_error.value.problems == [
+        "transactions.csv: column date is not a date (expected YYYY-MM-DD): 2 row(s) (for "
+        "example '2024-02-30'). Spark does not report line numbers; the DuckDB engine does."]
 
 
 def test_bad_numbers_and_empty_required_cells_refused_on_spark(tmp_path, spark):
@@ -254,13 +260,17 @@ A,2024-01-15,ten
 A,1850-01-01,1e13
 """})
     with pytest.raises(SparkDataError) as error:
-        read_dataset(spark, folder)
+        read_dataset(spark, folder, importer_messages=False)
     problems = error.value.problems
     assert any("column customer_id is empty: 1 row(s)" in p for p in problems)
     assert any("column net_revenue is not a number: 1 row(s) (for example 'ten')" in p
                for p in problems)
     assert any("column net_revenue is out of range" in p for p in problems)
     assert any("column date is outside the years 1900-2199" in p for p in problems)
+    with pytest.raises(SparkDataError) as error:
+        read_dataset(spark, folder)
+    assert any(p.startswith("transactions.csv line 2, net_revenue: \"ten\"")
+               for p in error.value.problems), error.value.problems
 
 
 def test_parquet_parts_read_as_the_csv(kaplan, tmp_path, spark):
