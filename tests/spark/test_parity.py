@@ -75,7 +75,7 @@ def write_folder(folder: Path, files: dict[str, str]) -> Path:
 
 def duckdb_cube(folder: Path):
     """The folder loaded by the store (validation as in production), then the cube build
-    files on DuckDB; also the store's rate card."""
+    files on DuckDB (checked against the cube the load stored); also the rate card."""
     store = Store(":memory:")
     try:
         files, problems = table_files(folder, TABLE_ORDER)
@@ -83,6 +83,10 @@ def duckdb_cube(folder: Path):
         store.load_files(files, source=f"Folder: {folder.name}")
         with store.cursor() as cur:
             tables, seconds = duck.build_cube(cur)
+            # The cube the load stored (data/cube.py) is the one built here.
+            for name in CUBE_KEYS:
+                assert_same_table(name, cur.sql(f"select * from {name}").to_arrow_table(),
+                                  tables[name])
             rates = cur.execute("select * from rates").df()
             resources = cur.execute("select * from resources").df()
     finally:
