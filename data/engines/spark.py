@@ -125,7 +125,8 @@ def session(master: str | None = None, *, app_name: str = "ProfitLens",
     ``conf`` adds or overrides settings (``spark.sql.shuffle.partitions``...).
     """
     reason = unavailable()
-    if reason and not (master or "").startswith("sc://"):
+    # A Spark Connect client needs no Java, only PySpark (and its Connect packages).
+    if reason and not ((master or "").startswith("sc://") and "Java" in reason):
         raise SparkUnavailable(f"The Spark engine cannot start: {reason}.")
     from pyspark.sql import SparkSession
 
