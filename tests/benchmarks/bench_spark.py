@@ -13,7 +13,8 @@ folder it measures:
   build alone (``data/engines/duck.py``: the same files, results as Arrow);
 - **Spark**: the session start (once, the JVM), then ``build_cube``: reading and checking
   ``transactions`` and ``activities`` (one parse, kept in memory or on disk) and the four
-  cube build queries, results as Arrow.
+  cube build queries, results as Arrow; run again when the first took under a minute
+  (a warm JVM).
 
 Results go to stdout and ``tests/benchmarks/out/spark.json``.
 """
@@ -90,14 +91,16 @@ def main(argv: list[str] | None = None) -> int:
         duck = duckdb_side(folder, work)
         print(f"{folder.name}: {duck['lines']:,} lines; DuckDB load {duck['load_s']:.1f} s, "
               f"cube build {duck['cube_s']:.2f} s", flush=True)
-        first = spark_side(spark, folder)
-        second = spark_side(spark, folder)
-        print(f"{folder.name}: Spark build_cube {first['total_s']:.1f} s (read and check "
-              f"{first['read_s']:.1f} s), again {second['total_s']:.1f} s; ratio to "
-              f"DuckDB's load + cube: {second['total_s'] / (duck['load_s']):.1f}x",
-              flush=True)
-        assert first["rows"] == duck["rows"], (first["rows"], duck["rows"])
-        results["folders"][folder.name] = {"duckdb": duck, "spark": [first, second]}
+        runs = [spark_side(spark, folder)]
+        if runs[0]["total_s"] < 60:  # a second run when it is cheap (a warm JVM)
+            runs.append(spark_side(spark, folder))
+        best = min(r["total_s"] for r in runs)
+        print(f"{folder.name}: Spark build_cube " + ", ".join(
+            f"{r['total_s']:.1f} s (read and check {r['read_s']:.1f} s)" for r in runs)
+            + f"; best / DuckDB's load (cube included): {best / duck['load_s']:.1f}x, "
+            f"/ DuckDB's cube build alone: {best / duck['cube_s']:.0f}x", flush=True)
+        assert runs[0]["rows"] == duck["rows"], (runs[0]["rows"], duck["rows"])
+        results["folders"][folder.name] = {"duckdb": duck, "spark": runs}
     results["load_average_after"] = os.getloadavg()
     spark.stop()
     OUT.mkdir(parents=True, exist_ok=True)
