@@ -31,6 +31,19 @@ def spark_missing() -> str | None:
     return reason
 
 
+def need(module: str):
+    """``module`` imported, or the test skipped (failed in CI) saying how to install it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError:
+        reason = f"{module} is not installed (pip install -r requirements-spark.txt)"
+        if os.environ.get("CI", "").lower() in ("true", "1"):
+            pytest.fail(f"CI=true, but {reason}", pytrace=False)
+        pytest.skip(reason, allow_module_level=True)
+
+
 @pytest.fixture(scope="session")
 def spark():
     """A local Spark session (2 cores, 2 shuffle partitions, no UI, errors-only logs,

@@ -7,9 +7,9 @@ import pytest
 
 from data.catalog import SQL_DIR
 from data.engines import CUBE_BUILD
+from tests.spark.conftest import need
 
-sqlglot = pytest.importorskip("sqlglot", reason="SQLGlot is not installed "
-                              "(pip install -r requirements-spark.txt)")
+sqlglot = need("sqlglot")
 
 
 def test_every_cube_build_file_is_listed_and_transpiles_without_approximation():
@@ -38,7 +38,7 @@ def test_percentiles_become_spark_exact_percentile():
 
 
 def test_missing_java_is_said(monkeypatch):
-    pytest.importorskip("pyspark")
+    need("pyspark")
     from data.engines import spark
 
     monkeypatch.setattr(spark.shutil, "which", lambda name: None)
