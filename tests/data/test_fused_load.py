@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from data import DatasetError, Store
-from data.importer import Importer
+from data.importer import Importer, trimmed_sql
 
 from .conftest import ACTIVITIES, CUSTOMERS, RATES, RESOURCES, write_dataset
 
@@ -131,3 +134,22 @@ def test_problems_are_named_as_the_long_way_names_them(tmp_path, monkeypatch, tr
     assert fast  # there is a problem to name
     assert not any(taken.get(t) for t in ("transactions", "activities")
                    if t in " ".join(fast))  # the file with the problem took the long way
+
+
+# Every kind of character at either end of an id: spaces DuckDB's trim removes (ASCII and
+# Unicode Zs), other whitespace it keeps (tab, CR, LF), combining marks, non-ASCII letters.
+EDGES = [" ", "\u00a0", "\u2003", "\u3000", "\t", "\r", "\n", "\r\n", "\u0301", "é",
+         "x", "1", "-", "\u200b", ""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(EDGES), st.text(max_size=6),
+                          st.sampled_from(EDGES)), min_size=1, max_size=40))
+def test_the_cheap_trim_equals_nullif_trim(cells):
+    values = [before + middle + after for before, middle, after in cells] + [None]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE v AS SELECT unnest($1::VARCHAR[]) AS x", [values])
+    different = con.execute(
+        f"SELECT x FROM v WHERE {trimmed_sql('x')} IS DISTINCT FROM NULLIF(trim(x), '')"
+    ).fetchall()
+    assert different == []
