@@ -28,6 +28,10 @@ import datetime as dt
 from data.catalog import read_sql
 from data.periods import MonthPlan, month_plan
 
+# The cube's layout; a store whose cube is older (or missing) is rebuilt when opened.
+# 2: cube_order_month.months.
+CUBE_VERSION = 2
+
 # Build order matters: the customer-month build reads the reference prices.
 CUBE_TABLES = (
     "cube_reference_price",
@@ -54,6 +58,8 @@ def build(cur) -> None:
             # The portable text reads a relation named reference_price.
             sql = f"WITH reference_price AS (SELECT * FROM cube_reference_price)\n{sql}"
         cur.execute(f"CREATE TABLE {table} AS\n{sql}")
+    cur.execute("CREATE OR REPLACE TABLE cube_version AS "
+                f"SELECT {int(CUBE_VERSION)} AS version")
 
 
 def missing(cur) -> list[str]:
@@ -64,10 +70,14 @@ def missing(cur) -> list[str]:
 
 
 def needs_build(cur) -> bool:
-    """Whether the store holds lines (a dataset was loaded) but not the whole cube."""
+    """Whether the store holds lines (a dataset was loaded) but not the whole cube, or a
+    cube of an older layout (:data:`CUBE_VERSION`)."""
     live = {row[0] for row in cur.execute(read_sql("live_tables")).fetchall()}
-    return ("transactions" in live and "activities" in live
-            and any(t not in live for t in CUBE_TABLES))
+    if "transactions" not in live or "activities" not in live:
+        return False
+    if any(t not in live for t in CUBE_TABLES) or "cube_version" not in live:
+        return True
+    return cur.execute(read_sql("cube_version")).fetchall() != [(CUBE_VERSION,)]
 
 
 def ensure(cur) -> bool:

@@ -1,10 +1,10 @@
 -- The period's order-months (issue 13), for the queries that follow on this cursor: the
 -- whole months from the cube, the partial months at the period's ends exactly from the
 -- invoice lines when the store keeps them; otherwise a partial month's orders are taken
--- whole (an order is not split by days). Filled in by data/cube.py as
--- period_customer_month.sql.
+-- whole (an order is not split by days). months (the months the order spans) is NULL
+-- on the partial months' rows. Filled in by data/cube.py as period_customer_month.sql.
 create or replace temp view period_order_month as
-select customer_id, order_id, month, positive_value, positive_lines, lines
+select customer_id, order_id, month, positive_value, positive_lines, lines, months
 from cube_order_month
 where ({whole_from} is null or month >= {whole_from})
   and ({whole_to} is null or month <= {whole_to})
@@ -15,7 +15,9 @@ select
     date_trunc('month', t.date)::date as month,
     coalesce(sum(t.net_revenue) filter (where t.net_revenue > 0), 0)::decimal(38, 4),
     count(*) filter (where t.net_revenue > 0),
-    count(*)
+    count(*),
+    -- Not known here: a partial month's orders are counted as distinct ids.
+    null::bigint
 from {transactions} as t
 where {lines_kept}
   and t.order_id is not null
@@ -23,7 +25,7 @@ where {lines_kept}
        or (t.date between {edge2_start} and {edge2_end}))
 group by t.customer_id, t.order_id, date_trunc('month', t.date)::date
 union all
-select customer_id, order_id, month, positive_value, positive_lines, lines
+select customer_id, order_id, month, positive_value, positive_lines, lines, null::bigint
 from cube_order_month
 where not {lines_kept}
   and month in ({edge1_month}, {edge2_month})

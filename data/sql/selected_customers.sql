@@ -20,7 +20,13 @@ with revenue as (
 ),
 
 orders as (
-    select customer_id, count(distinct order_id) as orders
+    -- An order of one month (months = 1) is one row of a whole month: counted by rows;
+    -- the others (several months, or a partial month's rows) by distinct id. The two
+    -- never share an order.
+    select
+        customer_id,
+        count(*) filter (where months = 1)
+        + count(distinct order_id) filter (where months is distinct from 1) as orders
     from period_order_month
     group by customer_id
 ),

@@ -13,14 +13,15 @@ from data import DatasetError, Store
 from data.cube import CUBE_TABLES
 from tests.data.conftest import write_dataset
 
-# Hand-built: C1 has two lines in January (one a credit note) and one in March, with
-# products; C2 has a line with no order_id and no product; undated activity for C2.
+# Hand-built: C1 has three lines in January (one a credit note) and one in March, with
+# products, its order O1 in both months; C2 has a line with no order_id and no product;
+# undated activity for C2.
 LINES = (
     "customer_id,date,order_id,product_id,quantity,net_revenue,list_revenue,cogs\n"
     "C1,2024-01-10,O1,P1,2,100.0050,110.00,60.00\n"
     "C1,2024-01-31,O1,P1,-1,-50.0025,-55.00,-30.00\n"
     "C1,2024-01-31,O2,P2,4,40.00,40.00,20.00\n"
-    "C1,2024-03-01,O3,P1,1,60.00,60.00,35.00\n"
+    "C1,2024-03-01,O1,P1,1,60.00,60.00,35.00\n"
     "C2,2024-01-15,,,,200.00,250.00,150.00\n"
     "C2,2024-02-29,O4,P2,1,12.00,12.00,6.00\n"
 )
@@ -79,10 +80,10 @@ def test_known_answer_reference_prices_and_price_facts(hand_store):
 def test_known_answer_orders_and_activity(hand_store):
     d = dt.date
     assert rows(hand_store, "SELECT * FROM cube_order_month ORDER BY ALL") == [
-        ("C1", "O1", d(2024, 1, 1), Decimal("100.0050"), 1, 2),
-        ("C1", "O2", d(2024, 1, 1), Decimal("40.0000"), 1, 1),
-        ("C1", "O3", d(2024, 3, 1), Decimal("60.0000"), 1, 1),
-        ("C2", "O4", d(2024, 2, 1), Decimal("12.0000"), 1, 1),
+        ("C1", "O1", d(2024, 1, 1), Decimal("100.0050"), 1, 2, 2),
+        ("C1", "O1", d(2024, 3, 1), Decimal("60.0000"), 1, 1, 2),
+        ("C1", "O2", d(2024, 1, 1), Decimal("40.0000"), 1, 1, 1),
+        ("C2", "O4", d(2024, 2, 1), Decimal("12.0000"), 1, 1, 1),
     ]
     assert rows(hand_store, "SELECT * FROM cube_activity_month ORDER BY ALL") == [
         ("C1", "Complaint", d(2024, 3, 1), 1.0, d(2024, 3, 1), d(2024, 3, 1)),
@@ -90,6 +91,11 @@ def test_known_answer_orders_and_activity(hand_store):
         ("C2", "Order", None, 3.0, None, None),
     ]
     assert hand_store.info().lines_kept is True
+    # O1 spans January and March: one order over the quarter, counted once.
+    base = hand_store.customer_base(dt.date(2024, 1, 1), dt.date(2024, 3, 31))
+    assert base.customers.loc["C1", "orders"] == 2
+    assert hand_store.customer_base(dt.date(2024, 1, 5), dt.date(2024, 3, 1)).customers.loc[
+        "C1", "orders"] == 2
 
 
 LINE_MONTHS = """
@@ -133,7 +139,7 @@ def test_a_store_built_before_the_cube_gets_it_when_opened(dataset, tmp_path):
     expected = rows(store, CUBE_MONTHS)
     store.close()
     con = duckdb.connect(str(path))  # as an older ProfitLens left it
-    for table in CUBE_TABLES:
+    for table in (*CUBE_TABLES, "cube_version"):
         con.execute(f"DROP TABLE {table}")
     con.execute("ALTER TABLE dataset DROP COLUMN lines_kept")
     con.close()
@@ -142,6 +148,24 @@ def test_a_store_built_before_the_cube_gets_it_when_opened(dataset, tmp_path):
         assert rows(store, CUBE_MONTHS) == expected
         assert store.info().lines_kept is True
         assert store.customer_base().customers["net_revenue"].sum() == pytest.approx(1730.5)
+    finally:
+        store.close()
+
+
+def test_a_cube_of_an_older_layout_is_rebuilt_when_opened(dataset, tmp_path):
+    path = tmp_path / "older.duckdb"
+    store = Store(path)
+    store.load_folder(dataset)
+    store.close()
+    con = duckdb.connect(str(path))  # as the first cube (no months, no version) left it
+    con.execute("ALTER TABLE cube_order_month DROP COLUMN months")
+    con.execute("DROP TABLE cube_version")
+    con.close()
+    store = Store(path)
+    try:
+        assert rows(store, "SELECT order_id, months FROM cube_order_month ORDER BY ALL")[
+            0] == ("O1", 1)
+        assert store.customer_base().customers["orders"].sum() == 5
     finally:
         store.close()
 
