@@ -57,10 +57,19 @@ class Edge:
     end: dt.date
 
     @property
+    def days(self) -> int:
+        """The days covered."""
+        return (self.end - self.start).days + 1
+
+    @property
+    def month_days(self) -> int:
+        """The days in the month."""
+        return calendar.monthrange(self.month.year, self.month.month)[1]
+
+    @property
     def weight(self) -> float:
         """The share of the month's days covered (for a store without invoice lines)."""
-        days = calendar.monthrange(self.month.year, self.month.month)[1]
-        return ((self.end - self.start).days + 1) / days
+        return self.days / self.month_days
 
 
 @dataclass(frozen=True)
@@ -97,8 +106,8 @@ def month_plan(start: dt.date | None, end: dt.date | None) -> MonthPlan:
         if start.day == 1:
             whole_from = month
         else:
-            whole_from = _last_day(month) + dt.timedelta(days=1)
             last = _last_day(month)
+            whole_from = last + dt.timedelta(days=1)
             edges.append(Edge(month, start, min(end, last) if end is not None else last))
     if end is not None:
         month = end.replace(day=1)
@@ -121,8 +130,8 @@ def proration_warning(plan: MonthPlan) -> str:
 (51.6 %), prorated.'
     """
     parts = [
-        f"{e.month.strftime('%B %Y')} is counted as {(e.end - e.start).days + 1} of its "
-        f"{calendar.monthrange(e.month.year, e.month.month)[1]} days ({e.weight * 100:.1f} %)"
+        f"{e.month.strftime('%B %Y')} is counted as {e.days} of its {e.month_days} days "
+        f"({e.weight * 100:.1f} %)"
         for e in plan.edges
     ]
     return "The store keeps monthly totals only: " + " and ".join(parts) + ", prorated."

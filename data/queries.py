@@ -191,11 +191,8 @@ class QueriesMixin(StoreBase):
                 "Transactions have no order_id, so small orders cannot be counted: add an "
                 "order_id column to transactions to set a minimum order value."
             )
-        params = {
-            "segments": list(segments) if segments else None,
-            "regions": list(regions) if regions else None,
-            "minimum_order_value": float(minimum_order_value),
-        }
+        params = {**_filters(segments, regions),
+                  "minimum_order_value": float(minimum_order_value)}
         frame = self._period_df("order_sizes", start, end, params)
         frame = frame.astype({"orders": "int64", "small_orders": "int64",
                               "small_order_value": "float64"})
