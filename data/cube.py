@@ -32,19 +32,18 @@ from data.periods import MonthPlan, month_plan
 # 2: cube_order_month.months.
 CUBE_VERSION = 2
 
-# Build order matters: the customer-month build reads the reference prices.
-CUBE_TABLES = (
-    "cube_reference_price",
-    "cube_customer_month",
-    "cube_order_month",
-    "cube_activity_month",
+# The cube's tables in build order, each with its build file data/sql/<file>.sql: the
+# reference prices first (the customer-month build joins them). The Spark engine runs
+# the same files (data.engines).
+CUBE_BUILD = (
+    ("cube_reference_price", "cube_build_reference_price"),
+    ("cube_customer_month", "cube_build_customer_month"),
+    ("cube_order_month", "cube_build_order_month"),
+    ("cube_activity_month", "cube_build_activity_month"),
 )
-BUILD_SQL = {
-    "cube_reference_price": "cube_build_reference_price",
-    "cube_customer_month": "cube_build_customer_month",
-    "cube_order_month": "cube_build_order_month",
-    "cube_activity_month": "cube_build_activity_month",
-}
+CUBE_TABLES = tuple(table for table, _ in CUBE_BUILD)
+# The relation name the build files read the reference prices under.
+REFERENCE_VIEW = "reference_price"
 
 
 def build(cur) -> None:
@@ -52,11 +51,11 @@ def build(cur) -> None:
     inside the caller's transaction (a load's commit, or :func:`ensure`)."""
     for table in CUBE_TABLES:
         cur.execute(f"DROP TABLE IF EXISTS {table}")
-    for table in CUBE_TABLES:
-        sql = read_sql(BUILD_SQL[table])
+    for table, sql_file in CUBE_BUILD:
+        sql = read_sql(sql_file)
         if table == "cube_customer_month":
             # The portable text reads a relation named reference_price.
-            sql = f"WITH reference_price AS (SELECT * FROM cube_reference_price)\n{sql}"
+            sql = f"WITH {REFERENCE_VIEW} AS (SELECT * FROM cube_reference_price)\n{sql}"
         cur.execute(f"CREATE TABLE {table} AS\n{sql}")
     cur.execute("CREATE OR REPLACE TABLE cube_version AS "
                 f"SELECT {int(CUBE_VERSION)} AS version")

@@ -12,18 +12,9 @@ this package imports them at module level, so ``import data.engines`` always wor
 
 from __future__ import annotations
 
-ENGINES = ("duckdb", "spark")
+from data.cube import CUBE_BUILD, REFERENCE_VIEW
 
-# The cube's tables in build order: the reference prices first (the customer-month
-# table joins them), then the three cube tables. Each is one file data/sql/<name>.sql.
-CUBE_BUILD = (
-    ("cube_reference_price", "cube_build_reference_price"),
-    ("cube_customer_month", "cube_build_customer_month"),
-    ("cube_order_month", "cube_build_order_month"),
-    ("cube_activity_month", "cube_build_activity_month"),
-)
-# The relation name each build file reads the reference prices under.
-REFERENCE_VIEW = "reference_price"
+ENGINES = ("duckdb", "spark")
 
 # Each cube table's key: its rows sorted by these compare across engines.
 CUBE_KEYS = {
