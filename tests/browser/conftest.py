@@ -132,6 +132,23 @@ def wait_for_app(page, timeout: float = 60) -> None:
     page.wait_for_timeout(300)
 
 
+def slide_to(page, target: float, index: int = 0, timeout: float = 60) -> None:
+    """Move the ``index``-th slider to ``target`` with the keyboard, one step at a time,
+    reading its thumb after each step: a rerun that takes the focus away (the first run's
+    URL sync, a slow machine) costs a retry, never a lost key press."""
+    slider = page.locator("[data-testid='stSlider']").nth(index)
+    thumb = slider.locator("[data-testid='stSliderThumbValue']")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        shown = float(thumb.inner_text().strip().rstrip("%").replace("\u2212", "-"))
+        if abs(shown - target) < 1e-9:
+            return
+        slider.locator("input").focus()
+        page.keyboard.press("ArrowRight" if shown < target else "ArrowLeft")
+        page.wait_for_timeout(250)
+    raise AssertionError(f"slider {index} did not reach {target}: {thumb.inner_text()}")
+
+
 def shot(page, name: str) -> Path:
     SHOTS.mkdir(exist_ok=True)
     path = SHOTS / f"{name}.png"

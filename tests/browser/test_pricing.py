@@ -1,6 +1,6 @@
 """The Pricing page in a browser: a slider and a preset move the bridge; saved scenarios."""
 
-from tests.browser.conftest import exceptions, shot, visible_text, wait_for_app
+from tests.browser.conftest import exceptions, shot, slide_to, visible_text, wait_for_app
 
 KANTHAL = "Kanthal: charge for order changes and set a minimum order"
 UNBUNDLE = "Unbundle: lower core price, every service on the menu"
@@ -33,9 +33,7 @@ def test_slider_and_preset_move_the_bridge(server, page):
     assert len(before) == 8
     profit = metric_value(page, "Profit, capacity kept")
     # The core price slider, moved with the keyboard (a step of 0.5 % each).
-    page.locator("[data-testid='stSlider'] input").first.focus()
-    for _ in range(4):
-        page.keyboard.press("ArrowRight")
+    slide_to(page, 2.0)
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=\"stMetric\"]')].some("
         "m => m.innerText.includes('Paying more') && m.innerText.includes('2,000'))",

@@ -4,7 +4,7 @@ scenario by name; a bad link's note; no pricing parameter left on another page."
 
 from urllib.parse import parse_qs, urlsplit
 
-from tests.browser.conftest import exceptions, shot, visible_text, wait_for_app
+from tests.browser.conftest import exceptions, shot, slide_to, visible_text, wait_for_app
 
 SUPPORT = "Move support online: lower the support rates"
 HEADLINES = ("Profit today", "Profit, capacity kept", "Profit, capacity cut",
@@ -61,9 +61,7 @@ def test_a_scenario_reopens_from_its_url_in_a_fresh_browser(server, page, browse
     today = headlines(page)
     page.get_by_role("button", name=SUPPORT).click()
     settle(page)
-    page.locator("[data-testid='stSlider'] input").first.focus()
-    for _ in range(5):  # the core price slider: +2.5 % (0.5 % a step)
-        page.keyboard.press("ArrowRight")
+    slide_to(page, 2.5)  # the core price slider (0.5 % a step)
     wait_for_url(page, lambda url: query(url).get("core") == ["2.5"])
     page.get_by_text("Bridge: freed capacity is cut").click()
     wait_for_url(page, lambda url: "capacity" in query(url))
@@ -119,9 +117,7 @@ def test_a_scenario_reopens_from_its_url_in_a_fresh_browser(server, page, browse
 def test_a_saved_scenario_by_name_and_a_bad_link(server, page, browser):
     page.goto(f"{server.url}/pricing")
     wait_for_app(page)
-    page.locator("[data-testid='stSlider'] input").first.focus()
-    for _ in range(4):
-        page.keyboard.press("ArrowLeft")  # -2 %
+    slide_to(page, -2.0)
     wait_for_url(page, lambda url: query(url).get("core") == ["-2"])
     field = page.get_by_label("Scenario name")
     field.fill("Kanthal fix")
