@@ -271,6 +271,7 @@ class SparkTable:
     columns: tuple[str, ...]  # the contract columns the file had
     warnings: list[str] = field(default_factory=list)
     cached: DataFrame | None = None  # the persisted parse, released after the build
+    rows: int | None = None  # the rows read (counted by the checks' pass)
 
 
 def read_table(spark: SparkSession, table: str, path: str | Path,
@@ -341,17 +342,18 @@ def read_table(spark: SparkSession, table: str, path: str | Path,
 
     kept = staged.selectExpr(*out, *flags).persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        _validate(kept, checks, path.name)
+        rows = _validate(kept, checks, path.name)
     except SparkDataError:
         kept.unpersist()
         raise
     return SparkTable(table, path, kept.select(*names), present, warnings=warnings,
-                      cached=kept)
+                      cached=kept, rows=rows)
 
 
-def _validate(kept: DataFrame, checks: list[tuple[str, str, str]], display: str) -> None:
-    """Each check's count and first bad value (by value), in one aggregate."""
-    aggregates = []
+def _validate(kept: DataFrame, checks: list[tuple[str, str, str]], display: str) -> int:
+    """Each check's count and first bad value (by value), in one aggregate; the rows
+    read."""
+    aggregates = ["count(*) AS n_rows"]
     for i in range(len(checks)):
         aggregates += [f"count(_bad{i}) AS n{i}", f"min(_bad{i}) AS v{i}"]
     row = kept.selectExpr(*aggregates).collect()[0]
@@ -365,6 +367,7 @@ def _validate(kept: DataFrame, checks: list[tuple[str, str, str]], display: str)
                             "Spark does not report line numbers; the DuckDB engine does.")
     if problems:
         raise SparkDataError(problems)
+    return row["n_rows"]
 
 
 def read_dataset(spark: SparkSession, folder: str | Path, validate: bool = True,
@@ -441,6 +444,10 @@ class CubeResult:
     tables: dict[str, pa.Table]
     seconds: dict[str, float]
     warnings: list[str] = field(default_factory=list)
+    # Per input table read: its rows and the contract columns its file had (what a
+    # store's dataset record keeps).
+    rows: dict[str, int] = field(default_factory=dict)
+    columns: dict[str, list[str]] = field(default_factory=dict)
 
 
 def build_cube(spark: SparkSession, folder: str | Path | None = None,
@@ -455,12 +462,17 @@ def build_cube(spark: SparkSession, folder: str | Path | None = None,
     seconds: dict[str, float] = {}
     warnings: list[str] = []
     read: dict[str, SparkTable] = {}
+    rows: dict[str, int] = {}
+    columns: dict[str, list[str]] = {}
     start = time.perf_counter()
     try:
         if folder is not None:
             read = read_dataset(spark, folder, validate=validate, tables=CUBE_INPUTS,
                                 importer_messages=importer_messages)
             warnings = [w for t in read.values() for w in t.warnings]
+        rows = {name: (t.rows if t.rows is not None else t.frame.count())
+                for name, t in read.items()}
+        columns = {name: list(t.columns) for name, t in read.items()}
         seconds["read"] = time.perf_counter() - start
         tables = {}
         for name, sql_file in CUBE_BUILD:
@@ -476,4 +488,4 @@ def build_cube(spark: SparkSession, folder: str | Path | None = None,
             if table.cached is not None:
                 table.cached.unpersist()
     seconds["total"] = time.perf_counter() - start
-    return CubeResult(tables, seconds, warnings)
+    return CubeResult(tables, seconds, warnings, rows, columns)
