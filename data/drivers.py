@@ -10,10 +10,11 @@ driver has a ``cost_per_unit``, or a ``resource`` and a ``unit_time``; several d
 on one resource form a time equation (Kaplan & Anderson): order handling = 5 minutes
 per order + 1 per line + 10 per expedited order is three drivers on "Customer service".
 
-Driver volumes are counted in DuckDB in one pass over the lines, grouped by customer
-and day (``FILTER`` clauses, one per driver), so a period filter applies to them by the
-line's date. A per-order driver counts an order once, on the date of its first matching
-line.
+Driver volumes are counted in one pass over the lines, grouped by customer and day
+(``FILTER`` clauses, one per driver), so a period filter applies to them by the line's
+date. A per-order driver counts an order once, on the date of its first matching line.
+The query (:func:`driver_volumes_query`) is portable SQL: DuckDB runs it as it is, the
+Spark engine the same text transpiled by SQLGlot.
 
 >>> d = Driver("Expedited order", "order", (Condition("Priority", ("1-URGENT", "2-HIGH")),),
 ...            cost_per_unit=45.0)
@@ -169,51 +170,80 @@ def _number_text(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+def sql_text(value: str) -> str:
+    """``value`` as a standard SQL string literal (quotes doubled), which SQLGlot reads
+    in DuckDB's dialect and writes in Spark's (backslashes escaped there).
+
+    >>> sql_text("O'Neil")
+    "'O''Neil'"
+    """
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def sql_number(value: float) -> str:
+    """``value`` as a DOUBLE in portable SQL (a cast of its text: the same double on every
+    engine, whatever its literal rules)."""
+    return f"CAST('{float(value)!r}' AS DOUBLE)"
+
+
 def condition_sql(
     condition: Condition, text_of: Callable[[str], str], number_of: Callable[[str], str],
-    params: dict,
+    params: dict | None = None,
 ) -> str:
-    """The SQL test of one condition; its values go into ``params`` (named parameters)."""
-    key = f"p{len(params)}"
+    """The SQL test of one condition, its values written as literals (portable SQL: the
+    Spark engine runs it transpiled). ``params`` is ignored (kept for old callers)."""
     if condition.op is not None:
-        params[key] = condition.number
-        return f"coalesce({number_of(condition.column)} {condition.op} ${key}, false)"
-    params[key] = [v.strip().lower() for v in condition.values]
-    return f"coalesce(list_contains(${key}, lower({text_of(condition.column)})), false)"
+        return (f"coalesce({number_of(condition.column)} {condition.op} "
+                f"{sql_number(condition.number)}, false)")
+    values = ", ".join(sql_text(v.strip().lower()) for v in condition.values)
+    return f"coalesce(lower({text_of(condition.column)}) IN ({values}), false)"
 
 
-def driver_volumes_sql(
+def driver_volumes_query(
     drivers: tuple[Driver, ...],
     lines: str,
     text_of: Callable[[str], str],
     number_of: Callable[[str], str],
-) -> tuple[str, dict]:
+) -> str:
     """A query of driver volumes: ``customer_id, activity, quantity, date`` rows.
 
     ``lines`` is a FROM-clause with ``customer_id, date, order_id, quantity`` and the
     file's columns the conditions read (``text_of(header)`` gives the trimmed text,
     ``number_of(header)`` the number). One pass groups the lines by customer and day,
     a second the orders (per-order drivers only); zero volumes are left out.
+
+    The query is portable SQL in DuckDB's dialect (values as literals, ``FILTER``
+    clauses, explicit casts): DuckDB runs it as it is, the Spark engine transpiled by
+    SQLGlot (:func:`data.engines.sql.transpile`) over a relation whose condition columns
+    it typed itself; one definition of what a driver counts.
+
+    >>> d = Driver("Return", "line", (Condition("Qty", op="<", number=0.0),), 20.0)
+    >>> print(driver_volumes_query((d,), "lines", lambda h: "t_" + h, lambda h: "n_" + h))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    WITH t AS (SELECT customer_id, date, order_id, quantity,
+    (coalesce(n_Qty < CAST('0.0' AS DOUBLE), false)) AS k0 FROM lines),
+    days AS (SELECT customer_id, date, count(*) FILTER (WHERE k0) AS v0 FROM t
+    GROUP BY customer_id, date) SELECT customer_id, 'Return' AS activity,
+    CAST(v0 AS DOUBLE) AS quantity, date FROM days WHERE v0 > 0
     """
-    params: dict = {}
     flags, by_day, by_order, parts = [], [], [], []
     for number, driver in enumerate(drivers):
-        tests = [condition_sql(c, text_of, number_of, params) for c in driver.where]
+        tests = [condition_sql(c, text_of, number_of) for c in driver.where]
         flags.append(f"({' AND '.join(tests) if tests else 'true'}) AS k{number}")
-        params[f"a{number}"] = driver.activity
+        activity = sql_text(driver.activity)
         if driver.per == "order":
             by_order.append(f"min(date) FILTER (WHERE k{number}) AS v{number}")
             parts.append(
-                f"SELECT customer_id, $a{number} AS activity, count(*)::DOUBLE AS quantity, "
-                f"v{number} AS date FROM orders WHERE v{number} IS NOT NULL "
+                f"SELECT customer_id, {activity} AS activity, CAST(count(*) AS DOUBLE) AS "
+                f"quantity, v{number} AS date FROM orders WHERE v{number} IS NOT NULL "
                 f"GROUP BY customer_id, v{number}"
             )
         else:
             measure = "count(*)" if driver.per == "line" else "sum(abs(quantity))"
             by_day.append(f"{measure} FILTER (WHERE k{number}) AS v{number}")
             parts.append(
-                f"SELECT customer_id, $a{number} AS activity, v{number}::DOUBLE AS quantity, "
-                f"date FROM days WHERE v{number} > 0"
+                f"SELECT customer_id, {activity} AS activity, CAST(v{number} AS DOUBLE) AS "
+                f"quantity, date FROM days WHERE v{number} > 0"
             )
     ctes = [f"t AS (SELECT customer_id, date, order_id, quantity, {', '.join(flags)} "
             f"FROM {lines})"]
@@ -223,8 +253,18 @@ def driver_volumes_sql(
     if by_order:
         ctes.append(f"orders AS (SELECT customer_id, {', '.join(by_order)} FROM t "
                     "WHERE order_id IS NOT NULL GROUP BY customer_id, order_id)")
-    sql = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(parts)
-    return sql, params
+    return f"WITH {', '.join(ctes)} " + " UNION ALL ".join(parts)
+
+
+def driver_volumes_sql(
+    drivers: tuple[Driver, ...],
+    lines: str,
+    text_of: Callable[[str], str],
+    number_of: Callable[[str], str],
+) -> tuple[str, dict]:
+    """:func:`driver_volumes_query` and its parameters (none: values are literals), for
+    callers that execute ``(sql, params)``."""
+    return driver_volumes_query(drivers, lines, text_of, number_of), {}
 
 
 def time_equation_rates(
