@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from data import cube
 from data.catalog import STAGE_PREFIX, StoreBase, read_sql
 from data.importer import DatasetError, Importer, Problem, quote_ident
 from data.loader import _swap_in, in_place
@@ -73,15 +74,20 @@ class RateCardMixin(StoreBase):
 
     @staticmethod
     def _rates_cover_activities(cur, staged) -> list[Problem]:
-        rate_table = quote_ident(staged.name) if staged else None
-        where = f"activity NOT IN (SELECT activity FROM {rate_table})" if rate_table else "true"
-        rows = cur.execute(
-            f"SELECT activity, count(*) FROM activities WHERE {where} GROUP BY activity "
-            "ORDER BY activity"
-        ).fetchall()
+        """Every activity with rows must keep a rate: read from the activity rows, or
+        from the activity-month cube in a store that keeps the cube only (it counts
+        customers there, not rows)."""
+        rated = ([r[0] for r in cur.execute(
+            f"SELECT DISTINCT activity FROM {quote_ident(staged.name)} "
+            "WHERE activity IS NOT NULL").fetchall()] if staged else [])
+        kept = cube.lines_kept(cur)
+        rows = cur.execute(read_sql("rate_card_uncovered" if kept
+                                    else "rate_card_uncovered_cube"),
+                           {"rated": rated}).fetchall()
+        unit = "rows" if kept else "customers"
         return [
             Problem("Rates", f'activity "{activity}" is used in the activity data '
-                    f"({count:,} rows) and needs a rate")
+                    f"({count:,} {unit}) and needs a rate")
             for activity, count in rows
         ]
 
