@@ -60,11 +60,18 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument(
         "--db", help="database file (default: PROFITLENS_DB or data/profitlens.duckdb)"
     )
+    _engine_options(load)
+    load.add_argument("--lines", choices=("keep", "drop"),
+                      help="keep the invoice lines in the store besides its monthly totals "
+                      "(keep: the DuckDB engine's default; a period's partial months are "
+                      "exact) or drop them (a store the size of its customer-months; "
+                      "partial months prorated by days; the Spark engine always drops)")
 
     report = commands.add_parser("report", help="write the customer P&L, whale curve and summary")
     report.add_argument("data_dir", type=Path, nargs="?", help="dataset folder (or use --db)")
     report.add_argument("--db", help="report on the dataset loaded in this database")
     _recipe_option(report)
+    _engine_options(report)
     report.add_argument("--out", type=Path, required=True, help="folder for the report files")
     report.add_argument("--start", type=_date, help="first invoice date included (YYYY-MM-DD)")
     report.add_argument("--end", type=_date, help="last invoice date included (YYYY-MM-DD)")
@@ -134,6 +141,32 @@ def _recipe_option(parser: argparse.ArgumentParser) -> None:
                         "instead of a dataset folder")
 
 
+def _engine_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                        help="what reads the invoice lines and builds the monthly totals: "
+                        "DuckDB (default, embedded) or Apache Spark (needs "
+                        "requirements-spark.txt and Java)")
+    parser.add_argument("--spark-master", metavar="URL",
+                        help="with --engine spark: local[*] (default), a cluster master "
+                        "(spark://host:7077, yarn) or Spark Connect (sc://host:15002)")
+
+
+def _engine_loader(args, recipe):
+    """The load ``args`` ask for (engine, master, lines), as ``store -> LoadResult``."""
+    from data.engines.load import loader
+
+    lines = getattr(args, "lines", None)
+    if args.spark_master is not None and args.engine != "spark":
+        raise InvalidInput("--spark-master goes with --engine spark")
+    if args.engine == "spark" and lines == "keep":
+        raise InvalidInput("--lines keep: the Spark engine keeps no invoice lines in the "
+                           "store, only their monthly totals (use --engine duckdb)")
+    if args.engine == "spark" and args.data_dir is not None and not args.data_dir.is_dir():
+        raise InvalidInput(f"{args.data_dir}: is not a folder")
+    return loader(engine=args.engine, folder=args.data_dir if recipe is None else None,
+                  recipe=recipe, master=args.spark_master, keep_lines=lines != "drop")
+
+
 def _one_source(args, command: str, *, db_counts: bool = True) -> None:
     """Exactly one of a dataset folder, --recipe (and --db, where it names the input)."""
     given = [args.data_dir is not None, args.recipe is not None]
@@ -180,12 +213,14 @@ def cmd_load(args) -> int:
     recipe = _read_recipe(args.recipe) if args.recipe is not None else None
     # A new version of the store, made current when complete: a running dashboard on the
     # store keeps serving the old one and moves to it on its next rerun.
-    result = Store.load_new_version(args.db, lambda store: (
-        store.load_recipe(recipe) if recipe is not None else store.load_folder(args.data_dir)))
+    result = Store.load_new_version(args.db, _engine_loader(args, recipe))
     for table, count in result.rows.items():
         print(f"{table}: {count:,} rows")
     for warning in result.warnings:
         print(f"warning: {warning}")
+    if not result.lines_kept:
+        print("the store keeps the monthly totals only, not the invoice lines (a period's "
+              "partial months are prorated by days)")
     print(f"loaded into {args.db or db_path()} (version {result.version})")
     return EXIT_OK
 
@@ -205,8 +240,11 @@ def _open_dataset(args):
             raise InvalidInput(f"{args.db}: holds no dataset (run: python -m analytics load DIR)")
         return store, store.info().warnings
     recipe = _read_recipe(args.recipe) if args.recipe is not None else None
+    load = _engine_loader(args, recipe) if hasattr(args, "engine") else None
     store = Store(":memory:")
     try:
+        if load is not None:
+            return store, load(store).warnings
         if recipe is not None:
             return store, store.load_recipe(recipe).warnings
         return store, store.load_folder(args.data_dir).warnings

@@ -57,8 +57,25 @@ def build(cur) -> None:
             # The portable text reads a relation named reference_price.
             sql = f"WITH {REFERENCE_VIEW} AS (SELECT * FROM cube_reference_price)\n{sql}"
         cur.execute(f"CREATE TABLE {table} AS\n{sql}")
+    _stamp(cur)
+
+
+def _stamp(cur) -> None:
     cur.execute("CREATE OR REPLACE TABLE cube_version AS "
                 f"SELECT {int(CUBE_VERSION)} AS version")
+
+
+def write(cur, tables: dict) -> None:
+    """Store a cube another engine built (table -> Arrow table, as :func:`build` makes
+    them: the parity tests hold the types equal), inside the caller's transaction."""
+    for table in CUBE_TABLES:
+        cur.execute(f"DROP TABLE IF EXISTS {table}")
+        cur.register("_cube_arrow", tables[table])
+        try:
+            cur.execute(f"CREATE TABLE {table} AS SELECT * FROM _cube_arrow")
+        finally:
+            cur.unregister("_cube_arrow")
+    _stamp(cur)
 
 
 def missing(cur) -> list[str]:
@@ -84,6 +101,13 @@ def ensure(cur) -> bool:
     transaction of its own. True when it was built."""
     if not needs_build(cur):
         return False
+    if not lines_kept(cur):
+        from data.catalog import StoreError
+
+        raise StoreError(
+            "this store keeps monthly totals only (no invoice lines), summarised by an "
+            "older version of ProfitLens in a layout this one cannot read: load the "
+            "dataset into it again")
     cur.execute("BEGIN TRANSACTION")
     try:
         build(cur)

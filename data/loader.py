@@ -37,6 +37,8 @@ from data.recipe import LoadOptions, Recipe
 from data.sources import table_files
 
 SAMPLE_LABEL = "Embedded sample dataset"
+# The tables of lines a store may drop once its cube is built (keep_lines=False).
+LINE_TABLES = ("transactions", "activities")
 PREVIEW_LIFETIME_S = 2 * 3600  # a validated upload not loaded within this is dropped
 
 
@@ -45,6 +47,7 @@ class LoadResult:
     version: str
     rows: dict[str, int]
     warnings: tuple[str, ...]
+    lines_kept: bool = True  # False: the store keeps the customer-month cube only
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,8 @@ class LoaderMixin(StoreBase):
                         result = load(store)
                     finally:
                         store.close()
+                    if not result.lines_kept:
+                        file = _compacted(path, file)
                     versions.switch_to(path, file)
                 except BaseException:
                     # Not if the pointer names it (interrupted after the switch).
@@ -154,8 +159,10 @@ class LoaderMixin(StoreBase):
         return (info is not None and info.source == SAMPLE_LABEL
                 and not info.has_column("customers", "relationship"))
 
-    def load_folder(self, folder: str | Path, progress: Progress | None = None) -> LoadResult:
-        """Validate and load every contract table found in ``folder`` (atomically)."""
+    def load_folder(self, folder: str | Path, progress: Progress | None = None,
+                    *, keep_lines: bool = True) -> LoadResult:
+        """Validate and load every contract table found in ``folder`` (atomically);
+        ``keep_lines=False`` keeps only the customer-month cube (see :meth:`commit`)."""
         folder = Path(folder)
         if not folder.is_dir():
             raise DatasetError([Problem(str(folder), "is not a folder")])
@@ -164,7 +171,8 @@ class LoaderMixin(StoreBase):
             raise DatasetError([Problem(folder.name, p.split(": ", 1)[1]) for p in problems])
         # The folder's name, never its server path: the label is shown on every page.
         name = folder.resolve().name or str(folder)
-        return self.load_files(files, source=f"Folder {name}", progress=progress)
+        return self.load_files(files, source=f"Folder {name}", progress=progress,
+                               keep_lines=keep_lines)
 
     def load_files(
         self,
@@ -175,6 +183,7 @@ class LoaderMixin(StoreBase):
         source: str = "upload",
         progress: Progress | None = None,
         options: LoadOptions | None = None,
+        keep_lines: bool = True,
     ) -> LoadResult:
         """Validate ``files`` (table -> path) and replace the dataset in one transaction.
 
@@ -185,13 +194,14 @@ class LoaderMixin(StoreBase):
             files, mappings=mappings, display_names=display_names, source=source,
             progress=progress, options=options,
         )
-        return self.commit(pending, progress=progress)
+        return self.commit(pending, progress=progress, keep_lines=keep_lines)
 
-    def load_recipe(self, recipe: Recipe, progress: Progress | None = None) -> LoadResult:
+    def load_recipe(self, recipe: Recipe, progress: Progress | None = None,
+                    *, keep_lines: bool = True) -> LoadResult:
         """Validate and load the files a recipe names, as it says (atomically)."""
         return self.load_files(
             recipe.files(), mappings=recipe.mappings(), options=recipe.options(),
-            source=f"Recipe: {recipe.name}", progress=progress,
+            source=f"Recipe: {recipe.name}", progress=progress, keep_lines=keep_lines,
         )
 
     def stage_files(
@@ -204,12 +214,15 @@ class LoaderMixin(StoreBase):
         progress: Progress | None = None,
         sample_rows: int = 0,
         options: LoadOptions | None = None,
+        require_transactions: bool = True,
     ) -> PendingLoad:
         """Validate and stage a dataset without touching the live one.
 
         The staged tables sit in the database under a private prefix until
         :meth:`commit` swaps them in or :meth:`discard` drops them. ``sample_rows``
-        parsed rows of each table come back for a preview.
+        parsed rows of each table come back for a preview. ``require_transactions=False``
+        stages the small tables of a load whose lines another engine reads
+        (:mod:`data.engines.load`).
         """
         progress = progress or (lambda fraction, text: None)
         token = uuid.uuid4().hex[:12]
@@ -222,17 +235,18 @@ class LoaderMixin(StoreBase):
             self._staging.add(token)
         try:
             return self._stage(token, files, mappings, display_names, source, progress,
-                               sample_rows, options)
+                               sample_rows, options, require_transactions)
         finally:
             with self._lock:
                 self._staging.discard(token)
 
     def _stage(self, token, files, mappings, display_names, source, progress, sample_rows,
-               options) -> PendingLoad:
+               options, require_transactions=True) -> PendingLoad:
         with self.cursor() as cur, self.temp_dir("load-") as workdir:
             importer = Importer(cur, Path(workdir), f"{STAGE_PREFIX}{token}_", progress)
             try:
-                staged = importer.stage(files, mappings, display_names, options=options)
+                staged = importer.stage(files, mappings, display_names, options=options,
+                                        require_transactions=require_transactions)
             except DatasetError:
                 raise
             except duckdb.OutOfMemoryException:
@@ -271,10 +285,23 @@ class LoaderMixin(StoreBase):
             driver_sources=_driver_sources(options, shown.get("transactions"), source),
         )
 
-    def commit(self, pending: PendingLoad, progress: Progress | None = None) -> LoadResult:
-        """Swap a staged dataset in, replacing every table in one transaction."""
+    def commit(self, pending: PendingLoad, progress: Progress | None = None, *,
+               keep_lines: bool = True, cube_tables: dict | None = None) -> LoadResult:
+        """Swap a staged dataset in, replacing every table in one transaction.
+
+        The customer-month cube is built from the staged lines in the same transaction
+        (:mod:`data.cube`). ``keep_lines=False`` then empties ``transactions`` and
+        ``activities``: the store keeps the cube only (``lines_kept`` false; a partial
+        month at a period's edge is prorated, :mod:`data.periods`). ``cube_tables``
+        (table -> Arrow table, :data:`data.cube.CUBE_TABLES`) is a cube another engine
+        built (:mod:`data.engines.load`): the staged tables are then the small ones and
+        the store keeps no lines.
+        """
         progress = progress or (lambda fraction, text: None)
         progress(0.9, "Saving the dataset")
+        lines_kept = keep_lines and cube_tables is None
+        if cube_tables is not None and set(cube_tables) != set(cube.CUBE_TABLES):
+            raise ValueError(f"a cube needs the tables {', '.join(cube.CUBE_TABLES)}")
         version = uuid.uuid4().hex
         meta = [
             version,
@@ -284,7 +311,7 @@ class LoaderMixin(StoreBase):
             json.dumps({t: pending.rows.get(t, 0) for t in TABLE_ORDER}),
             json.dumps(pending.columns),
             json.dumps(list(pending.warnings)),
-            True,  # lines_kept: the DuckDB engine keeps the invoice lines
+            lines_kept,
         ]
         with in_place(self), self._lock, self.cursor() as cur:
             existing = {
@@ -299,12 +326,18 @@ class LoaderMixin(StoreBase):
             try:
                 cur.execute("BEGIN TRANSACTION")
                 _swap_in(cur, TABLE_ORDER, pending.stages, pending.xlsx)
-                # The customer-month cube, from the lines of this same version.
+                # The customer-month cube, from the lines of this same version (or as
+                # another engine built it).
                 progress(0.93, "Building the summary tables")
-                cube.build(cur)
+                if cube_tables is None:
+                    cube.build(cur)
+                else:
+                    cube.write(cur, cube_tables)
                 cur.execute(read_sql("dataset_clear"))
                 cur.execute(read_sql("dataset_insert"), meta)
-                _record_sources(cur, pending)
+                _record_sources(cur, pending, from_cube=cube_tables is not None)
+                if not lines_kept:
+                    _swap_in(cur, LINE_TABLES, {})
                 cur.execute("COMMIT")
             except Exception:
                 cur.execute("ROLLBACK")
@@ -313,8 +346,11 @@ class LoaderMixin(StoreBase):
             # Other previews were validated against data that is now gone (a staging still
             # in progress is left to finish).
             self._drop_stages(cur, keep=self._staging)
+            if not lines_kept:
+                # Give the lines' blocks back: the store file is the cube's size.
+                cur.execute("CHECKPOINT")
         progress(1.0, "Loaded")
-        return LoadResult(version, dict(pending.rows), pending.warnings)
+        return LoadResult(version, dict(pending.rows), pending.warnings, lines_kept)
 
     def discard(self, pending: PendingLoad) -> None:
         """Drop a staged dataset that will not be loaded."""
@@ -346,6 +382,26 @@ class LoaderMixin(StoreBase):
                 del self._staged_at[token]
 
 
+def _compacted(path: str, file: str) -> str:
+    """A copy of the version ``file`` without the free blocks its dropped lines left (a
+    DuckDB file does not shrink when tables are dropped), as a new version file; ``file``
+    is removed. Call under the load lock, before the switch."""
+    compact = versions.new_version_file(path)
+    try:
+        con = duckdb.connect(compact)
+        try:
+            con.execute("ATTACH ? AS built (READ_ONLY)", [file])
+            con.execute(f"COPY FROM DATABASE built TO {quote_ident(Path(compact).stem)}")
+            con.execute("DETACH built")
+        finally:
+            con.close()
+    except BaseException:
+        versions.remove_file(compact)
+        raise
+    versions.remove_file(file)
+    return compact
+
+
 def _driver_sources(options: LoadOptions | None, lines: str | None,
                     source: str) -> tuple[tuple[str | None, ...], ...]:
     """An ``activity_sources`` row per cost driver: activity, kind, file (the lines it is
@@ -362,14 +418,17 @@ def _driver_sources(options: LoadOptions | None, lines: str | None,
     )
 
 
-def _record_sources(cur, pending: PendingLoad) -> None:
-    """Inside the commit's transaction: where each activity's quantities came from."""
+def _record_sources(cur, pending: PendingLoad, from_cube: bool = False) -> None:
+    """Inside the commit's transaction: where each activity's quantities came from (the
+    activity file's activities read from the cube's when another engine read the
+    lines)."""
     cur.execute(read_sql("activity_sources_clear"))
     if pending.driver_sources:
         cur.executemany(read_sql("activity_sources_insert"),
                         [list(row) for row in pending.driver_sources])
     if pending.activity_file is not None:
-        cur.execute(read_sql("activity_sources_from_file"), {
+        cur.execute(read_sql("activity_sources_from_cube" if from_cube
+                             else "activity_sources_from_file"), {
             "file": pending.activity_file,
             "drivers": [row[0] for row in pending.driver_sources],
         })

@@ -130,11 +130,11 @@ BLOCKED_LOAD = """
     from analytics.cli import main
     from data import Store
     real = Store.load_folder
-    def load_folder(store, folder, progress=None):
+    def load_folder(store, folder, progress=None, **options):
         print("holding", flush=True)
         while not Path(sys.argv[1]).exists():
             time.sleep(0.02)
-        return real(store, folder, progress)
+        return real(store, folder, progress, **options)
     Store.load_folder = load_folder
     sys.exit(main(sys.argv[2:]))
 """
