@@ -48,7 +48,7 @@ st.caption(
     "capacity, times the minutes each activity takes, times each customer's volume. "
     f"Selection: {md_escape(describe(selection))}."
 )
-thin_data_ui(info)
+thin_data_ui(info, selection)
 result = analysis(selection)
 
 totals = result.totals()

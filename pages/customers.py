@@ -233,7 +233,7 @@ selection = current_selection()
 restore_from_url()
 st.title("Customers")
 st.caption(f"{md_escape(info.source)} · {md_escape(describe(selection))}")
-thin_data_ui(info)
+thin_data_ui(info, selection)
 if analysis(selection).pnl.empty:
     st.info("No customer has invoice lines or activity in this selection. Widen the period "
             "or clear the segment and region filters in the sidebar.")

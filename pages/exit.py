@@ -223,7 +223,7 @@ st.title("Exit or transform")
 st.caption("Before letting customers go, see what their leaving really does to company "
            "profit, and what new terms would do instead. "
            f"Selection: {md_escape(describe(selection))}.")
-thin_data_ui(dataset_info())
+thin_data_ui(dataset_info(), selection)
 if customer_base(selection).customers.empty:
     st.info("No customer has invoice lines or activity in this selection. Widen the period "
             "or clear the segment and region filters in the sidebar.")

@@ -179,7 +179,7 @@ st.caption(
     "minimum order, or cheaper activities, and see each customer's P&L change. "
     f"Selection: {md_escape(describe(selection))}."
 )
-thin_data_ui(dataset_info())
+thin_data_ui(dataset_info(), selection)
 if customer_base(selection).customers.empty:
     st.info("No customer has invoice lines or activity in this selection. Widen the period "
             "or clear the segment and region filters in the sidebar.")

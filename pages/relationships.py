@@ -24,7 +24,7 @@ st.title("Relationships")
 st.caption("Who your relationships are with, how loyal they are, what they cost beyond "
            "the transaction and where they can grow. "
            f"Selection: {md_escape(describe(selection))}.")
-thin_data_ui(dataset_info())
+thin_data_ui(dataset_info(), selection)
 spans = periods(selection)
 if spans is None or customer_base(selection).customers.empty:
     st.info("No customer has invoice lines or activity in this selection. Widen the period "

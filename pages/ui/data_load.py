@@ -48,6 +48,14 @@ from pages.ui.state import clear_caches, customer_count, dataset_info
 from pages.ui.widgets import download_buttons, md_escape
 
 state = st.session_state
+# What the Data page says of a store that keeps the customer-month cube alone (issue 13).
+MONTHLY_TOTALS_ONLY = (
+    "This store keeps monthly totals only: each customer's revenue, COGS, invoice lines, "
+    "orders and activity volumes per calendar month, not the invoice lines themselves. "
+    "Every page reads these totals, to the cent for whole months; a period that starts or "
+    "ends within a month counts that month by its days (prorated, with a warning). The "
+    "row counts below are what the load read."
+)
 
 
 def active_dataset_ui() -> None:
@@ -63,6 +71,8 @@ def active_dataset_ui() -> None:
             f"**Loaded:** {info.loaded_at:%Y-%m-%d %H:%M}  \n"
             f"**Invoice dates:** {span}"
         )
+        if not info.lines_kept:
+            st.info(MONTHLY_TOTALS_ONLY)
         columns = st.columns(len(TABLE_ORDER))
         for column, table in zip(columns, TABLE_ORDER, strict=True):
             if table == "customers":

@@ -15,6 +15,7 @@ from pages.ui.state import (
     Selection,
     analysis,
     customer_base,
+    dataset_info,
     line_totals,
     memo,
     version,
@@ -73,14 +74,18 @@ def reconciliation_ui(selection: Selection, result) -> None:
         })
         download_buttons(shown[columns], "reconciliation-by-resource", key="recon_resources")
     if len(totals):
-        st.markdown("**Revenue and COGS = the sums of the loaded invoice lines**")
+        kept = dataset_info().lines_kept
+        st.markdown("**Revenue and COGS = the sums of the loaded invoice lines**" if kept else
+                    "**Revenue and COGS = the sums of the loaded monthly totals**")
         shown = totals.assign(check=totals["reconciles"].map(CHECK))
         columns = ["measure", "lines", "customers", *(["customers_outside"] if filtered else []),
                    "difference", "check"]
         st.dataframe(shown[columns], hide_index=True, width="stretch", column_config={
             "measure": st.column_config.TextColumn("Total", pinned=True),
-            "lines": money_column("Invoice lines", help="Summed straight from the loaded "
-                                  "lines dated in the period."),
+            "lines": money_column("Invoice lines", help=(
+                "Summed straight from the loaded lines dated in the period." if kept else
+                "Summed from the monthly totals the store keeps (a partial month "
+                "prorated by days): it keeps no invoice lines.")),
             "customers": money_column(
                 "Customer table" + (" (selection)" if filtered else ""),
                 help="Σ of the per-customer table the P&L is built on."),
@@ -95,4 +100,7 @@ def reconciliation_ui(selection: Selection, result) -> None:
         if unknown:
             note += (f" {unknown:,} customer(s) without master data are in these totals"
                      + (" (among the other customers)." if filtered else "."))
+        if not kept:
+            note += (" This store keeps monthly totals only, not the invoice lines: the "
+                     "check adds up the customer-month totals the load made from them.")
         st.caption(md_escape(note))

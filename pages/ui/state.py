@@ -21,6 +21,7 @@ from analytics import Analysis
 from analytics.analysis import analyse_base
 from analytics.selection import Selection
 from data import CustomerBase, DatasetError, DatasetInfo, Store, StoreError
+from data.periods import month_plan, proration_warning
 from data.store import CustomerHistory, OrderIdsMissing
 
 __all__ = ["DatasetError", "OrderIdsMissing", "Selection", "StoreError"]
@@ -66,6 +67,16 @@ def ensure_dataset() -> DatasetInfo:
 def dataset_info() -> DatasetInfo:
     info = get_store().info()
     return info if info is not None else ensure_dataset()
+
+
+def proration_note(selection: Selection) -> str | None:
+    """The sentence saying a partial month at either end of the selection's period is
+    prorated by days (a store that keeps monthly totals only: issue 13), as the
+    per-customer table's warnings say it; None when nothing is prorated."""
+    if dataset_info().lines_kept:
+        return None
+    plan = month_plan(selection.start, selection.end)
+    return proration_warning(plan) if plan.edges else None
 
 
 def version() -> str:
