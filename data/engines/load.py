@@ -92,7 +92,7 @@ def load_folder_on_spark(store: LoaderMixin, folder: Path, *, master: str | None
     if own:
         progress(0.02, "Starting Spark")
         try:
-            spark = engine.session(master)
+            spark = _session(engine, master)
         except engine.SparkUnavailable as error:
             raise DatasetError([Problem("Spark engine", str(error))]) from None
     try:
@@ -124,6 +124,22 @@ def load_folder_on_spark(store: LoaderMixin, folder: Path, *, master: str | None
         activity_file=read.get("activities"),
     )
     return store.commit(pending, progress, cube_tables=built.tables)
+
+
+def _session(engine, master: str | None):
+    """A session for a load: on a master this process launches (not Spark Connect), the
+    JVM logs errors only (``log4j2.properties`` beside this file); PySpark's warning
+    that it does not fully support pandas 3 is not shown (the engine hands Spark Arrow
+    tables only)."""
+    import warnings
+
+    conf = {}
+    if not (master or "").startswith("sc://"):
+        config = Path(__file__).with_name("log4j2.properties").resolve().as_uri()
+        conf["spark.driver.extraJavaOptions"] = f"-Dlog4j2.configurationFile={config}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return engine.session(master, conf=conf)
 
 
 def _check_rates(store, pending, activity_months, activities: Path | None) -> None:
