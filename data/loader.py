@@ -48,6 +48,7 @@ class LoadResult:
     rows: dict[str, int]
     warnings: tuple[str, ...]
     lines_kept: bool = True  # False: the store keeps the customer-month cube only
+    lines_dropped: bool = False  # the lines were stored, then dropped (keep_lines=False)
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ class LoaderMixin(StoreBase):
                         result = load(store)
                     finally:
                         store.close()
-                    if not result.lines_kept:
+                    if result.lines_dropped:
                         file = _compacted(path, file)
                     versions.switch_to(path, file)
                 except BaseException:
@@ -350,7 +351,8 @@ class LoaderMixin(StoreBase):
                 # Give the lines' blocks back: the store file is the cube's size.
                 cur.execute("CHECKPOINT")
         progress(1.0, "Loaded")
-        return LoadResult(version, dict(pending.rows), pending.warnings, lines_kept)
+        return LoadResult(version, dict(pending.rows), pending.warnings, lines_kept,
+                          lines_dropped=not keep_lines and cube_tables is None)
 
     def discard(self, pending: PendingLoad) -> None:
         """Drop a staged dataset that will not be loaded."""
