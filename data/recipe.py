@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,23 @@ _TABLE_KEYS = {"file", "columns", "date_format", "discount_scale"}
 _DRIVER_KEYS = {"activity", "per", "where", "cost_per_unit", "resource", "unit_time",
                 "relationship"}
 _RESOURCE_KEYS = {"resource", "cost", "capacity"}
+_SOURCE_KEYS = {"engine", "table", "master"}
+ENGINES = ("duckdb", "spark")
+# A catalog table's name: one to three dot-separated parts (catalog.schema.table), each
+# a plain identifier or a back-quoted one.
+_PART = r"(?:[A-Za-z_][A-Za-z0-9_]*|`[^`]+`)"
+_TABLE_NAME = re.compile(rf"{_PART}(?:\.{_PART}){{0,2}}")
+
+
+@dataclass(frozen=True)
+class RecipeSource:
+    """Where a recipe's lines are aggregated (``[source]``): the ``engine`` (``duckdb``,
+    the default, or ``spark``), a catalog ``table`` the Spark engine reads through
+    ``spark.table`` in place of the transactions file, and the Spark ``master``."""
+
+    engine: str = "duckdb"
+    table: str | None = None
+    master: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +85,7 @@ class TableEntry:
     """One table's file, column mapping (header, or None: not in the file; a contract
     column left out is matched by its own name) and date formats (format names)."""
 
-    file: Path
+    file: Path | None  # None: the lines come from the recipe's [source] table
     columns: dict[str, str | None] = field(default_factory=dict)
     date_formats: dict[str, str] = field(default_factory=dict)
 
@@ -82,18 +100,23 @@ class Recipe:
     # The loyalty ladder's rungs in order, bottom first ([ladder] rungs = [...]): names
     # checked by the analytics that use them (analytics.relationships.check_ladder).
     ladder: tuple[str, ...] = ()
+    source: RecipeSource = field(default_factory=RecipeSource)
 
     @property
     def customers_from_transactions(self) -> bool:
         customers, lines = self.tables.get("customers"), self.tables.get("transactions")
-        return bool(customers and lines and _same_file(customers.file, lines.file))
+        if not (customers and lines):
+            return False
+        if customers.file is None or lines.file is None:  # both from the [source] table
+            return customers.file is None and lines.file is None
+        return _same_file(customers.file, lines.file)
 
     def files(self) -> dict[str, Path]:
         """Table -> file to read (customers taken from the transactions file are not
         read twice)."""
-        files = {t: e.file for t, e in self.tables.items()}
+        files = {t: e.file for t, e in self.tables.items() if e.file is not None}
         if self.customers_from_transactions:
-            del files["customers"]
+            files.pop("customers", None)
         return files
 
     def mappings(self) -> dict[str, dict[str, str | None]]:
@@ -119,12 +142,20 @@ class Recipe:
         """The recipe as TOML; files relative to ``base`` when they lie under it."""
         out = ["# ProfitLens recipe: how this export becomes the import contract.",
                "# Every key is explained in data/DICTIONARY.md.", ""]
+        if self.source != RecipeSource():
+            out.append("[source]")
+            out.append(f"engine = {_q(self.source.engine)}")
+            for key in ("table", "master"):
+                if getattr(self.source, key) is not None:
+                    out.append(f"{key} = {_q(getattr(self.source, key))}")
+            out.append("")
         for table in TABLE_ORDER:
             entry = self.tables.get(table)
             if entry is None:
                 continue
             out.append(f"[{table}]")
-            out.append(f"file = {_q(_relative(entry.file, base))}")
+            if entry.file is not None:
+                out.append(f"file = {_q(_relative(entry.file, base))}")
             formats = {c: DATE_FORMATS[f][2] for c, f in entry.date_formats.items()}
             dates = [c.name for c in TABLES[table].columns if c.kind == "date"]
             if formats and list(formats) == dates[:1] and len(dates) == 1:
@@ -202,13 +233,16 @@ def read_recipe(path: str | Path) -> Recipe:
     except (OSError, UnicodeDecodeError) as exc:
         raise DatasetError([Problem(path.name, f"cannot be read as UTF-8 text ({exc})")]) \
             from None
-    return parse_recipe(text, path.resolve().parent, path.name, check_files=True)
+    return parse_recipe(text, path.resolve().parent, path.name, check_files=True,
+                        catalog=True)
 
 
-def parse_recipe(text: str, base: Path, name: str = "recipe", *, check_files: bool = False
-                 ) -> Recipe:
+def parse_recipe(text: str, base: Path, name: str = "recipe", *, check_files: bool = False,
+                 catalog: bool = False) -> Recipe:
     """A recipe from TOML ``text``, its files relative to ``base`` (``check_files``: each
-    must exist; the Data page matches them to uploads by name instead)."""
+    must exist; the Data page matches them to uploads by name instead). ``catalog``: a
+    ``[source] table`` (a catalog table the Spark engine reads) is allowed; the Data page,
+    which reads uploads, refuses one saying where it can be loaded."""
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -219,10 +253,11 @@ def parse_recipe(text: str, base: Path, name: str = "recipe", *, check_files: bo
         shown = None if value is None else (value if isinstance(value, str) else repr(value))
         problems.append(Problem(name, message, column=key, value=shown))
 
-    known = set(FILE_TABLES) | {"drivers", "ladder"}
+    known = set(FILE_TABLES) | {"drivers", "ladder", "source"}
     for key in doc:
         if key not in known:
             bad(key, "is not a key of a recipe (known: " + ", ".join(sorted(known)) + ")")
+    source = _source(doc.get("source"), bad, catalog)
     tables: dict[str, TableEntry] = {}
     inline_resources: list = []
     for table in FILE_TABLES:
@@ -235,8 +270,14 @@ def parse_recipe(text: str, base: Path, name: str = "recipe", *, check_files: bo
         if not isinstance(section, dict):
             bad(table, "must be a table ([" + table + "]) with a file key")
             continue
-        entry = _table_entry(table, section, base, bad)
-        if entry is not None and check_files and not entry.file.is_file():
+        from_table = source.table is not None and table in ("transactions", "customers")
+        if from_table and "file" in section:
+            bad(f"{table}.file", f"the lines come from the catalog table {source.table} "
+                "([source] table): give the file or the table, not both", section["file"])
+            continue
+        entry = _table_entry(table, section, base, bad, from_table)
+        if entry is not None and entry.file is not None and check_files \
+                and not entry.file.is_file():
             bad(f"{table}.file", f"no such file (looked for {entry.file})",
                 section.get("file"))
         elif entry is not None:
@@ -253,7 +294,45 @@ def parse_recipe(text: str, base: Path, name: str = "recipe", *, check_files: bo
     ladder = _ladder(doc.get("ladder"), bad)
     if problems:
         raise DatasetError(problems)
-    return Recipe(tables, drivers, resources, scale, name, ladder)
+    return Recipe(tables, drivers, resources, scale, name, ladder, source)
+
+
+def _source(section, bad, catalog: bool) -> RecipeSource:
+    """``[source]``: ``engine`` (duckdb or spark), a catalog ``table`` and a ``master``,
+    the last two for the Spark engine only."""
+    if section is None:
+        return RecipeSource()
+    if not isinstance(section, dict):
+        bad("source", "must be a table ([source]) with engine, and table or master")
+        return RecipeSource()
+    for unknown in sorted(set(section) - _SOURCE_KEYS):
+        bad(f"source.{unknown}", "is not a key of [source] (known: engine, master, table)")
+    engine = section.get("engine", "duckdb")
+    if engine not in ENGINES:
+        bad("source.engine", "must be duckdb or spark", engine)
+        engine = "duckdb"
+    values: dict[str, str | None] = {}
+    for key, what in (("table", "names a catalog table, such as sales.order_lines"),
+                      ("master", "is a Spark master URL, such as local[*], "
+                       "spark://host:7077 or sc://host:15002")):
+        value = section.get(key)
+        if value is None:
+            values[key] = None
+            continue
+        if not isinstance(value, str) or not value.strip() or (
+                key == "table" and not _TABLE_NAME.fullmatch(value.strip())):
+            bad(f"source.{key}", what, value)
+            values[key] = None
+            continue
+        values[key] = value.strip()
+        if engine != "spark":
+            bad(f"source.{key}", "is for the Spark engine: add engine = \"spark\" to "
+                "[source]", value)
+    if values["table"] is not None and not catalog:
+        bad("source.table", "a catalog table is read by the command line's Spark engine "
+            "(python -m analytics load --recipe RECIPE), not from uploads: load this "
+            "recipe there", values["table"])
+    return RecipeSource(engine, values["table"], values["master"])
 
 
 def _ladder(section, bad) -> tuple[str, ...]:
@@ -271,13 +350,16 @@ def _ladder(section, bad) -> tuple[str, ...]:
     return tuple(r.strip() for r in rungs)
 
 
-def _table_entry(table: str, section: dict, base: Path, bad) -> TableEntry | None:
+def _table_entry(table: str, section: dict, base: Path, bad,
+                 from_table: bool = False) -> TableEntry | None:
+    """One table's entry; ``from_table``: its rows come from the recipe's [source] table
+    (no file)."""
     for key in section:
         if key not in _TABLE_KEYS or (key == "discount_scale" and table != "transactions"):
             bad(f"{table}.{key}", "is not a key of a table (known: file, columns, "
                 "date_format" + (", discount_scale" if table == "transactions" else "") + ")")
     file = section.get("file")
-    if not isinstance(file, str) or not file.strip():
+    if not from_table and (not isinstance(file, str) or not file.strip()):
         bad(f"{table}.file", "names the table's file (relative to the recipe's folder)")
         return None
     spec = TABLES[table]
@@ -318,7 +400,7 @@ def _table_entry(table: str, section: dict, base: Path, bad) -> TableEntry | Non
             bad(f"{table}.date_format", f"is not a date format (known: {labels})", label)
         else:
             formats[column] = format_name(label)
-    return TableEntry(base / file, columns, formats)
+    return TableEntry(None if from_table else base / file, columns, formats)
 
 
 def _number(value, key: str, bad, *, positive: bool = False) -> float | None:
