@@ -25,6 +25,7 @@ PySpark is imported inside the functions only: this module imports without it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -35,15 +36,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from data.contract import FALSE_WORDS, TABLE_ORDER, TABLES, TRUE_WORDS, Column, normalise_header
-from data.dates import YEARS
+from data.contract import (
+    DERIVED,
+    FALSE_WORDS,
+    TABLE_ORDER,
+    TABLES,
+    TRUE_WORDS,
+    Column,
+    normalise_header,
+)
+from data.dates import DATE_FORMATS, UNAMBIGUOUS_DATES, YEARS
 from data.engines import CUBE_BUILD, REFERENCE_VIEW
-from data.engines.sql import spark_sql
+from data.engines.sql import spark_sql, transpile
 from data.importer import LARGEST, LARGEST_TEXT
 
 if TYPE_CHECKING:
     import pyarrow as pa
     from pyspark.sql import DataFrame, SparkSession
+
+    from data.recipe import Recipe
 
 DEFAULT_MASTER = "local[*]"
 # The tables the cube is built from: the heavy ones. The small ones (customers, rates,
@@ -204,8 +215,58 @@ def _q(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-def _typed(col: Column, raw: str) -> str:
-    """Spark SQL reading the trimmed text ``raw`` as the column's contract type."""
+def _format_date(raw: str, fmt: str) -> str:
+    """Spark SQL reading the trimmed text ``raw`` in the date format ``fmt`` (a name of
+    :data:`data.dates.DATE_FORMATS`), a time part after a space ignored; NULL when it
+    does not match or is no calendar date. Two-digit years as DuckDB's ``%y``: 00-68 are
+    2000-2068, 69-99 1969-1999 (Spark's ``yy`` would make every one 20xx)."""
+    strptime = DATE_FORMATS[fmt][1]
+    fields = re.findall(r"%([dmYy])", strptime)
+    fixed = not re.search(r"[^%dmYy]", strptime.replace("%", ""))  # no separators
+    width = {"d": r"\\d{2}" if fixed else r"\\d{1,2}",
+             "m": r"\\d{2}" if fixed else r"\\d{1,2}",
+             "Y": r"\\d{4}", "y": r"\\d{2}"}
+    pattern = re.sub(r"%([dmYy])", lambda m: f"({width[m.group(1)]})",
+                     re.sub(r"([./-])", r"\\\\\1", strptime))
+    part = {name: f"regexp_extract({raw}, '^{pattern}( .*)?$', {fields.index(name) + 1})"
+            for name in fields}
+    if "Y" in part:
+        year = part["Y"]
+    else:
+        two = f"CAST(nullif({part['y']}, '') AS INT)"
+        year = f"CAST(CASE WHEN {two} < 69 THEN 2000 + {two} ELSE 1900 + {two} END AS STRING)"
+    text = f"concat_ws('-', {year}, {part['m']}, {part['d']})"
+    return (f"CASE WHEN {part['d']} <> '' THEN try_to_date({text}, 'yyyy-M-d') END")
+
+
+def _date(raw: str, fmt: str | None) -> str:
+    """A date column: ISO always (a time part ignored, as the importer); with a format
+    the recipe states, that format and the unambiguous ones too (as the importer tries
+    them: ``DD.MM.YYYY``, ``YYYY/MM/DD``)."""
+    day = f"regexp_extract({raw}, '^(\\\\d{{4}}-\\\\d{{1,2}}-\\\\d{{1,2}})([ T].*)?$', 1)"
+    iso = f"try_to_date(nullif({day}, ''), 'yyyy-M-d')"
+    if fmt is None or fmt == "iso":
+        return iso
+    others = [_format_date(raw, name) for name in dict.fromkeys((fmt, *UNAMBIGUOUS_DATES))]
+    return f"coalesce({iso}, {', '.join(others)})"
+
+
+def duckdb_round(value: str, places: int) -> str:
+    """Spark SQL rounding the DOUBLE ``value`` to ``places`` decimals exactly as DuckDB's
+    ``round(double, n)`` does (``std::round(x * 10^n) / 10^n``: half away from zero on
+    the scaled double). Spark's own ``round`` rounds the double's shortest decimal text
+    instead, which differs on about 1 value in 200 of ``net / (1 - discount)``."""
+    scale = f"CAST('1e{places}' AS DOUBLE)"
+    scaled = f"(({value}) * {scale})"
+    whole = f"abs({scaled})"
+    rounded = f"(CASE WHEN {whole} - floor({whole}) >= 0.5 THEN floor({whole}) + 1 " \
+              f"ELSE floor({whole}) END)"
+    return f"(sign({scaled}) * {rounded} / {scale})"
+
+
+def _typed(col: Column, raw: str, fmt: str | None = None) -> str:
+    """Spark SQL reading the trimmed text ``raw`` as the column's contract type (dates in
+    ISO, or also in the format ``fmt`` a recipe states)."""
     kind = col.kind
     if kind in ("id", "text"):
         return raw
@@ -217,9 +278,7 @@ def _typed(col: Column, raw: str) -> str:
         return f"CASE WHEN NOT isnan({value}) AND abs({value}) < double('Infinity') " \
                f"THEN {value} END"
     if kind == "date":
-        # ISO dates (the contract's default format), a time part ignored, as the importer.
-        day = f"regexp_extract({raw}, '^(\\\\d{{4}}-\\\\d{{1,2}}-\\\\d{{1,2}})([ T].*)?$', 1)"
-        return f"try_to_date(nullif({day}, ''), 'yyyy-M-d')"
+        return _date(raw, fmt)
     if kind == "boolean":
         yes, no = (", ".join(f"'{w}'" for w in words) for words in (TRUE_WORDS, FALSE_WORDS))
         number = f"try_cast({raw} AS DOUBLE)"
@@ -232,7 +291,8 @@ def _typed(col: Column, raw: str) -> str:
     raise ValueError(f"unknown column kind {kind}")
 
 
-def _checks(col: Column, raw: str, typed: str) -> list[tuple[str, str]]:
+def _checks(col: Column, raw: str, typed: str, fmt: str | None = None
+            ) -> list[tuple[str, str]]:
     """(condition, message) pairs: the importer's per-value checks of one column."""
     checks = []
     if col.not_empty:
@@ -244,8 +304,12 @@ def _checks(col: Column, raw: str, typed: str) -> list[tuple[str, str]]:
                        f"is out of range (largest allowed {LARGEST_TEXT})"))
         checks.append((f"{unreadable} AND NOT coalesce(abs({wide}) >= {LARGEST:.0f}, false)",
                        "is not a number"))
+    elif col.kind == "date" and fmt not in (None, "iso"):
+        checks.append((unreadable, f"is not a date (expected {DATE_FORMATS[fmt][2]}, the "
+                       "recipe's date_format, or YYYY-MM-DD)"))
     elif col.kind == "date":
-        checks.append((unreadable, "is not a date (expected YYYY-MM-DD)"))
+        checks.append((unreadable, "is not a date (expected YYYY-MM-DD; the Spark engine "
+                       "reads another format when a recipe states it: date_format)"))
         checks.append((f"year({typed}) NOT BETWEEN {YEARS[0]} AND {YEARS[1]}",
                        f"is outside the years {YEARS[0]}-{YEARS[1]}"))
     elif col.kind == "boolean":
@@ -272,88 +336,211 @@ class SparkTable:
     warnings: list[str] = field(default_factory=list)
     cached: DataFrame | None = None  # the persisted parse, released after the build
     rows: int | None = None  # the rows read (counted by the checks' pass)
+    # A recipe's: condition header -> (text column, number column); attributes read.
+    conditions: dict[str, tuple[str, str]] = field(default_factory=dict)
+    attributes: tuple[str, ...] = ()
 
 
-def read_table(spark: SparkSession, table: str, path: str | Path,
-               validate: bool = True) -> SparkTable:
+def read_table(spark: SparkSession, table: str, path: str | Path | None,
+               validate: bool = True, *, frame: DataFrame | None = None,
+               display: str | None = None, mapping: dict[str, str | None] | None = None,
+               formats: dict[str, str] | None = None, attributes: bool = False,
+               conditions: tuple[str, ...] = (), discount_scale: str | None = None,
+               origin: str = "recipe") -> SparkTable:
     """The contract table ``table`` from ``path`` (CSV or Parquet), typed and checked.
 
     Headers are matched as the importer matches them (trimmed, any case, spaces as
     ``_``); a missing required column or a bad value raises :class:`SparkDataError`.
     ``validate=False`` skips the per-value checks (one pass over the file fewer).
+
+    What a recipe adds: ``frame`` (a DataFrame read elsewhere, a catalog table, in place
+    of ``path``; ``display`` names it), ``mapping`` (contract column -> header, None: not
+    in the file), ``formats`` (date column -> format name), ``attributes`` (the
+    customers' columns read from the lines too), ``conditions`` (headers the drivers'
+    conditions read: kept as the columns ``c<i>``, trimmed text, and ``n<i>``, the plain
+    number), ``discount_scale``. Derived money columns as the importer derives them: COGS
+    from ``gross_profit`` or ``unit_cost`` x ``quantity``, list revenue from
+    ``discount``, rounded exactly as DuckDB rounds (:func:`duckdb_round`).
     """
-    path = Path(path)
+    path = Path(path) if path is not None else None
     spec = TABLES[table]
-    fmt = _file_format(path)
-    reader = spark.read.format(fmt)
-    if fmt == "csv":
-        reader = reader.options(**CSV_OPTIONS)
-    source = reader.load(str(path))
-    headers = {normalise_header(name): name for name in source.columns}
-    missing = [c for c in spec.required_names if c not in headers]
-    if missing:
-        raise SparkDataError([f"{path.name}: missing column(s) {', '.join(missing)} "
-                              f"(found: {', '.join(source.columns) or 'none'})."])
-    present = tuple(c.name for c in spec.stored if c.name in headers)
-    raw_cols, typed_cols, checks = [], [], []
-    for col in spec.stored:
+    display = display or (path.name if path is not None else table)
+    mapping = mapping or {}
+    formats = formats or {}
+    if frame is None:
+        fmt = _file_format(path)
+        reader = spark.read.format(fmt)
+        if fmt == "csv":
+            reader = reader.options(**CSV_OPTIONS)
+        source = reader.load(str(path))
+    else:
+        source = frame
+    columns = list(spec.columns)
+    if attributes:
+        columns += [dataclasses.replace(c, required=False, not_empty=False)
+                    for c in TABLES["customers"].columns if c.name != "customer_id"]
+    normalised = {}
+    for name in source.columns:
+        normalised.setdefault(normalise_header(name), name)
+    found = ", ".join(source.columns) or "none"
+    headers: dict[str, str] = {}  # contract column -> the source's column
+    problems = []
+    for col in columns:
+        if col.name in mapping and mapping[col.name] is None:
+            continue
+        key = normalise_header(mapping.get(col.name) or col.name)
+        if key in normalised:
+            headers[col.name] = normalised[key]
+        elif mapping.get(col.name):
+            problems.append(f'{display}: column "{mapping[col.name]}" (chosen for '
+                            f"{col.name}) is not in the file (found: {found})")
+    missing = [c.name for c in columns if c.required and c.name not in headers]
+    if missing and not mapping:
+        problems.append(f"{display}: missing column(s) {', '.join(missing)} (found: {found}).")
+    elif missing:
+        problems += [f'{display}: required column "{name}" is missing (found: {found})'
+                     for name in missing]
+    if table == "transactions":
+        for target, inputs in DERIVED.items():
+            given = [c for c in inputs if c in headers]
+            if len(given) > 1:
+                problems.append(f"{display}: {' and '.join(given)} both give {target}: "
+                                "map only one of them")
+        if "unit_cost" in headers and "quantity" not in headers:
+            problems.append(f"{display}: unit_cost needs quantity (COGS = unit_cost x "
+                            "quantity): map the quantity column too")
+    extra: dict[str, str] = {}  # condition header -> the source's column
+    for header in conditions:
+        key = normalise_header(header)
+        if key in normalised:
+            extra[header] = normalised[key]
+        else:
+            problems.append(f'{origin}: column "{header}" is not in {display} (its columns: '
+                            f"{found})")
+    if problems:
+        raise SparkDataError(problems)
+    provided = set(headers)
+    if table == "transactions":  # what a derived column's inputs provide (importer's rule)
+        provided |= {t for t, inputs in DERIVED.items() if provided & set(inputs)}
+    present = tuple(c.name for c in spec.stored if c.name in provided)
+    raw_cols, typed, checks = [], {}, []
+    for col in columns:
         if col.name not in headers:
             continue
         raw = f"r_{col.name}"
         raw_cols.append(f"nullif(trim(CAST({_q(headers[col.name])} AS STRING)), '') "
                         f"AS {raw}")
-        typed = _typed(col, raw)
-        typed_cols.append((col, typed))
-        checks.extend((col.name, cond, msg) for cond, msg in _checks(col, raw, typed))
+        typed[col.name] = _typed(col, raw, formats.get(col.name))
+        checks.extend((col.name, cond, msg) for cond, msg
+                      in _checks(col, raw, typed[col.name], formats.get(col.name)))
+    for number, header in enumerate(extra.values()):
+        raw_cols.append(f"nullif(trim(CAST({_q(header)} AS STRING)), '') AS c{number}")
     staged = source.selectExpr(*raw_cols)
+    derived = {}
+    if table == "transactions":
+        net = typed["net_revenue"]
+        if "gross_profit" in headers:
+            derived["cogs"] = f"{net} - {typed['gross_profit']}"
+        elif "unit_cost" in headers:
+            derived["cogs"] = duckdb_round(f"{typed['unit_cost']} * {typed['quantity']}", 4)
+        elif "cogs" not in headers:
+            derived["cogs"] = "0"
+        if "list_revenue" not in headers:
+            derived["list_revenue"] = net
     out = []
-    for col in spec.stored:
-        target = SPARK_TYPES[col.kind]
-        if col.name in headers:
-            expr = next(t for c, t in typed_cols if c is col)
-        elif table == "transactions" and col.name == "list_revenue":
-            expr = f"{_typed(spec.column('net_revenue'), 'r_net_revenue')}"
-        elif table == "transactions" and col.name == "cogs":
-            expr = "0"
-        else:
-            expr = "NULL"
+    for col in columns if attributes else spec.stored:
+        if not (col.stored or attributes):
+            continue
+        expr = derived.get(col.name) or typed.get(col.name) or "NULL"
         if table == "transactions" and col.name in ("list_revenue", "cogs") \
-                and col.name in headers:
+                and expr != "0":
             # An empty cell takes the default, as the importer does.
-            default = (_typed(spec.column("net_revenue"), "r_net_revenue")
-                       if col.name == "list_revenue" else "0")
-            expr = f"coalesce({expr}, {default})"
-        out.append(f"CAST({expr} AS {target}) AS {col.name}")
+            default = typed["net_revenue"] if col.name == "list_revenue" else "0"
+            expr = f"coalesce(CAST({expr} AS DECIMAL(18,4)), {default})"
+        out.append(f"CAST({expr} AS {SPARK_TYPES[col.kind]}) AS {col.name}")
+    if "discount" in headers:
+        out.append(f"{typed['discount']} AS _discount")
+    out += [f"c{i}" for i in range(len(extra))]
+    out += [f"CASE WHEN NOT isnan(try_cast(c{i} AS DOUBLE)) AND abs(try_cast(c{i} AS DOUBLE))"
+            f" < double('Infinity') THEN try_cast(c{i} AS DOUBLE) END AS n{i}"
+            for i in range(len(extra))]
     warnings: list[str] = []
     if table == "transactions":
-        for name, said in (("cogs", "COGS is taken as 0 and net margin equals net revenue"),
-                           ("list_revenue", "list revenue equals net revenue (no discounts)")):
-            if name not in headers:
-                warnings.append(f"{path.name}: no {name} column, so {said}.")
-    names = [c.name for c in spec.stored]
-    if not (validate and checks):
-        return SparkTable(table, path, staged.selectExpr(*out), present, warnings=warnings)
+        if not {"cogs", "gross_profit", "unit_cost"} & set(headers):
+            warnings.append(f"{display}: no cogs column, so COGS is taken as 0 and net "
+                            "margin equals net revenue.")
+        if not {"list_revenue", "discount"} & set(headers):
+            warnings.append(f"{display}: no list_revenue column, so list revenue equals "
+                            "net revenue (no discounts).")
+    names = [c.name for c in (columns if attributes else spec.stored)]
+    names += [f"c{i}" for i in range(len(extra))] + [f"n{i}" for i in range(len(extra))]
+    result = SparkTable(table, path if path is not None else Path(display), staged, present,
+                        warnings=warnings, conditions={h: (f"c{i}", f"n{i}") for i, h
+                                                       in enumerate(extra)},
+                        attributes=tuple(c.name for c in columns[len(spec.columns):]
+                                         if c.name in headers))
+    if not (validate and checks) and "discount" not in headers:
+        result.frame = staged.selectExpr(*out).select(*names)
+        return result
     # One parse of the file: the typed columns plus, per check, the offending text (NULL
     # on the good rows, so the extra columns cost little), kept in memory (or on disk)
     # for the checks and then the cube's queries.
+    checks = checks if validate else []
     flags = [f"CASE WHEN coalesce({cond}, false) THEN coalesce(r_{column}, '') END "
              f"AS _bad{i}" for i, (column, cond, _) in enumerate(checks)]
     from pyspark import StorageLevel
 
     kept = staged.selectExpr(*out, *flags).persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        rows = _validate(kept, checks, path.name)
+        rows, largest = _validate(kept, checks, display,
+                                  "_discount" if "discount" in headers else None)
+        if "discount" in headers:
+            names, warning = _discounted(kept, names, display, largest, discount_scale)
+            warnings += [warning] if warning else []
     except SparkDataError:
         kept.unpersist()
         raise
-    return SparkTable(table, path, kept.select(*names), present, warnings=warnings,
-                      cached=kept, rows=rows)
+    result.frame, result.cached, result.rows = kept.select(*names), kept, rows
+    return result
 
 
-def _validate(kept: DataFrame, checks: list[tuple[str, str, str]], display: str) -> int:
+def _discounted(kept: DataFrame, names: list[str], display: str, largest: float | None,
+                scale: str | None) -> tuple[list, str | None]:
+    """List revenue from the ``_discount`` column as the importer derives it (the scale a
+    fraction unless a value exceeds 1, or as the recipe says; a discount of 100 % or more
+    refused): the columns to select and the warning saying how it was read."""
+    if largest is None:
+        return names, None
+    chosen = scale
+    scale = scale or ("percent" if largest > 1 else "fraction")
+    divisor = "100.0" if scale == "percent" else "1.0"
+    full = kept.where(f"_discount / {divisor} >= 1").selectExpr(
+        "count(*) AS n", "min(_discount) AS v").collect()[0]
+    if full["n"]:
+        raise SparkDataError([
+            f"{display}: column discount is a discount of 100 % or more (read as a {scale}; "
+            f"the discount scale can be chosen in a recipe's discount_scale): list revenue "
+            f"cannot be derived: {full['n']:,} row(s) (for example {full['v']:g})."])
+    from pyspark.sql import functions as F
+
+    list_revenue = F.expr(
+        "CASE WHEN _discount IS NOT NULL AND _discount <> 0 THEN CAST("
+        + duckdb_round(f"net_revenue / (1 - _discount / {divisor})", 2)
+        + " AS DECIMAL(18,4)) ELSE list_revenue END").alias("list_revenue")
+    columns = [list_revenue if n == "list_revenue" else n for n in names]
+    how = "a percentage (20 = 20 %)" if scale == "percent" else "a fraction (0.2 = 20 %)"
+    why = "as the recipe says" if chosen else f"its largest value is {largest:g}"
+    return columns, (f"{display}: discount read as {how}, {why}; list revenue = net revenue "
+                     "/ (1 - discount).")
+
+
+def _validate(kept: DataFrame, checks: list[tuple[str, str, str]], display: str,
+              discount: str | None = None) -> tuple[int, float | None]:
     """Each check's count and first bad value (by value), in one aggregate; the rows
-    read."""
+    read (and the largest |discount|, when ``discount`` names its column)."""
     aggregates = ["count(*) AS n_rows"]
+    if discount:
+        aggregates.append(f"max(abs({discount})) AS largest")
     for i in range(len(checks)):
         aggregates += [f"count(_bad{i}) AS n{i}", f"min(_bad{i}) AS v{i}"]
     row = kept.selectExpr(*aggregates).collect()[0]
@@ -367,7 +554,7 @@ def _validate(kept: DataFrame, checks: list[tuple[str, str, str]], display: str)
                             "Spark does not report line numbers; the DuckDB engine does.")
     if problems:
         raise SparkDataError(problems)
-    return row["n_rows"]
+    return row["n_rows"], (row["largest"] if discount else None)
 
 
 def read_dataset(spark: SparkSession, folder: str | Path, validate: bool = True,
@@ -474,18 +661,245 @@ def build_cube(spark: SparkSession, folder: str | Path | None = None,
                 for name, t in read.items()}
         columns = {name: list(t.columns) for name, t in read.items()}
         seconds["read"] = time.perf_counter() - start
-        tables = {}
-        for name, sql_file in CUBE_BUILD:
-            begin = time.perf_counter()
-            frame = spark.sql(spark_sql(sql_file))
-            tables[name] = frame.toArrow()
-            if name == "cube_reference_price":
-                spark.createDataFrame(tables[name], frame.schema) \
-                    .createOrReplaceTempView(REFERENCE_VIEW)
-            seconds[name] = time.perf_counter() - begin
+        tables = _cube_tables(spark, seconds)
     finally:
         for table in read.values():
             if table.cached is not None:
                 table.cached.unpersist()
     seconds["total"] = time.perf_counter() - start
     return CubeResult(tables, seconds, warnings, rows, columns)
+
+
+def _cube_tables(spark: SparkSession, seconds: dict[str, float]) -> dict[str, pa.Table]:
+    """The four cube build files run on the views ``transactions`` and ``activities``."""
+    tables = {}
+    for name, sql_file in CUBE_BUILD:
+        begin = time.perf_counter()
+        frame = spark.sql(spark_sql(sql_file))
+        tables[name] = frame.toArrow()
+        if name == "cube_reference_price":
+            spark.createDataFrame(tables[name], frame.schema) \
+                .createOrReplaceTempView(REFERENCE_VIEW)
+        seconds[name] = time.perf_counter() - begin
+    return tables
+
+
+# --- a recipe on Spark ---------------------------------------------------------------
+
+
+@dataclass
+class RecipeCube(CubeResult):
+    """A recipe's cube, and what the store takes from the lines besides: the customers
+    (one row per customer, attributes as text) when the recipe takes them from the
+    lines, and the number of activity rows its drivers counted."""
+
+    customers: pa.Table | None = None
+    driver_rows: int = 0
+    lines: str = "transactions"  # the lines' name in messages (file or catalog table)
+
+
+def recipe_lines(spark: SparkSession, recipe: Recipe) -> tuple[DataFrame | None, str]:
+    """The recipe's lines as Spark reads them: (a catalog table's DataFrame, or None to
+    read the file; the name said in messages)."""
+    if recipe.source.table is not None:
+        try:
+            return spark.table(recipe.source.table), recipe.source.table
+        except Exception as error:  # AnalysisException: no such table
+            raise SparkDataError([
+                f"{recipe.name}, source.table: \"{recipe.source.table}\" cannot be read by "
+                f"Spark ({_first_line(error)})"]) from None
+    path = recipe.tables["transactions"].file
+    if path.suffix.lower() not in (".csv", ".parquet") and not path.is_dir():
+        raise SparkDataError([f"{path.name}: the Spark engine reads CSV or Parquet files "
+                              "(an Excel file: load it with --engine duckdb)"])
+    return None, path.name
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+def build_recipe_cube(spark: SparkSession, recipe: Recipe, validate: bool = True
+                      ) -> RecipeCube:
+    """A recipe's cube on Spark: its transactions file (CSV or Parquet) or ``[source]
+    table`` read with the recipe's mapping, date formats and derived money columns;
+    its activities file; the drivers' volumes counted from the lines by the portable
+    query (:func:`data.drivers.driver_volumes_query`, transpiled) and added to the
+    activities; the customers' attributes taken from the lines when the recipe says so.
+
+    The small tables (rates, resources, a customers file) are the load's business
+    (:mod:`data.engines.load`, through the DuckDB importer).
+    """
+    from data.drivers import driver_volumes_query
+    from data.problems import Problem
+
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    frame, display = recipe_lines(spark, recipe)
+    options = recipe.options()
+    mappings = recipe.mappings()
+    drivers = options.drivers
+    conditions = tuple(dict.fromkeys(c for d in drivers for c in d.columns))
+    read: dict[str, SparkTable] = {}
+    problems: list[str] = []
+    try:
+        try:
+            read["transactions"] = read_table(
+                spark, "transactions", recipe.tables["transactions"].file, validate,
+                frame=frame, display=display, mapping=mappings.get("transactions"),
+                formats=options.date_formats.get("transactions"),
+                attributes=options.customers_from_transactions, conditions=conditions,
+                discount_scale=options.discount_scale, origin=recipe.name)
+        except SparkDataError as error:
+            problems += error.problems
+        entry = recipe.tables.get("activities")
+        if entry is not None:
+            try:
+                read["activities"] = read_table(
+                    spark, "activities", entry.file, validate,
+                    mapping=mappings.get("activities"),
+                    formats=options.date_formats.get("activities"))
+            except SparkDataError as error:
+                problems += error.problems
+        if problems:
+            raise SparkDataError(problems)
+        lines = read["transactions"]
+        warnings = list(lines.warnings)
+        lines.frame.createOrReplaceTempView("transactions")
+        stored = ", ".join(c.name for c in TABLES["activities"].stored)
+        activities = read.get("activities")
+        if activities is not None:
+            warnings += activities.warnings
+            activities.frame.select(*stored.split(", ")).createOrReplaceTempView("_file_activities")
+        else:
+            _empty_view(spark, "activities", "_file_activities")
+        driver_rows = 0
+        if drivers:
+            driver_rows, more = _drivers(spark, recipe, lines, activities, display,
+                                         driver_volumes_query, Problem)
+            warnings += more
+            spark.sql(f"SELECT {stored} FROM _file_activities UNION ALL SELECT customer_id, "
+                      "activity, quantity, date, CAST(NULL AS STRING) AS order_id FROM "
+                      "_driver_volumes").createOrReplaceTempView("activities")
+        else:
+            spark.table("_file_activities").createOrReplaceTempView("activities")
+        customers = None
+        if options.customers_from_transactions:
+            customers, more = _customers_from_lines(spark, lines, display)
+            warnings += more
+        rows = {name: (t.rows if t.rows is not None else t.frame.count())
+                for name, t in read.items()}
+        rows["activities"] = rows.get("activities", 0) + driver_rows
+        columns = {name: list(t.columns) for name, t in read.items()}
+        if drivers:
+            columns["activities"] = list(dict.fromkeys(
+                [*columns.get("activities", []), "customer_id", "activity", "quantity",
+                 "date"]))
+        seconds["read"] = time.perf_counter() - start
+        tables = _cube_tables(spark, seconds)
+    finally:
+        for table in read.values():
+            if table.cached is not None:
+                table.cached.unpersist()
+        if "_driver_volumes" in [t.name for t in spark.catalog.listTables()]:
+            spark.table("_driver_volumes").unpersist()
+    seconds["total"] = time.perf_counter() - start
+    return RecipeCube(tables, seconds, warnings, rows, columns, customers=customers,
+                      driver_rows=driver_rows, lines=display)
+
+
+def _empty_view(spark: SparkSession, table: str, name: str) -> None:
+    columns = ", ".join(f"CAST(NULL AS {SPARK_TYPES[c.kind]}) AS {c.name}"
+                        for c in TABLES[table].stored)
+    spark.sql(f"SELECT {columns} WHERE false").createOrReplaceTempView(name)
+
+
+def _drivers(spark, recipe, lines: SparkTable, activities: SparkTable | None, display: str,
+             driver_volumes_query, Problem) -> tuple[int, list[str]]:
+    """The drivers' volumes as the view ``_driver_volumes`` (persisted), with the
+    importer's checks and warnings (the Deriver's words): (rows, warnings)."""
+    drivers, origin = recipe.drivers, recipe.name
+    needs = {"order": "order_id", "unit": "quantity"}
+    problems = []
+    for number, driver in enumerate(drivers, start=1):
+        column = needs.get(driver.per)
+        if column and column not in lines.columns:
+            problems.append(str(Problem(
+                origin, f"counts {driver.per}s, but {display} has no {column} column: map "
+                "it, or count per line", column=f"drivers[{number}].per",
+                value=driver.activity)))
+    if activities is not None:
+        names = ", ".join(_literal(d.activity) for d in drivers)
+        clashes = spark.sql(f"SELECT DISTINCT activity FROM _file_activities WHERE activity "
+                            f"IN ({names}) ORDER BY activity").collect()
+        problems += [str(Problem(
+            origin, f"is both a driver of the recipe and an activity in "
+            f"{activities.path.name}: rename one of them", column="activity",
+            value=row[0])) for row in clashes]
+    if problems:
+        raise SparkDataError(problems)
+    conditions = lines.conditions
+    query = driver_volumes_query(drivers, "transactions_for_drivers",
+                                 lambda header: conditions[header][0],
+                                 lambda header: conditions[header][1])
+    lines.frame.createOrReplaceTempView("transactions_for_drivers")
+    from pyspark import StorageLevel
+
+    volumes = spark.sql(transpile(query)).persist(StorageLevel.MEMORY_AND_DISK)
+    volumes.createOrReplaceTempView("_driver_volumes")
+    counts = spark.sql(
+        "SELECT (SELECT count(*) FROM _driver_volumes) AS n, (SELECT count(*) FROM "
+        "transactions WHERE order_id IS NULL) AS orderless").collect()[0]
+    warnings = []
+    if any(d.per == "order" for d in drivers) and counts["orderless"]:
+        warnings.append(f"{display}: {counts['orderless']:,} line(s) without an order_id are "
+                        "not counted by the per-order drivers.")
+    warnings.append(f"{origin}: {len(drivers)} cost driver(s) counted from the invoice "
+                    f"lines: {counts['n']:,} activity rows (customer x day).")
+    return counts["n"], warnings
+
+
+def _literal(text: str) -> str:
+    """A Spark SQL string literal (backslashes and quotes escaped)."""
+    return "'" + str(text).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _customers_from_lines(spark: SparkSession, lines: SparkTable, display: str
+                          ) -> tuple[pa.Table, list[str]]:
+    """One row per customer of the lines: each attribute's most frequent value (ties: the
+    latest date, then the greatest value: Spark has no line order, where the importer
+    takes the latest line), as text the DuckDB importer reads back; and the warnings of
+    customers with several values."""
+    attributes = [c.name for c in TABLES["customers"].columns if c.name != "customer_id"]
+    mapped = [a for a in attributes if a in lines.attributes]
+    parts, joins, selects, counts = [], [], [], []
+    for attribute in attributes:
+        if attribute not in mapped:
+            selects.append(f"CAST(NULL AS STRING) AS {attribute}")
+            continue
+        parts.append(
+            f"m_{attribute} AS (SELECT customer_id, v, k FROM (SELECT customer_id, v, "
+            "count(*) OVER (PARTITION BY customer_id) AS k, row_number() OVER (PARTITION "
+            "BY customer_id ORDER BY n DESC, d DESC NULLS LAST, v DESC NULLS LAST) AS r FROM "
+            f"(SELECT customer_id, {attribute} AS v, count(*) AS n, max(date) AS d FROM "
+            f"transactions WHERE {attribute} IS NOT NULL GROUP BY customer_id, {attribute})) "
+            "WHERE r = 1)")
+        joins.append(f"LEFT JOIN m_{attribute} USING (customer_id)")
+        selects.append(f"CAST(m_{attribute}.v AS STRING) AS {attribute}")
+        counts.append(f"m_{attribute}.k AS k_{attribute}")
+    with_ = "WITH " + ", ".join(["ids AS (SELECT DISTINCT customer_id FROM transactions)",
+                                 *parts])
+    frame = spark.sql(f"{with_} SELECT customer_id, {', '.join(selects + counts)} FROM ids "
+                      f"{' '.join(joins)}")
+    table = frame.toArrow()
+    warnings = []
+    for attribute in mapped:
+        import pyarrow.compute as pc
+
+        several = pc.sum(pc.greater(table[f"k_{attribute}"], 1)).as_py() or 0
+        if several:
+            warnings.append(f"{display}, {attribute}: {several:,} customer(s) have several "
+                            "values; each gets its most frequent one (ties: the latest date, "
+                            "then the greatest value).")
+    return table.select(["customer_id", *attributes]), warnings

@@ -251,8 +251,9 @@ def test_bad_dates_refused_by_both_engines_in_the_same_words(tmp_path, spark):
     with pytest.raises(SparkDataError) as spark_error:
         build_cube(spark, folder, importer_messages=False)
     assert spark_error.value.problems == [
-        "transactions.csv: column date is not a date (expected YYYY-MM-DD): 2 row(s) (for "
-        "example '2024-02-30'). Spark does not report line numbers; the DuckDB engine does."]
+        "transactions.csv: column date is not a date (expected YYYY-MM-DD; the Spark engine "
+        "reads another format when a recipe states it: date_format): 2 row(s) (for example "
+        "'2024-02-30'). Spark does not report line numbers; the DuckDB engine does."]
 
 
 def test_bad_numbers_and_empty_required_cells_refused_on_spark(tmp_path, spark):
