@@ -10,7 +10,7 @@ from pages.ui.compare_state import base_analysis
 from pages.ui.compare_ui import overview_comparison_ui
 from pages.ui.frame import current_selection, describe, page_guard
 from pages.ui.robustness_state import overview_sentence_ui
-from pages.ui.state import CURRENCY, analysis, dataset_info
+from pages.ui.state import CURRENCY, analysis, dataset_info, proration_note
 from pages.ui.trends_ui import trends_ui
 from pages.ui.widgets import (
     blank_text,
@@ -32,7 +32,7 @@ st.caption(
     f"{md_escape(info.source)} · {md_escape(describe(selection))} · loaded "
     f"{info.loaded_at:%Y-%m-%d %H:%M}"
 )
-thin_data_ui(info)
+thin_data_ui(info, selection)  # with the proration note, at the top
 result = analysis(selection)
 if result.pnl.empty:
     st.info("No customer has invoice lines or activity in this selection. Widen the period "
@@ -103,4 +103,5 @@ if "segment" in result.pnl.columns and result.pnl["segment"].notna().any():
                          columns=segment_columns)
 
 for warning in result.warnings:
-    st.warning(md_escape(warning), icon=":material/info:")
+    if warning != proration_note(selection):  # shown at the top
+        st.warning(md_escape(warning), icon=":material/info:")
