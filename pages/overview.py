@@ -10,7 +10,7 @@ from pages.ui.compare_state import base_analysis
 from pages.ui.compare_ui import overview_comparison_ui
 from pages.ui.frame import current_selection, describe, page_guard
 from pages.ui.robustness_state import overview_sentence_ui
-from pages.ui.state import CURRENCY, analysis, dataset_info, proration_note
+from pages.ui.state import CURRENCY, analysis, dataset_info, proration_notes
 from pages.ui.trends_ui import trends_ui
 from pages.ui.widgets import (
     blank_text,
@@ -103,5 +103,5 @@ if "segment" in result.pnl.columns and result.pnl["segment"].notna().any():
                          columns=segment_columns)
 
 for warning in result.warnings:
-    if warning != proration_note(selection):  # shown at the top
+    if warning not in proration_notes(selection):  # shown at the top
         st.warning(md_escape(warning), icon=":material/info:")

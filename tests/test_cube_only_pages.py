@@ -142,6 +142,18 @@ def test_partial_month_period_says_it_is_prorated(stores, monkeypatch, page):
     assert not [w for w in kept.warning if "monthly totals only" in w.value], page
 
 
+def test_comparison_period_partial_months_said_too(stores, monkeypatch):
+    """15 March - 14 June 2024 against the previous 92 days (14 December 2023 - 14 March
+    2024): both periods' partial months, once each, under the title."""
+    params = {"start": "2024-03-15", "end": "2024-06-14", "compare": "previous"}
+    for page in ("pages/overview.py", "pages/exit.py"):
+        cube = open_page(stores["cube"], monkeypatch, page, params)
+        warned = [as_read(w.value) for w in cube.warning if "counted as" in w.value]
+        assert warned == [PRORATED, "In the comparison period, December 2023 is counted as "
+                          "18 of its 31 days (58.1 %) and March 2024 is counted as 14 of "
+                          "its 31 days (45.2 %), prorated."], page
+
+
 # --- the command line ---------------------------------------------------------------
 
 MENU = "activity,fee_per_unit,usage_response_pct\nSales visit,50,20\nOrder entry (manual),5,30\n"

@@ -69,14 +69,23 @@ def dataset_info() -> DatasetInfo:
     return info if info is not None else ensure_dataset()
 
 
-def proration_note(selection: Selection) -> str | None:
-    """The sentence saying a partial month at either end of the selection's period is
-    prorated by days (a store that keeps monthly totals only: issue 13), as the
-    per-customer table's warnings say it; None when nothing is prorated."""
+def proration_notes(selection: Selection) -> tuple[str, ...]:
+    """What a store that keeps monthly totals only (issue 13) says of the selection: the
+    partial months at either end of its period prorated by days (the sentence of the
+    per-customer table's warnings, first), then those of its comparison period; empty
+    when nothing is prorated."""
     if dataset_info().lines_kept:
-        return None
+        return ()
+    notes = []
     plan = month_plan(selection.start, selection.end)
-    return proration_warning(plan) if plan.edges else None
+    if plan.edges:
+        notes.append(proration_warning(plan))
+    if selection.has_comparison:
+        plan = month_plan(selection.compare_start, selection.compare_end)
+        if plan.edges:
+            said = proration_warning(plan).split(": ", 1)[1]
+            notes.append(f"In the comparison period, {said}")
+    return tuple(notes)
 
 
 def version() -> str:

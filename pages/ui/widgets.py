@@ -14,7 +14,7 @@ from analytics.export import export_file_name, human_csv_bytes, to_excel_bytes
 from analytics.metrics import format_change_short, format_money_short
 from analytics.money import whole_cents
 from analytics.thin_data import DataGap, data_gaps
-from pages.ui.state import CURRENCY, Selection, dataset_info, proration_note
+from pages.ui.state import CURRENCY, Selection, dataset_info, proration_notes
 
 KPI_KEYS = ("customers", "net_revenue", "net_margin", "cost_to_serve", "profit",
             "unused_capacity_cost")
@@ -64,8 +64,8 @@ def data_notice_ui(message: str, fix: str, severity: str = "warning") -> None:
 def thin_data_ui(info, selection: Selection | None = None) -> list[DataGap]:
     """At the top of an analysis page: what the active dataset (a ``DatasetInfo``) lacks,
     one sentence each with the step that fixes it, and with ``selection`` the partial
-    months its period prorates (a store keeping monthly totals only). Returns the gaps
-    shown."""
+    months its period and comparison period prorate (a store keeping monthly totals
+    only). Returns the gaps shown."""
     gaps = data_gaps(
         activity_rows=info.rows.get("activities", 0),
         has_cogs=info.has_column("transactions", "cogs"),
@@ -74,8 +74,7 @@ def thin_data_ui(info, selection: Selection | None = None) -> list[DataGap]:
     )
     for gap in gaps:
         data_notice_ui(gap.message, gap.fix, gap.severity)
-    note = proration_note(selection) if selection is not None else None
-    if note:
+    for note in proration_notes(selection) if selection is not None else ():
         st.warning(md_escape(note), icon=":material/info:")
     return gaps
 
