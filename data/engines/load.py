@@ -14,10 +14,12 @@ false, in one transaction with the small tables (:meth:`data.loader.LoaderMixin.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from data.contract import SQL_TYPES, TABLES
 from data.engines import ENGINES
 from data.importer import Progress, quote_ident
 from data.problems import DatasetError, Problem
@@ -40,20 +42,22 @@ def loader(*, engine: str = "duckdb", folder: str | Path | None = None,
 
     ``keep_lines=False`` (DuckDB) keeps only the cube; Spark's stores never keep lines.
     ``spark``: a session to use (and leave running) instead of starting one on
-    ``master``.
+    ``master``. A recipe whose ``[source]`` says ``engine = "spark"`` (a catalog table
+    needs it) loads on Spark, on its ``master`` unless ``master`` is given.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: one of {', '.join(ENGINES)}")
     if (folder is None) == (recipe is None):
         raise ValueError("a load needs a folder or a recipe (one of them)")
+    if recipe is not None and recipe.source.engine == "spark":
+        engine, master = "spark", master or recipe.source.master
     if engine == "duckdb":
         if recipe is not None:
             return lambda store: store.load_recipe(recipe, progress, keep_lines=keep_lines)
         return lambda store: store.load_folder(folder, progress, keep_lines=keep_lines)
     if recipe is not None:
-        raise DatasetError([Problem(
-            f"recipe {recipe.name}", "the Spark engine does not read recipes yet: load it "
-            "with --engine duckdb, or give Spark a folder in the contract's layout")])
+        return lambda store: load_recipe_on_spark(store, recipe, master=master,
+                                                  progress=progress, spark=spark)
     return lambda store: load_folder_on_spark(store, Path(folder), master=master,
                                               progress=progress, spark=spark)
 
@@ -80,30 +84,12 @@ def load_folder_on_spark(store: LoaderMixin, folder: Path, *, master: str | None
                                 "resource and unit_time)"))
     if problems:
         raise DatasetError(problems)
-    own = spark is None
-    if own and engine.unavailable() is None:
-        # A session this process already runs on the same master (a test's, a
-        # notebook's) is used and left running.
-        from pyspark.sql import SparkSession
-
-        active = SparkSession.getActiveSession()
-        if active is not None and master in (None, active.sparkContext.master):
-            spark, own = active, False
-    if own:
-        progress(0.02, "Starting Spark")
-        try:
-            spark = _session(engine, master)
-        except engine.SparkUnavailable as error:
-            raise DatasetError([Problem("Spark engine", str(error))]) from None
-    try:
+    with _spark(engine, master, spark, progress) as session:
         progress(0.05, "Reading and summarising the invoice lines on Spark")
         try:
-            built = engine.build_cube(spark, folder)
+            built = engine.build_cube(session, folder)
         except engine.SparkDataError as error:
             raise DatasetError(_problems(error)) from None
-    finally:
-        if own:
-            spark.stop()
     progress(0.8, "Reading the customers and rates")
     name = folder.resolve().name or str(folder)
     pending = store.stage_files(small, source=f"Folder {name} (Spark)",
@@ -124,6 +110,178 @@ def load_folder_on_spark(store: LoaderMixin, folder: Path, *, master: str | None
         activity_file=read.get("activities"),
     )
     return store.commit(pending, progress, cube_tables=built.tables)
+
+
+@contextmanager
+def _spark(engine, master: str | None, spark: SparkSession | None,
+           progress: Progress) -> Iterator[SparkSession]:
+    """``spark``, or a session this process already runs on the same master (a test's,
+    a notebook's: used and left running), or a new one on ``master``, stopped after."""
+    own = spark is None
+    if own and engine.unavailable() is None:
+        from pyspark.sql import SparkSession
+
+        active = SparkSession.getActiveSession()
+        if active is not None and master in (None, active.sparkContext.master):
+            spark, own = active, False
+    if own:
+        progress(0.02, "Starting Spark")
+        try:
+            spark = _session(engine, master)
+        except engine.SparkUnavailable as error:
+            raise DatasetError([Problem("Spark engine", str(error))]) from None
+    try:
+        yield spark
+    finally:
+        if own:
+            spark.stop()
+
+
+def load_recipe_on_spark(store: LoaderMixin, recipe: Recipe, *, master: str | None = None,
+                         progress: Progress | None = None,
+                         spark: SparkSession | None = None) -> LoadResult:
+    """Load a recipe with Spark reading its lines (the transactions file, CSV or
+    Parquet, or the ``[source] table``) and activities and building the cube
+    (:func:`data.engines.spark.build_recipe_cube`: mapping, stated date formats, derived
+    money columns, drivers, customers from the lines); the small tables through the
+    DuckDB importer, the drivers' rates and the recipe's resources added to them with
+    the importer's checks; then one commit, as a folder's."""
+    from data.engines import spark as engine
+    from data.loader import _driver_sources
+    from data.recipe import LoadOptions
+
+    progress = progress or (lambda fraction, text: None)
+    files = recipe.files()
+    small = {t: Path(p) for t, p in files.items() if t not in engine.CUBE_INPUTS}
+    problems = [Problem(p.name, "is a folder of parts: Spark reads the transactions and "
+                        "activities only; give the small tables (customers, rates, "
+                        "resources) as one file each (CSV, Excel or Parquet)")
+                for p in small.values() if p.is_dir()]
+    if "activities" in files and "rates" not in files:
+        problems.append(Problem(files["activities"].name, "needs a rates file to cost its "
+                                "activities (rates.csv with activity and cost_per_unit, or "
+                                "resource and unit_time)"))
+    if problems:
+        raise DatasetError(problems)
+    with _spark(engine, master, spark, progress) as session:
+        progress(0.05, "Reading and summarising the invoice lines on Spark")
+        try:
+            built = engine.build_recipe_cube(session, recipe)
+        except engine.SparkDataError as error:
+            raise DatasetError(_problems(error)) from None
+    progress(0.8, "Reading the customers and rates")
+    options = recipe.options()
+    source = f"Recipe: {recipe.name} (Spark)"
+    display = {t: p.name for t, p in small.items()}
+    with store.temp_dir("spark-recipe-") as work:
+        if built.customers is not None:
+            # The customers Spark took from the lines, read back by the importer (its
+            # checks and types), as text.
+            import pyarrow.parquet as pq
+
+            small["customers"] = Path(work) / "customers.parquet"
+            pq.write_table(built.customers, small["customers"])
+            display["customers"] = f"{built.lines} (customer attributes)"
+        mappings = {t: m for t, m in recipe.mappings().items()
+                    if t in small and not (t == "customers" and built.customers is not None)}
+        pending = store.stage_files(
+            small, mappings=mappings, display_names=display, source=source,
+            options=LoadOptions(
+                date_formats={t: f for t, f in options.date_formats.items() if t in small},
+                origin=recipe.name),
+            require_transactions=False)
+    try:
+        pending = _recipe_rows(store, pending, recipe)
+        _check_rates(store, pending, built.tables["cube_activity_month"],
+                     files.get("activities"))
+    except DatasetError:
+        store.discard(pending)
+        raise
+    read = {"transactions": built.lines}
+    if "activities" in files:
+        read["activities"] = files["activities"].name
+    elif recipe.drivers:
+        read["activities"] = f"from {built.lines} (drivers)"
+    pending = dataclasses.replace(
+        pending,
+        files={**pending.files, **read},
+        rows={**pending.rows, **built.rows},
+        columns={**pending.columns, **built.columns},
+        warnings=tuple(built.warnings) + pending.warnings,
+        activity_file=files["activities"].name if "activities" in files else None,
+        driver_sources=_driver_sources(options, built.lines, source),
+    )
+    return store.commit(pending, progress, cube_tables=built.tables)
+
+
+def _recipe_rows(store, pending, recipe: Recipe):
+    """The drivers' rates and the recipe's ``[[resources]]`` added to the staged small
+    tables (created when no file gave them), with the importer's checks: a name both the
+    recipe's and a file's, a driver's resource that no resource table has. The pending
+    load with its stages and row counts updated."""
+    from data.catalog import STAGE_PREFIX
+
+    stages, rows = dict(pending.stages), dict(pending.rows)
+    columns, files = dict(pending.columns), dict(pending.files)
+    problems: list[Problem] = []
+    with store.cursor() as cur:
+        def stage(table: str) -> str:
+            if table not in stages:
+                stages[table] = f"{STAGE_PREFIX}{pending.token}_{table}"
+                files[table] = f"from {recipe.name} (drivers)"
+                ddl = ", ".join(f"{quote_ident(c.name)} {SQL_TYPES[c.kind]}"
+                                for c in TABLES[table].stored)
+                cur.execute(f"CREATE TABLE {quote_ident(stages[table])} ({ddl})")
+            return quote_ident(stages[table])
+
+        def clashes(table: str, key: str, names: list[str], what: str) -> None:
+            if table not in stages or not names:
+                return
+            found = cur.execute(
+                f"SELECT DISTINCT {key} FROM {quote_ident(stages[table])} WHERE "
+                f"list_contains(?, {key}) ORDER BY 1", [names]).fetchall()
+            article = "an" if key[0] in "aeiou" else "a"
+            problems.extend(Problem(
+                recipe.name, f"is both {what} of the recipe and {article} {key} in "
+                f"{pending.files.get(table, table)}: rename one of them", column=key,
+                value=value) for (value,) in found)
+
+        drivers, resources = recipe.drivers, recipe.resources
+        clashes("rates", "activity", [d.activity for d in drivers], "a driver")
+        clashes("resources", "resource", [r.resource for r in resources], "a resource")
+        if problems:
+            raise DatasetError(problems)
+        if resources:
+            cur.executemany(
+                f"INSERT INTO {stage('resources')} (resource, cost, capacity) VALUES "
+                "(?, ?, ?)", [[r.resource, r.cost, r.capacity] for r in resources])
+        if drivers:
+            cur.executemany(
+                f"INSERT INTO {stage('rates')} (activity, cost_per_unit, resource, "
+                "unit_time, relationship) VALUES (?, ?, ?, ?, ?)",
+                [[d.activity, d.cost_per_unit, d.resource, d.unit_time, d.relationship]
+                 for d in drivers])
+        known = {row[0] for row in cur.execute(
+            f"SELECT resource FROM {quote_ident(stages['resources'])}").fetchall()} \
+            if "resources" in stages else None
+        for number, driver in enumerate(drivers, start=1):
+            if driver.resource is None or (known is not None and driver.resource in known):
+                continue
+            message = (f"is not in {pending.files.get('resources', 'the resources')}"
+                       if known is not None else "names a resource but the dataset has no "
+                       "resources (a file, or the recipe's [[resources]])")
+            problems.append(Problem(recipe.name, message, column=f"drivers[{number}].resource",
+                                    value=driver.resource))
+        if problems:
+            raise DatasetError(problems)
+        for table, given in (("rates", drivers), ("resources", resources)):
+            if given:
+                rows[table] = cur.execute(
+                    f"SELECT count(*) FROM {quote_ident(stages[table])}").fetchall()[0][0]
+                columns[table] = list(dict.fromkeys(
+                    [*columns.get(table, []), *(c.name for c in TABLES[table].columns)]))
+    return dataclasses.replace(pending, stages=stages, rows=rows, columns=columns,
+                               files=files)
 
 
 def _session(engine, master: str | None):

@@ -48,7 +48,7 @@ from data.contract import (
 from data.dates import DATE_FORMATS, UNAMBIGUOUS_DATES, YEARS
 from data.engines import CUBE_BUILD, REFERENCE_VIEW
 from data.engines.sql import spark_sql, transpile
-from data.importer import LARGEST, LARGEST_TEXT
+from data.importer import LARGEST, LARGEST_TEXT, SHOWN_NAMES
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -465,6 +465,14 @@ def read_table(spark: SparkSession, table: str, path: str | Path | None,
             f" < double('Infinity') THEN try_cast(c{i} AS DOUBLE) END AS n{i}"
             for i in range(len(extra))]
     warnings: list[str] = []
+    used = {*headers.values(), *extra.values()}
+    ignored = [name for name in source.columns if name not in used and name.strip()]
+    if ignored and (mapping or conditions or attributes):  # a recipe's file, as the importer
+        shown = ", ".join(ignored[:SHOWN_NAMES])
+        if len(ignored) > SHOWN_NAMES:
+            shown += f", … and {len(ignored) - SHOWN_NAMES:,} more"
+        warnings.append(f"{display}: {len(ignored):,} column(s) not in the contract "
+                        f"ignored: {shown}")
     if table == "transactions":
         if not {"cogs", "gross_profit", "unit_cost"} & set(headers):
             warnings.append(f"{display}: no cogs column, so COGS is taken as 0 and net "
@@ -774,11 +782,10 @@ def build_recipe_cube(spark: SparkSession, recipe: Recipe, validate: bool = True
             activities.frame.select(*stored.split(", ")).createOrReplaceTempView("_file_activities")
         else:
             _empty_view(spark, "activities", "_file_activities")
-        driver_rows = 0
+        driver_rows, counted = 0, []
         if drivers:
-            driver_rows, more = _drivers(spark, recipe, lines, activities, display,
-                                         driver_volumes_query, Problem)
-            warnings += more
+            driver_rows, counted = _drivers(spark, recipe, lines, activities, display,
+                                            driver_volumes_query, Problem)
             spark.sql(f"SELECT {stored} FROM _file_activities UNION ALL SELECT customer_id, "
                       "activity, quantity, date, CAST(NULL AS STRING) AS order_id FROM "
                       "_driver_volumes").createOrReplaceTempView("activities")
@@ -788,6 +795,7 @@ def build_recipe_cube(spark: SparkSession, recipe: Recipe, validate: bool = True
         if options.customers_from_transactions:
             customers, more = _customers_from_lines(spark, lines, display)
             warnings += more
+        warnings += counted  # in the importer's order: the lines, customers, drivers
         rows = {name: (t.rows if t.rows is not None else t.frame.count())
                 for name, t in read.items()}
         rows["activities"] = rows.get("activities", 0) + driver_rows
@@ -902,4 +910,5 @@ def _customers_from_lines(spark: SparkSession, lines: SparkTable, display: str
             warnings.append(f"{display}, {attribute}: {several:,} customer(s) have several "
                             "values; each gets its most frequent one (ties: the latest date, "
                             "then the greatest value).")
-    return table.select(["customer_id", *attributes]), warnings
+    # Only the attributes the recipe maps, as the importer records them.
+    return table.select(["customer_id", *mapped]), warnings
