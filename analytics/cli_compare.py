@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 from analytics.cli import (
@@ -93,9 +94,18 @@ def cmd_compare(args) -> int:
     base, current = Selection(*args.base), Selection(*args.current)
     store, load_warnings = _open_dataset(args)
     try:
-        comparison, _, _ = compared(store, load_warnings, base, current)
+        comparison, base_result, current_result = compared(store, load_warnings, base,
+                                                           current)
     finally:
         store.close()
+    # What either period's figures rest on (a load's warnings, a partial month prorated
+    # in a store that keeps monthly totals only), the current period's first.
+    said = current_result.warnings if current_result is not None else ()
+    for warning in said:
+        print(f"warning: {warning}", file=sys.stderr)
+    for warning in base_result.warnings if base_result is not None else ():
+        if warning not in said:
+            print(f"warning: base period: {warning}", file=sys.stderr)
     summary = {"base": {"start": args.base[0].isoformat(), "end": args.base[1].isoformat()},
                "current": {"start": args.current[0].isoformat(),
                            "end": args.current[1].isoformat()},

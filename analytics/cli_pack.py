@@ -79,10 +79,11 @@ def _scenarios(store, names: list[str]):
 
 
 def gather(args, selection: Selection):
-    """Read everything the pack shows from the dataset of ``args``: the dataset's name
-    and first and last dates, the selection's analysis and customer table, the comparison
-    period's analysis (or None), the chosen saved scenarios and, per minimum order value
-    they set, the order sizes; the store is closed on return."""
+    """Read everything the pack shows from the dataset of ``args``: the dataset's name,
+    first and last dates and notes (partial months prorated), the selection's analysis
+    and customer table, the comparison period's analysis (or None), the chosen saved
+    scenarios and, per minimum order value they set, the order sizes; the store is
+    closed on return."""
     from data.store import OrderIdsMissing
 
     store, load_warnings = _open_dataset(args)
@@ -118,7 +119,14 @@ def gather(args, selection: Selection):
                     raise InvalidInput(f"--scenario {scenario.name!r}: {exc}") from None
     finally:
         store.close()
-    return ((dataset, (info.first_date, info.last_date)), base,
+    notes = ()
+    if not info.lines_kept:  # a store that keeps monthly totals only: what is prorated
+        from data.periods import proration_notes
+
+        notes = proration_notes(selection.start, selection.end, (
+            selection.compare_start, selection.compare_end)
+            if selection.has_comparison else None)
+    return ((dataset, (info.first_date, info.last_date), notes), base,
             _analyse(base, load_warnings, selection), before, scenarios, orders)
 
 
@@ -132,7 +140,8 @@ def build_pack(args):
     selection = selection_of(args)
     if args.compare is not None:
         selection = selection.with_comparison(*args.compare)
-    (dataset, span), base, analysis, before, scenarios, orders = gather(args, selection)
+    (dataset, span, notes), base, analysis, before, scenarios, orders = gather(args,
+                                                                              selection)
     results = []
     for scenario in scenarios:
         minimum = scenario.minimum_order_value or None
@@ -153,7 +162,7 @@ def build_pack(args):
     return Pack(dataset, selection, analysis, base=before, comparison=comparison,
                 scenarios=tuple(results),
                 currency=os.environ.get("PROFITLENS_CURRENCY", "$"),
-                data_span=span), analysis.warnings
+                data_span=span, notes=notes), analysis.warnings
 
 
 def cmd_pack(args) -> int:

@@ -135,3 +135,28 @@ def proration_warning(plan: MonthPlan) -> str:
         for e in plan.edges
     ]
     return "The store keeps monthly totals only: " + " and ".join(parts) + ", prorated."
+
+
+def proration_notes(start: dt.date | None, end: dt.date | None,
+                    compare: tuple[dt.date, dt.date] | None = None) -> tuple[str, ...]:
+    """What a store that keeps monthly totals only says of a period [start, end] and its
+    comparison period ``compare``: each one's partial months prorated
+    (:func:`proration_warning`, the period's first); empty when nothing is prorated.
+
+    >>> proration_notes(dt.date(2024, 1, 1), dt.date(2024, 1, 31))
+    ()
+    >>> proration_notes(dt.date(2024, 2, 1), dt.date(2024, 3, 31),
+    ...                 (dt.date(2023, 12, 3), dt.date(2024, 1, 31)))
+    ('In the comparison period, December 2023 is counted as 29 of its 31 days (93.5 %), \
+prorated.',)
+    """
+    notes = []
+    plan = month_plan(start, end)
+    if plan.edges:
+        notes.append(proration_warning(plan))
+    if compare is not None:
+        plan = month_plan(*compare)
+        if plan.edges:
+            notes.append("In the comparison period, "
+                         + proration_warning(plan).split(": ", 1)[1])
+    return tuple(notes)

@@ -6,7 +6,9 @@ cube-only store says of itself (the Data page, a prorated partial month)."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,7 @@ from tests.page_text import as_read
 PAGES = ["pages/overview.py", "pages/customers.py", "pages/cost-to-serve.py",
          "pages/pricing.py", "pages/exit.py", "pages/relationships.py", "pages/data.py"]
 TABS = ("Buyer types", "Loyalty ladder", "Relationship spectrum", "Share of wallet", "Cohorts")
+PREPARED = r" · prepared \d{4}-\d{2}-\d{2} \d{2}:\d{2}"
 PRORATED = ("The store keeps monthly totals only: March 2024 is counted as 17 of its 31 "
             "days (54.8 %) and June 2024 is counted as 14 of its 30 days (46.7 %), prorated.")
 
@@ -221,4 +224,41 @@ def test_pack_same_document_and_prints(stores, tmp_path, capsys, monkeypatch):
                      "--end", "2024-12-31"]) == 0
     capsys.readouterr()
     assert len(printed) == 2
-    assert printed[0] == printed[1]
+    # The same document but for when it was prepared (to the minute).
+    kept, cube = (re.sub(PREPARED, "", document) for document, _ in printed)
+    assert kept == cube and "prepared" not in kept
+    assert printed[0][1] == printed[1][1]
+
+
+def pack_document(db: Path, out: Path, monkeypatch, *args: str) -> str:
+    import analytics.pack.render as render
+
+    printed = []
+    monkeypatch.setattr(render, "print_pdf",
+                        lambda document, footer: printed.append(document) or b"%PDF")
+    assert main(["pack", "--db", str(db), "--out", str(out), *args]) == 0
+    return html.unescape(printed[0])
+
+
+def test_pack_and_compare_say_partial_months_are_prorated(stores, tmp_path, capsys,
+                                                          monkeypatch):
+    """A board pack and a comparison of partial-month periods: the pack's title page
+    and the command's warnings say what is prorated, in both periods."""
+    period = ["--start", "2024-03-15", "--end", "2024-06-14",
+              "--compare", "2023-03-15:2023-06-14"]
+    base_note = ("March 2023 is counted as 17 of its 31 days (54.8 %) and June 2023 is "
+                 "counted as 14 of its 30 days (46.7 %), prorated.")
+    cube = pack_document(stores["cube"], tmp_path / "c.pdf", monkeypatch, *period)
+    assert PRORATED in cube and f"In the comparison period, {base_note}" in cube
+    assert f"warning: {PRORATED}" in capsys.readouterr().err
+    kept = pack_document(stores["kept"], tmp_path / "k.pdf", monkeypatch, *period)
+    assert "monthly totals only" not in kept
+    capsys.readouterr()
+    compare = ["compare", "--base", "2023-03-15:2023-06-14",
+               "--current", "2024-03-15:2024-06-14"]
+    assert main([*compare, "--db", str(stores["cube"]), "--out", str(tmp_path / "c")]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"warning: {PRORATED}", "warning: base period: The store keeps monthly "
+                   f"totals only: {base_note}"]
+    assert main([*compare, "--db", str(stores["kept"]), "--out", str(tmp_path / "k")]) == 0
+    assert "monthly totals only" not in capsys.readouterr().err

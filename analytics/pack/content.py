@@ -78,6 +78,8 @@ class Pack:
     created : when the pack was made (the title page says so).
     data_span : the data's first and last dates, written for an open end of the period
         (else "…").
+    notes : sentences the title page prints under the title, about what the figures
+        rest on (a store that keeps monthly totals only: the partial months prorated).
     """
 
     dataset: str
@@ -90,6 +92,7 @@ class Pack:
     created: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(
         microsecond=0))
     data_span: tuple[dt.date | None, dt.date | None] = (None, None)
+    notes: tuple[str, ...] = ()
 
     @property
     def footer(self) -> str:

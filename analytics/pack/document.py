@@ -187,7 +187,8 @@ def _headline_page(pack: Pack, figs: _Figures) -> str:
             f'<div class="side"><h3>What it says</h3>{_words(words)}</div></div>')
     title = (f'<h1>Customer profitability: board pack</h1><p class="sub">{esc(pack.dataset)}'
              f" · {esc(pack.selection.describe(*pack.data_span))} · prepared "
-             f"{pack.created:%Y-%m-%d %H:%M}</p>")
+             f"{pack.created:%Y-%m-%d %H:%M}</p>"
+             + "".join(f'<p class="sub">{esc(note)}</p>' for note in pack.notes))
     return f"<section>{title}{body}</section>"
 
 

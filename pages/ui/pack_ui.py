@@ -14,7 +14,7 @@ from analytics.pack import Pack, PackError, pack_file_name, render_pack
 from analytics.selection import Selection
 from pages.ui.compare_state import base_analysis, comparison
 from pages.ui.pack_state import run_saved_on, saved_scenarios
-from pages.ui.state import CURRENCY, analysis, dataset_info, version
+from pages.ui.state import CURRENCY, analysis, dataset_info, proration_notes, version
 from pages.ui.widgets import md_escape
 
 BUILT = "pack_built"  # (key, file name, PDF bytes) of the last pack built
@@ -36,7 +36,8 @@ def board_pack(selection: Selection, scenario_names=()) -> tuple[bytes, str, lis
             results.append(outcome)
     pack = Pack(info.source, selection, result, base=base_analysis(selection),
                 comparison=comparison(selection), scenarios=tuple(results),
-                currency=CURRENCY, data_span=(info.first_date, info.last_date))
+                currency=CURRENCY, data_span=(info.first_date, info.last_date),
+                notes=proration_notes(selection))
     name = pack_file_name(selection, info.first_date, info.last_date)
     return render_pack(pack), name, notes
 

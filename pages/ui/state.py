@@ -21,7 +21,7 @@ from analytics import Analysis
 from analytics.analysis import analyse_base
 from analytics.selection import Selection
 from data import CustomerBase, DatasetError, DatasetInfo, Store, StoreError
-from data.periods import month_plan, proration_warning
+from data.periods import proration_notes as period_notes
 from data.store import CustomerHistory, OrderIdsMissing
 
 __all__ = ["DatasetError", "OrderIdsMissing", "Selection", "StoreError"]
@@ -73,19 +73,12 @@ def proration_notes(selection: Selection) -> tuple[str, ...]:
     """What a store that keeps monthly totals only (issue 13) says of the selection: the
     partial months at either end of its period prorated by days (the sentence of the
     per-customer table's warnings, first), then those of its comparison period; empty
-    when nothing is prorated."""
+    when nothing is prorated (:func:`data.periods.proration_notes`)."""
     if dataset_info().lines_kept:
         return ()
-    notes = []
-    plan = month_plan(selection.start, selection.end)
-    if plan.edges:
-        notes.append(proration_warning(plan))
-    if selection.has_comparison:
-        plan = month_plan(selection.compare_start, selection.compare_end)
-        if plan.edges:
-            said = proration_warning(plan).split(": ", 1)[1]
-            notes.append(f"In the comparison period, {said}")
-    return tuple(notes)
+    compare = ((selection.compare_start, selection.compare_end)
+               if selection.has_comparison else None)
+    return period_notes(selection.start, selection.end, compare)
 
 
 def version() -> str:
