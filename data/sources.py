@@ -22,6 +22,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import mmap
 import os
 import re
 import shutil
@@ -151,15 +152,28 @@ def _check_text(path: Path, display: str) -> tuple[str, bytes]:
     # (Counting line ends on the way, for a row limit, is not: 0.75 s more for the 377 MB
     # of invoice lines of the 100,000-customer benchmark, whose whole report takes 4.4 s.
     # A CSV's rows are bounded by the upload size and DuckDB's memory limit instead.)
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            if b"\x00" in chunk:
-                raise SourceError(display, "is not a text file (CSV expected)")
+    if _has_nul(path):
+        raise SourceError(display, "is not a text file (CSV expected)")
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) == size)
     except UnicodeDecodeError:
         return "windows-1252", head
     return "utf-8", head
+
+
+def _has_nul(path: Path) -> bool:
+    """Whether the file holds a NUL byte: searched in the file mapped into memory (no
+    copy: 0.08 s instead of 0.23 s for 387 MB), else read in chunks."""
+    with path.open("rb") as handle:
+        try:
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                return mapped.find(b"\x00") >= 0
+        except (OSError, ValueError):  # not mappable (a special file): read it
+            pass
+        while chunk := handle.read(CHUNK):
+            if b"\x00" in chunk:
+                return True
+    return False
 
 
 def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
