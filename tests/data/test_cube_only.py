@@ -230,3 +230,24 @@ def test_rate_card_check_reads_the_cube(kaplan):
     # Twice the minutes at the same cost per minute: twice the $462,880.
     assert to_cents(pnl["cost_to_serve"]).sum() == 2 * 46_288_000
     cube_only.replace_rate_card(rates, resources)  # as the other tests expect it
+
+
+def test_a_store_without_the_line_tables_reads_the_cube(kaplan, tmp_path):
+    """The Spark engine's stores may not have ``transactions`` and ``activities`` at all:
+    the P&L, the totals and the rate card check read the cube alone."""
+    kept, _ = kaplan
+    folder = write_folder(tmp_path / "department", KA_FILES)
+    store = Store(":memory:")
+    try:
+        load_cube_only(store, folder)
+        with store.cursor() as cur:
+            cur.execute("DROP TABLE transactions")
+            cur.execute("DROP TABLE activities")
+        assert_same_pnl(kept, store, None, None)
+        assert store.line_totals() == kept.line_totals()
+        rates, resources = store.rate_card()
+        with pytest.raises(DatasetError, match=r'"Order" is used in the activity data '
+                                               r"\(3 customers\)"):
+            store.replace_rate_card(rates[rates["activity"] != "Order"], resources)
+    finally:
+        store.close()
