@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -131,6 +132,29 @@ def test_cost_page_reconciliation_says_what_it_sums(stores, monkeypatch):
     assert not any("keeps monthly totals only" in as_read(c.value) for c in kept.caption)
     assert any("sums of the loaded monthly totals" in as_read(m.value)
                for m in cube.markdown)
+
+
+def test_rate_card_saved_on_a_cube_only_store(stores, tmp_path, monkeypatch):
+    """The Cost to serve page's rate card saved on a cube-only store: saved (its check
+    reads the cube), the store still keeps monthly totals only, the figures unchanged."""
+    from data import Store
+
+    db = tmp_path / "store.duckdb"
+    shutil.copy(stores["cube"], db)
+    app = open_page(db, monkeypatch, "pages/cost-to-serve.py")
+    before = figures(app)["metrics"]
+    with app_on(db, monkeypatch):
+        next(b for b in app.button if b.label == "Save rate card").click().run()
+        assert not app.exception
+        assert [s.value for s in app.success] == [
+            "Rate card saved: every page now uses the new costs."]
+        assert figures(app)["metrics"] == before
+    store = Store(db)
+    try:
+        assert store.info().lines_kept is False
+        assert store.table("transactions").empty
+    finally:
+        store.close()
 
 
 @pytest.mark.parametrize("page", PAGES[:-1])
