@@ -314,3 +314,23 @@ def test_hostile_text_round_trips_through_csv_pandas_and_duckdb(rows, tmp_path):
     check(via_duckdb, None)
     # DuckDB tells a missing cell from an empty text: both survive as written.
     assert [r[2] is None for r in via_duckdb] == [s is None for s in segments]
+
+
+_CELL = st.one_of(
+    st.text(alphabet=st.sampled_from("aZ09=+-@ \t\r\n\x00\u200b\uff1d\u3000é'("), max_size=4),
+    st.text(max_size=4), st.none())
+
+
+@settings(max_examples=150, deadline=None)
+@given(cells=st.lists(_CELL, min_size=1, max_size=12),
+       dtype=st.sampled_from([object, "string", "str"]))
+def test_the_column_wide_prefilter_prefixes_exactly_what_the_cell_rule_does(cells, dtype):
+    # neutralise() settles the cells starting with an ASCII letter or digit for a whole
+    # column at once; every other cell goes through starts_formula: the same result.
+    column = pd.Series(cells, dtype=dtype)
+    safe = neutralise(pd.DataFrame({"name": column}))["name"]
+    for before, after in zip(column.tolist(), safe.tolist(), strict=True):
+        if isinstance(before, str):
+            assert after == ("'" + before if starts_formula(before) else before)
+        else:
+            assert pd.isna(after)
