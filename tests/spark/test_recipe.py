@@ -20,7 +20,24 @@ from tests.test_cli_recipe import RECIPE
 
 # The recipe of tests/test_cli_recipe.py with the date format stated: the Spark engine
 # reads a non-ISO date only in a format the recipe states (DuckDB also detects it).
-WIDE = RECIPE.replace("[transactions]\n", '[transactions]\ndate_format = "DD/MM/YY"\n', 1)
+# Two more drivers: per unit, and a condition whose values hold quotes, a comma, an
+# ampersand and a backslash (a customer of the export is O'Neil, "Big Jim" & Sons): the
+# values are SQL literals in the portable query, escaped for each engine.
+MORE_DRIVERS = """
+[[drivers]]
+activity = "Units picked"
+per = "unit"
+where = { "Ship Mode" = ["standard class", "Second Class"] }
+cost_per_unit = 0.25
+
+[[drivers]]
+activity = "Key account desk"
+per = "order"
+where = { "Customer Name" = ["O'Neil, \\"Big Jim\\" & Sons", "back\\\\slash"] }
+cost_per_unit = 15
+"""
+WIDE = RECIPE.replace("[transactions]\n", '[transactions]\ndate_format = "DD/MM/YY"\n',
+                      1).replace("[[resources]]", MORE_DRIVERS + "\n[[resources]]", 1)
 SPARK = '[source]\nengine = "spark"\n' + WIDE
 CATALOG = ('[source]\nengine = "spark"\ntable = "sales.order_lines"\n'
            + WIDE.replace('file = "export/order_lines.csv"\n', "")
@@ -87,7 +104,14 @@ def test_wide_export_recipe_same_store_on_both_engines(stores, wide):
     assert spark_info.rows == duck_info.rows
     activity = spark_tables["cube_activity_month"].to_pandas()
     assert set(activity.activity) == {"Order handling", "Order lines", "Expedited order",
-                                      "Same-day shipment", "Return"}
+                                      "Same-day shipment", "Return", "Units picked",
+                                      "Key account desk"}
+    # The quoted name's orders, counted by the per-order driver as its orders' count.
+    months = spark_tables["cube_order_month"].to_pandas()
+    key = activity[activity.activity == "Key account desk"]
+    assert key.customer_id.nunique() == 1
+    orders = months[months.customer_id == key.customer_id.iloc[0]].order_id.nunique()
+    assert key.quantity.sum() == orders > 0
 
 
 def test_wide_export_recipe_same_report_on_both_engines(stores, wide, tmp_path):

@@ -46,3 +46,27 @@ def test_missing_java_is_said(monkeypatch):
     assert "no Java runtime" in spark.unavailable()
     with pytest.raises(spark.SparkUnavailable, match="cannot start: no Java runtime"):
         spark.session("local[1]")
+
+
+def test_the_drivers_query_transpiles_with_its_literals_escaped_for_spark():
+    """The drivers' volume query is one text for both engines: DuckDB runs it as written,
+    Spark transpiled; a value's quote and backslash survive in Spark's string syntax
+    (where a backslash escapes), FILTER clauses and casts stay exact."""
+    from data.drivers import Condition, Driver, driver_volumes_query
+    from data.engines.sql import transpile
+
+    drivers = (
+        Driver("Key account", "order", (Condition("Name", ("O'Neil", "a\\b")),), 15.0),
+        Driver("Return", "line", (Condition("Qty", op="<", number=-0.5),), 20.0),
+        Driver("Units", "unit", (), 0.1),
+    )
+    duck = driver_volumes_query(drivers, "lines", lambda h: f"t_{h}", lambda h: f"n_{h}")
+    assert "IN ('o''neil', 'a\\b')" in duck and "$" not in duck
+    spark = transpile(duck)
+    assert "IN ('o\\'neil', 'a\\\\b')" in spark
+    assert "COUNT(*) FILTER(WHERE k0)" not in spark  # per order: the min date per order
+    assert "MIN(date) FILTER(WHERE k0)" in spark
+    assert "COUNT(*) FILTER(WHERE k1)" in spark
+    assert "SUM(ABS(quantity)) FILTER(WHERE k2)" in spark
+    assert "n_Qty < CAST('-0.5' AS DOUBLE)" in spark
+    assert "APPROX" not in spark.upper() and "LIST_CONTAINS" not in spark.upper()
