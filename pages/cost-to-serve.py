@@ -146,8 +146,9 @@ cost_comparison_ui(selection)
 with st.container(border=True):
     st.subheader("Reconciliation: every total traced to its source")
     st.caption("Each resource's cost is either charged to customers or left as unused "
-               "capacity, and the customer table adds up to the loaded invoice lines, for "
-               "the selected period.")
+               "capacity, and the customer table adds up to the loaded "
+               f"{'invoice lines' if info.lines_kept else 'monthly totals'}, for the "
+               "selected period.")
     reconciliation_ui(selection, result)
 
 with st.container(border=True):

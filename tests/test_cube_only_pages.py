@@ -132,6 +132,8 @@ def test_cost_page_reconciliation_says_what_it_sums(stores, monkeypatch):
     assert not any("keeps monthly totals only" in as_read(c.value) for c in kept.caption)
     assert any("sums of the loaded monthly totals" in as_read(m.value)
                for m in cube.markdown)
+    assert any("adds up to the loaded monthly totals" in as_read(c.value) for c in cube.caption)
+    assert any("adds up to the loaded invoice lines" in as_read(c.value) for c in kept.caption)
 
 
 def test_rate_card_saved_on_a_cube_only_store(stores, tmp_path, monkeypatch):

@@ -82,7 +82,7 @@ def reconciliation_ui(selection: Selection, result) -> None:
                    "difference", "check"]
         st.dataframe(shown[columns], hide_index=True, width="stretch", column_config={
             "measure": st.column_config.TextColumn("Total", pinned=True),
-            "lines": money_column("Invoice lines", help=(
+            "lines": money_column("Invoice lines" if kept else "Monthly totals", help=(
                 "Summed straight from the loaded lines dated in the period." if kept else
                 "Summed from the monthly totals the store keeps (a partial month "
                 "prorated by days): it keeps no invoice lines.")),
