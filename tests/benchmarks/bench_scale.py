@@ -174,6 +174,7 @@ def reference_cube(folder: Path):
     from data.engines.duck import build_cube
 
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # it writes to stdout on long queries
     for sql in VIEWS:
         con.execute(sql.format(folder=str(folder).replace("'", "''")))
     try:
@@ -216,14 +217,37 @@ print(json.dumps({"open_s": opened, "customer_base_cold_s": cold,
 SPARK = r"""
 import json, sys, time, warnings
 warnings.simplefilter("ignore", FutureWarning)
+import data.engines.spark as engine
 from data.engines.spark import build_cube, session
+# Each stage's start logged as it happens (argv[4]): a run stopped early still says how
+# far it got (the read ends when the first cube query is asked for).
+log = open(sys.argv[4], "a", buffering=1)
+began = time.perf_counter()
+transpiled = engine.spark_sql
+def spark_sql(name):
+    log.write(f"{time.perf_counter() - began:8.1f} s: {name} starts\n")
+    return transpiled(name)
+engine.spark_sql = spark_sql
 t = time.perf_counter()
 spark = session(sys.argv[2], conf={"spark.driver.memory": sys.argv[3]})
 started = time.perf_counter() - t
+log.write(f"{time.perf_counter() - began:8.1f} s: session started; reading {sys.argv[1]}\n")
 result = build_cube(spark, sys.argv[1])
+log.write(f"{time.perf_counter() - began:8.1f} s: build_cube done {result.seconds}\n")
+# The serial part apart: the largest cube table, already computed and cached on the
+# executors, collected to the driver as Arrow again (rows per second of the collect;
+# its first 5 million rows at most).
+name = max(result.tables, key=lambda n: result.tables[n].num_rows)
+sample = result.tables[name].slice(0, 5_000_000)
+frame = spark.createDataFrame(sample).cache()
+frame.count()
+t = time.perf_counter()
+frame.toArrow()
+collect = {"table": name, "rows": sample.num_rows, "seconds": time.perf_counter() - t}
+frame.unpersist()
 spark.stop()
 print(json.dumps({"session_s": started, "seconds": result.seconds,
-                  "rows_read": result.rows,
+                  "rows_read": result.rows, "collect": collect,
                   "rows": {n: t.num_rows for n, t in result.tables.items()}}))
 """
 
@@ -268,7 +292,7 @@ def measure_duckdb(name: str, folder: Path, stores: Path, runs: int, lines: list
     for number in range(runs):
         wall, cpu, peak, out = run_measured(reference_cmd)
         timings["reference"].append((wall, cpu, peak))
-        result["cube_rows"] = json.loads(out)["rows"]
+        result["cube_rows"] = json.loads(out.strip().splitlines()[-1])["rows"]
         print(f"{name} run {number + 1}: reference (bare DuckDB cube) {wall:7.1f} s  "
               f"CPU {cpu:7.1f} s  peak {peak:7,.0f} MiB", flush=True)
         for option in lines:
@@ -295,7 +319,7 @@ def measure_duckdb(name: str, folder: Path, stores: Path, runs: int, lines: list
 def measure_store(db: Path) -> dict:
     _, _, peak, out = run_measured([sys.executable, "-c", STORE_READ, str(db)])
     result = {k: round(v, 3) if isinstance(v, float) else v
-              for k, v in json.loads(out).items()}
+              for k, v in json.loads(out.strip().splitlines()[-1]).items()}
     result["process_peak_mib"] = round(peak)
     return result
 
@@ -336,10 +360,10 @@ def measure_browser(db: Path, port: int, runs: int) -> dict:
     return result
 
 
-def measure_spark(folder: Path, master: str, driver_memory: str) -> dict:
+def measure_spark(folder: Path, master: str, driver_memory: str, log: Path) -> dict:
     wall, _, peak, out = run_measured(
-        [sys.executable, "-c", SPARK, str(folder), master, driver_memory])
-    result = json.loads(out)
+        [sys.executable, "-c", SPARK, str(folder), master, driver_memory, str(log)])
+    result = json.loads(out.strip().splitlines()[-1])
     result["process_s"] = round(wall, 1)
     result["driver_python_peak_mib"] = round(peak)  # the JVM is not counted
     result["seconds"] = {k: round(v, 1) for k, v in result["seconds"].items()}
@@ -429,7 +453,9 @@ def main(argv: list[str] | None = None) -> int:
         for name in cases:
             before = round(os.getloadavg()[0], 1)
             print(f"{name}: Spark {args.master} build_cube ...", flush=True)
-            entry = measure_spark(folders[name], args.master, args.driver_memory)
+            log = out_file.parent / f"scale-spark-{name}.log"
+            print(f"  (its stages as they start: {log})", flush=True)
+            entry = measure_spark(folders[name], args.master, args.driver_memory, log)
             entry["load_average"] = [before, round(os.getloadavg()[0], 1)]
             entry["measured_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
             reference = result.get("duckdb", {}).get(name, {}).get("reference")
