@@ -264,19 +264,71 @@ def duckdb_round(value: str, places: int) -> str:
     return f"(sign({scaled}) * {rounded} / {scale})"
 
 
-def _typed(col: Column, raw: str, fmt: str | None = None) -> str:
-    """Spark SQL reading the trimmed text ``raw`` as the column's contract type (dates in
-    ISO, or also in the format ``fmt`` a recipe states)."""
+def _regex(pattern: str) -> str:
+    """A Java regular expression as a Spark SQL string literal."""
+    return "'" + pattern.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _finite(value: str) -> str:
+    # Spark reads '1e400' as Infinity; the importer refuses what is not finite.
+    return f"CASE WHEN abs({value}) < double('Infinity') THEN {value} END"
+
+
+_NUMBER_NOISE = "[\\s\\u00a0\\u202f'$€£¥]"
+
+
+def signed_sql(raw: str) -> str:
+    """The text ``raw`` without spaces, apostrophes and currency symbols, a negative in
+    parentheses or with a trailing minus written with a leading one: what
+    :func:`number_sql` reads (a column of its own, so the long expression runs once)."""
+    # Spaces (also no-break and narrow no-break), apostrophes and currency symbols go.
+    clean = f"regexp_replace({raw}, {_regex(_NUMBER_NOISE)}, '')"
+    return (f"(CASE WHEN {clean} LIKE '(%)' THEN concat('-', substr({clean}, 2, "
+            f"length({clean}) - 2)) WHEN length({clean}) > 1 AND {clean} LIKE '%-' THEN "
+            f"concat('-', substr({clean}, 1, length({clean}) - 1)) ELSE {clean} END)")
+
+
+def number_sql(raw: str, decimal: str = ".", target: str = "DOUBLE",
+               signed: str | None = None) -> str:
+    """Spark SQL reading the trimmed text ``raw`` as a number of type ``target`` as the
+    importer reads it (:func:`data.importer.number_sql`): a plain number, or with
+    grouping (``1,234.50``), a currency symbol ($, €, £, ¥), ``(5.00)`` or ``5.00-`` for
+    a negative, and the file's decimal mark (``decimal``, decided from its values as the
+    importer decides it). NULL when it is none of these. Spark's own cast is used only
+    on text a pattern has already read as a number (it would take ``1.5d`` or ``0x1p3``).
+    ``signed``: a column holding :func:`signed_sql` of ``raw``.
+    """
+    fast_pattern = (r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$" if decimal == "."
+                    else r"^[+-]?\d+([eE][+-]?\d+)?$")
+    fast = f"CASE WHEN {raw} RLIKE {_regex(fast_pattern)} THEN try_cast({raw} AS {target}) END"
+    group = "," if decimal == "." else "."
+    signed = signed or signed_sql(raw)
+    d, g = re.escape(decimal), re.escape(group)
+    pattern = rf"[+-]?(\d{{1,3}}({g}\d{{3}})+({d}\d*)?|\d+({d}\d*)?|{d}\d+)"
+    if decimal == ".":
+        pattern += r"([eE][+-]?\d+)?"
+    plain = f"replace({signed}, '{group}', '')"
+    if decimal == ",":
+        plain = f"replace({plain}, ',', '.')"
+    slow = f"CASE WHEN {signed} RLIKE {_regex('^(' + pattern + ')$')} THEN " \
+           f"try_cast({plain} AS {target}) END"
+    if target == "DOUBLE":
+        fast, slow = _finite(fast), _finite(slow)
+    return f"coalesce({fast}, {slow})"
+
+
+def _typed(col: Column, raw: str, fmt: str | None = None, decimal: str = ".",
+           signed: str | None = None) -> str:
+    """Spark SQL reading the trimmed text ``raw`` as the column's contract type (numbers
+    with the file's ``decimal`` mark, ``signed`` a column of :func:`signed_sql`; dates in
+    ISO, or also in the format ``fmt`` a recipe states or the column's values show)."""
     kind = col.kind
     if kind in ("id", "text"):
         return raw
     if kind == "money":
-        return f"try_cast({raw} AS DECIMAL(18,4))"
+        return number_sql(raw, decimal, "DECIMAL(18,4)", signed)
     if kind == "number":
-        value = f"try_cast({raw} AS DOUBLE)"
-        # Spark reads 'NaN' and 'Infinity' as doubles; the importer refuses them.
-        return f"CASE WHEN NOT isnan({value}) AND abs({value}) < double('Infinity') " \
-               f"THEN {value} END"
+        return number_sql(raw, decimal, "DOUBLE", signed)
     if kind == "date":
         return _date(raw, fmt)
     if kind == "boolean":
@@ -291,7 +343,8 @@ def _typed(col: Column, raw: str, fmt: str | None = None) -> str:
     raise ValueError(f"unknown column kind {kind}")
 
 
-def _checks(col: Column, raw: str, typed: str, fmt: str | None = None
+def _checks(col: Column, raw: str, typed: str, fmt: str | None = None,
+            decimal: str = ".", stated: bool = True, signed: str | None = None
             ) -> list[tuple[str, str]]:
     """(condition, message) pairs: the importer's per-value checks of one column."""
     checks = []
@@ -299,17 +352,17 @@ def _checks(col: Column, raw: str, typed: str, fmt: str | None = None
         checks.append((f"{raw} IS NULL", "is empty"))
     unreadable = f"{raw} IS NOT NULL AND {typed} IS NULL"
     if col.kind in ("money", "number"):
-        wide = f"try_cast({raw} AS DOUBLE)"
+        wide = number_sql(raw, decimal, "DOUBLE", signed)
         checks.append((f"coalesce(abs({wide}) >= {LARGEST:.0f}, false)",
                        f"is out of range (largest allowed {LARGEST_TEXT})"))
         checks.append((f"{unreadable} AND NOT coalesce(abs({wide}) >= {LARGEST:.0f}, false)",
                        "is not a number"))
     elif col.kind == "date" and fmt not in (None, "iso"):
-        checks.append((unreadable, f"is not a date (expected {DATE_FORMATS[fmt][2]}, the "
-                       "recipe's date_format, or YYYY-MM-DD)"))
+        whose = "the recipe's date_format" if stated else "the column's format"
+        checks.append((unreadable, f"is not a date (expected {DATE_FORMATS[fmt][2]}, "
+                       f"{whose}, or YYYY-MM-DD)"))
     elif col.kind == "date":
-        checks.append((unreadable, "is not a date (expected YYYY-MM-DD; the Spark engine "
-                       "reads another format when a recipe states it: date_format)"))
+        checks.append((unreadable, "is not a date (expected YYYY-MM-DD)"))
         checks.append((f"year({typed}) NOT BETWEEN {YEARS[0]} AND {YEARS[1]}",
                        f"is outside the years {YEARS[0]}-{YEARS[1]}"))
     elif col.kind == "boolean":
@@ -339,6 +392,67 @@ class SparkTable:
     # A recipe's: condition header -> (text column, number column); attributes read.
     conditions: dict[str, tuple[str, str]] = field(default_factory=dict)
     attributes: tuple[str, ...] = ()
+
+
+SAMPLE_ROWS = 2000  # values the importer's conventions are decided from (as it does)
+
+
+def _conventions(source: DataFrame, staged: DataFrame, headers: dict[str, str],
+                 read: list[Column], formats: dict[str, str], display: str,
+                 warnings: list[str]) -> tuple[str, dict[str, str]]:
+    """(the decimal mark, column -> detected date format) of the columns written as
+    text, from their first values as the importer decides (:func:`data.importer.
+    detect_decimal`, :func:`data.dates.detect_date_format`; day or month first from the
+    whole column's values above 12). One small job, none for typed columns (Parquet
+    numbers and dates, a catalog table's). A two-digit year whose order no value shows is
+    refused, as the importer refuses it."""
+    from pyspark.sql.types import StringType
+
+    from data.dates import SLASH_PAIRS, TWO_DIGIT_RULE, TWO_DIGIT_YEARS, detect_date_format
+    from data.importer import detect_decimal
+
+    kinds = {f.name: f.dataType for f in source.schema.fields}
+    text = [c for c in read if isinstance(kinds.get(headers[c.name]), StringType)]
+    numbers = [c.name for c in text if c.kind in ("money", "number")]
+    dates = [c.name for c in text if c.kind == "date" and c.name not in formats]
+    if not numbers and not dates:
+        return ".", {}
+    rows = staged.selectExpr(*(f"r_{n}" for n in numbers + dates)).limit(SAMPLE_ROWS) \
+        .collect()
+    samples = {n: [row[i] for row in rows if row[i]] for i, n in enumerate(numbers + dates)}
+    decimal = detect_decimal([v for n in numbers for v in samples[n]], ",")
+    if decimal == "," and numbers:
+        warnings.append(f"{display}: numbers read with a decimal comma.")
+    detected, problems = {}, []
+    for name in dates:
+        fmt = detect_date_format(samples[name])
+        if fmt in SLASH_PAIRS:
+            first, second = staged.where(
+                f"r_{name} RLIKE {_regex('^' + DATE_FORMATS[fmt][0] + '$')}").selectExpr(
+                f"max(try_cast(split_part(r_{name}, '/', 1) AS INT))",
+                f"max(try_cast(split_part(r_{name}, '/', 2) AS INT))").collect()[0]
+            if first is not None and first > 12:
+                pass
+            elif second is not None and second > 12:
+                fmt = SLASH_PAIRS[fmt]
+            elif fmt in TWO_DIGIT_YEARS:
+                problems.append(
+                    f"{display}, {name}: dates such as 03/04/19 have a two-digit year and no "
+                    "value shows whether the day or the month comes first: choose DD/MM/YY "
+                    "or MM/DD/YY as the column's date format (a recipe's date_format)")
+                continue
+            else:
+                fmt = SLASH_PAIRS[fmt]  # month first, as the importer for a comma file
+                warnings.append(f"{display}, {name}: dates such as 03/04/2024 are "
+                                f"ambiguous; read as {DATE_FORMATS[fmt][2]}.")
+        if fmt in TWO_DIGIT_YEARS:
+            warnings.append(f"{display}, {name}: two-digit years, read as "
+                            f"{DATE_FORMATS[fmt][2]} ({TWO_DIGIT_RULE}).")
+        if fmt != "iso":
+            detected[name] = fmt
+    if problems:
+        raise SparkDataError(problems)
+    return decimal, detected
 
 
 def read_table(spark: SparkSession, table: str, path: str | Path | None,
@@ -423,19 +537,36 @@ def read_table(spark: SparkSession, table: str, path: str | Path | None,
     if table == "transactions":  # what a derived column's inputs provide (importer's rule)
         provided |= {t for t, inputs in DERIVED.items() if provided & set(inputs)}
     present = tuple(c.name for c in spec.stored if c.name in provided)
-    raw_cols, typed, checks = [], {}, []
-    for col in columns:
-        if col.name not in headers:
-            continue
-        raw = f"r_{col.name}"
-        raw_cols.append(f"nullif(trim(CAST({_q(headers[col.name])} AS STRING)), '') "
-                        f"AS {raw}")
-        typed[col.name] = _typed(col, raw, formats.get(col.name))
-        checks.extend((col.name, cond, msg) for cond, msg
-                      in _checks(col, raw, typed[col.name], formats.get(col.name)))
-    for number, header in enumerate(extra.values()):
-        raw_cols.append(f"nullif(trim(CAST({_q(header)} AS STRING)), '') AS c{number}")
+    read = [c for c in columns if c.name in headers]
+    raw_cols = [f"nullif(trim(CAST({_q(headers[c.name])} AS STRING)), '') AS r_{c.name}"
+                for c in read]
+    raw_cols += [f"nullif(trim(CAST({_q(header)} AS STRING)), '') AS c{number}"
+                 for number, header in enumerate(extra.values())]
     staged = source.selectExpr(*raw_cols)
+    warnings: list[str] = []
+    used = {*headers.values(), *extra.values()}
+    ignored = [name for name in source.columns if name not in used and name.strip()]
+    if ignored:  # as the importer says it
+        shown = ", ".join(ignored[:SHOWN_NAMES])
+        if len(ignored) > SHOWN_NAMES:
+            shown += f", … and {len(ignored) - SHOWN_NAMES:,} more"
+        warnings.append(f"{display}: {len(ignored):,} column(s) not in the contract "
+                        f"ignored: {shown}")
+    # The importer's conventions, decided from the values as it decides them: the
+    # decimal mark of the numbers written as text, a date column's format unless stated.
+    decimal, detected = _conventions(source, staged, headers, read, formats, display,
+                                     warnings)
+    numeric = [c.name for c in read if c.kind in ("money", "number")]
+    staged = staged.selectExpr(
+        "*", *(f"{signed_sql(f'r_{name}')} AS s_{name}" for name in numeric),
+        *(f"{signed_sql(f'c{i}')} AS sc{i}" for i in range(len(extra))))
+    typed, checks = {}, []
+    for col in read:
+        raw, fmt = f"r_{col.name}", formats.get(col.name, detected.get(col.name))
+        typed[col.name] = _typed(col, raw, fmt, decimal, f"s_{col.name}")
+        checks.extend((col.name, cond, msg) for cond, msg in _checks(
+            col, raw, typed[col.name], fmt, decimal, col.name in formats,
+            f"s_{col.name}"))
     derived = {}
     if table == "transactions":
         net = typed["net_revenue"]
@@ -461,18 +592,8 @@ def read_table(spark: SparkSession, table: str, path: str | Path | None,
     if "discount" in headers:
         out.append(f"{typed['discount']} AS _discount")
     out += [f"c{i}" for i in range(len(extra))]
-    out += [f"CASE WHEN NOT isnan(try_cast(c{i} AS DOUBLE)) AND abs(try_cast(c{i} AS DOUBLE))"
-            f" < double('Infinity') THEN try_cast(c{i} AS DOUBLE) END AS n{i}"
+    out += [f"{number_sql(f'c{i}', decimal, 'DOUBLE', f'sc{i}')} AS n{i}"
             for i in range(len(extra))]
-    warnings: list[str] = []
-    used = {*headers.values(), *extra.values()}
-    ignored = [name for name in source.columns if name not in used and name.strip()]
-    if ignored and (mapping or conditions or attributes):  # a recipe's file, as the importer
-        shown = ", ".join(ignored[:SHOWN_NAMES])
-        if len(ignored) > SHOWN_NAMES:
-            shown += f", … and {len(ignored) - SHOWN_NAMES:,} more"
-        warnings.append(f"{display}: {len(ignored):,} column(s) not in the contract "
-                        f"ignored: {shown}")
     if table == "transactions":
         if not {"cogs", "gross_profit", "unit_cost"} & set(headers):
             warnings.append(f"{display}: no cogs column, so COGS is taken as 0 and net "

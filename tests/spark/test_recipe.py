@@ -18,11 +18,11 @@ from data.wide_sample import write_wide_export
 from tests.spark.test_parity import assert_same_table
 from tests.test_cli_recipe import RECIPE
 
-# The recipe of tests/test_cli_recipe.py with the date format stated: the Spark engine
-# reads a non-ISO date only in a format the recipe states (DuckDB also detects it).
-# Two more drivers: per unit, and a condition whose values hold quotes, a comma, an
-# ampersand and a backslash (a customer of the export is O'Neil, "Big Jim" & Sons): the
-# values are SQL literals in the portable query, escaped for each engine.
+# The recipe of tests/test_cli_recipe.py (its dates, 03/01/19, day first with two-digit
+# years, detected from the values by both engines) with two more drivers: per unit, and a
+# condition whose values hold quotes, a comma, an ampersand and a backslash (a customer of
+# the export is O'Neil, "Big Jim" & Sons): the values are SQL literals in the portable
+# query, escaped for each engine.
 MORE_DRIVERS = """
 [[drivers]]
 activity = "Units picked"
@@ -36,12 +36,10 @@ per = "order"
 where = { "Customer Name" = ["O'Neil, \\"Big Jim\\" & Sons", "back\\\\slash"] }
 cost_per_unit = 15
 """
-WIDE = RECIPE.replace("[transactions]\n", '[transactions]\ndate_format = "DD/MM/YY"\n',
-                      1).replace("[[resources]]", MORE_DRIVERS + "\n[[resources]]", 1)
+WIDE = RECIPE.replace("[[resources]]", MORE_DRIVERS + "\n[[resources]]", 1)
 SPARK = '[source]\nengine = "spark"\n' + WIDE
 CATALOG = ('[source]\nengine = "spark"\ntable = "sales.order_lines"\n'
-           + WIDE.replace('file = "export/order_lines.csv"\n', "")
-           .replace('date_format = "DD/MM/YY"\n', ""))
+           + WIDE.replace('file = "export/order_lines.csv"\n', ""))
 
 
 @pytest.fixture(scope="module")
@@ -168,12 +166,22 @@ def test_a_catalog_table_loads_as_the_file_does(stores, wide, spark, tmp_path, c
         spark.sql("DROP DATABASE IF EXISTS sales CASCADE")
 
 
-def test_a_date_format_spark_cannot_detect_is_asked_for(wide, spark, tmp_path, capsys):
-    root, _ = wide
-    recipe = tmp_path / "nodate.toml"
-    recipe.write_text(SPARK.replace('date_format = "DD/MM/YY"\n', "").replace(
-        "export/", str(root / "export") + "/"), encoding="utf-8")
-    assert main(["load", "--recipe", str(recipe), "--db", str(tmp_path / "x.duckdb")]) == 2
-    err = capsys.readouterr().err
-    assert ("order_lines.csv: column date is not a date (expected YYYY-MM-DD; the Spark "
-            "engine reads another format when a recipe states it: date_format)") in err
+def test_a_two_digit_year_whose_order_no_value_shows_is_refused(spark, tmp_path):
+    """As the importer: 03/04/19 could be either order; without a day above 12 Spark
+    cannot tell and asks for the format, the recipe's date_format then reads it."""
+    from data.engines.spark import SparkDataError, read_table
+
+    lines = tmp_path / "lines.csv"
+    lines.write_text("customer_id,date,net_revenue\nA,03/04/19,10\nB,12/11/19,5\n")
+    with pytest.raises(SparkDataError) as error:
+        read_table(spark, "transactions", lines)
+    assert error.value.problems == [
+        "lines.csv, date: dates such as 03/04/19 have a two-digit year and no value shows "
+        "whether the day or the month comes first: choose DD/MM/YY or MM/DD/YY as the "
+        "column's date format (a recipe's date_format)"]
+    table = read_table(spark, "transactions", lines, formats={"date": "mdy_slash_yy"})
+    try:
+        dates = sorted(str(r.date) for r in table.frame.collect())
+    finally:
+        table.cached.unpersist()
+    assert dates == ["2019-03-04", "2019-12-11"]
