@@ -78,9 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--thresholds", choices=("median", "mean"), default="median",
                         help="where the quadrant map is split (default: median)")
     report.add_argument("--margin-threshold", type=_finite, metavar="PCT",
-                        help="custom net margin % split (with --cts-threshold)")
+                        help="custom net margin %% split (with --cts-threshold)")
     report.add_argument("--cts-threshold", type=_finite, metavar="PCT",
-                        help="custom cost-to-serve % split (with --margin-threshold)")
+                        help="custom cost-to-serve %% split (with --margin-threshold)")
     report.add_argument("--rate-uncertainty", metavar="PCT",
                         help="add each customer's robustness to rate errors of ±PCT %% "
                         "(0 to 100)")

@@ -108,3 +108,15 @@ def test_other_failures_exit_1_without_traceback(small_sample, tmp_path):
     assert result.returncode == 1
     assert result.stderr.startswith("error:")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["sample", "load", "report", "scenario", "exit",
+                                     "portfolio", "compare", "pack"])
+def test_every_command_explains_itself(command, capsys):
+    # argparse formats help texts with %: a bare "%" printed the argument's whole dict.
+    with pytest.raises(SystemExit) as done:
+        main([command, "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("usage: python -m analytics " + command)
+    assert "option_strings" not in text and "%(" not in text
