@@ -3,7 +3,7 @@
 Run from the repository root::
 
     python tests/benchmarks/bench_report.py [--dataset sample|tpch] [--customers 100000]
-                                            [--runs 5]
+                                            [--runs 5] [--phases]
 
 ``--dataset sample`` (the default) generates the sample dataset at scale once;
 ``--dataset tpch`` maps TPC-H SF1 (``pip install tpchgen-cli``, not a requirement of the
@@ -23,7 +23,9 @@ the result into pandas; (b) the full ``report`` command: validation, loading,
 aggregation, costing, whale curve, quadrants and the output files. Wall time is the
 median of the runs (CPU time, user + system, too); peak memory is the largest resident
 set of each process (``wait4``). Results go to stdout and
-``tests/benchmarks/out/report[-tpch].json``.
+``tests/benchmarks/out/report[-tpch].json``. ``--phases`` runs one report instead and
+prints where its seconds go (imports, staging per file, commit, the customer table's SQL,
+the analysis, output files).
 """
 
 from __future__ import annotations
@@ -63,6 +65,49 @@ pnl = con.execute(
      "c": folder + "/customers.csv", "r": folder + "/rates.csv",
      "s": folder + "/resources.csv"}).df()
 print(len(pnl))
+"""
+
+# One report in this process, each phase timed (wall and CPU seconds of the process):
+# where the report's seconds go (--phases).
+PHASES = r"""
+import sys, time
+started = (time.perf_counter(), time.process_time())
+import analytics.cli as cli
+from analytics import analysis, export
+from data import catalog, importer, loader, queries
+spent = {"imports": (time.perf_counter() - started[0], time.process_time() - started[1])}
+
+def timed(owner, name, label):
+    original = getattr(owner, name)
+    def wrapper(*args, **kwargs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            key = label(args) if callable(label) else label
+            before = spent.get(key, (0.0, 0.0))
+            spent[key] = (before[0] + time.perf_counter() - wall,
+                          before[1] + time.process_time() - cpu)
+    setattr(owner, name, wrapper)
+
+timed(importer.Importer, "_stage_file", lambda args: f"stage {args[1]}")
+timed(importer.Importer, "_cross_checks", "cross-table checks")
+timed(loader.LoaderMixin, "commit", "commit (swap in, cube)")
+timed(queries.QueriesMixin, "customer_base", "customer table (SQL)")
+timed(analysis, "analyse_base", "analysis (Python)")
+timed(export, "to_csv", "output files")
+timed(catalog.StoreBase, "close", "close the store")
+cli.to_csv = export.to_csv
+wall, cpu = time.perf_counter(), time.process_time()
+code = cli.main(["report", sys.argv[1], "--out", sys.argv[2]])
+total = (time.perf_counter() - started[0], time.process_time() - started[1])
+print(f"{'phase':28s} {'wall s':>7s} {'CPU s':>7s}")
+for key, (w, c) in spent.items():
+    print(f"{key:28s} {w:7.2f} {c:7.2f}")
+named = sum(w for w, _ in spent.values()), sum(c for _, c in spent.values())
+print(f"{'other':28s} {total[0] - named[0]:7.2f} {total[1] - named[1]:7.2f}")
+print(f"{'total':28s} {total[0]:7.2f} {total[1]:7.2f}")
+sys.exit(code)
 """
 
 TPCH_RATES = """activity,resource,unit_time,cost_per_unit,relationship
@@ -187,6 +232,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--data", type=Path, default=ROOT / "bench-data")
+    parser.add_argument("--phases", action="store_true",
+                        help="run one report and print where its seconds go, per phase")
     args = parser.parse_args()
 
     if args.dataset == "tpch":
@@ -202,6 +249,12 @@ def main() -> None:
 
     reference_cmd = [sys.executable, "-c", REFERENCE, str(folder)]
     report_out = args.data / "report-out"
+    if args.phases:
+        seconds, cpu, peak, out = run_measured(
+            [sys.executable, "-c", PHASES, str(folder), str(report_out)])
+        print(out + f"(process: {seconds:.2f} s, CPU {cpu:.2f} s, peak {peak:,.0f} MiB; "
+              f"load average {os.getloadavg()[0]:.1f})")
+        return
     report_cmd = [sys.executable, "-m", "analytics", "report", str(folder),
                   "--out", str(report_out)]
     timings: dict[str, list[tuple[float, float, float]]] = {"reference": [], "report": []}
