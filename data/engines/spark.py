@@ -211,6 +211,20 @@ def _file_format(path: Path) -> str:
     return "csv" if parts and all(s == ".csv" for s in parts) else "parquet"
 
 
+def _csv_delimiter(path: Path) -> str:
+    """The delimiter of a CSV file (or of the first CSV part of a folder), sniffed from
+    its header line as the importer sniffs it: comma, semicolon, tab or pipe."""
+    from data.sources import sniff_delimiter
+
+    first = path if path.is_file() else next(
+        (p for p in sorted(path.rglob("*.csv")) if not p.name.startswith((".", "_"))), None)
+    if first is None:
+        return ","
+    with first.open("rb") as file:
+        head = file.read(65536).decode("utf-8", errors="replace").lstrip("\ufeff")
+    return sniff_delimiter(head.split("\n", 1)[0])
+
+
 def _q(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
@@ -399,7 +413,7 @@ SAMPLE_ROWS = 2000  # values the importer's conventions are decided from (as it 
 
 def _conventions(source: DataFrame, staged: DataFrame, headers: dict[str, str],
                  read: list[Column], formats: dict[str, str], display: str,
-                 warnings: list[str]) -> tuple[str, dict[str, str]]:
+                 warnings: list[str], delimiter: str = ",") -> tuple[str, dict[str, str]]:
     """(the decimal mark, column -> detected date format) of the columns written as
     text, from their first values as the importer decides (:func:`data.importer.
     detect_decimal`, :func:`data.dates.detect_date_format`; day or month first from the
@@ -420,7 +434,7 @@ def _conventions(source: DataFrame, staged: DataFrame, headers: dict[str, str],
     rows = staged.selectExpr(*(f"r_{n}" for n in numbers + dates)).limit(SAMPLE_ROWS) \
         .collect()
     samples = {n: [row[i] for row in rows if row[i]] for i, n in enumerate(numbers + dates)}
-    decimal = detect_decimal([v for n in numbers for v in samples[n]], ",")
+    decimal = detect_decimal([v for n in numbers for v in samples[n]], delimiter)
     if decimal == "," and numbers:
         warnings.append(f"{display}: numbers read with a decimal comma.")
     detected, problems = {}, []
@@ -441,8 +455,8 @@ def _conventions(source: DataFrame, staged: DataFrame, headers: dict[str, str],
                     "value shows whether the day or the month comes first: choose DD/MM/YY "
                     "or MM/DD/YY as the column's date format (a recipe's date_format)")
                 continue
-            else:
-                fmt = SLASH_PAIRS[fmt]  # month first, as the importer for a comma file
+            else:  # as the importer: day first in a semicolon file, else month first
+                fmt = fmt if delimiter == ";" else SLASH_PAIRS[fmt]
                 warnings.append(f"{display}, {name}: dates such as 03/04/2024 are "
                                 f"ambiguous; read as {DATE_FORMATS[fmt][2]}.")
         if fmt in TWO_DIGIT_YEARS:
@@ -481,11 +495,13 @@ def read_table(spark: SparkSession, table: str, path: str | Path | None,
     display = display or (path.name if path is not None else table)
     mapping = mapping or {}
     formats = formats or {}
+    delimiter = ","
     if frame is None:
         fmt = _file_format(path)
         reader = spark.read.format(fmt)
         if fmt == "csv":
-            reader = reader.options(**CSV_OPTIONS)
+            delimiter = _csv_delimiter(path)
+            reader = reader.options(**CSV_OPTIONS, sep=delimiter)
         source = reader.load(str(path))
     else:
         source = frame
@@ -555,7 +571,7 @@ def read_table(spark: SparkSession, table: str, path: str | Path | None,
     # The importer's conventions, decided from the values as it decides them: the
     # decimal mark of the numbers written as text, a date column's format unless stated.
     decimal, detected = _conventions(source, staged, headers, read, formats, display,
-                                     warnings)
+                                     warnings, delimiter)
     numeric = [c.name for c in read if c.kind in ("money", "number")]
     staged = staged.selectExpr(
         "*", *(f"{signed_sql(f'r_{name}')} AS s_{name}" for name in numeric),

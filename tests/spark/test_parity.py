@@ -316,6 +316,13 @@ A,13.01.2024,O1,P1,2,"1.234,50","100,25"
 A,02.02.2024,O2,P1,"1,5","12,5",4
 B,03.02.2024,O3,P2,1,"(7,00)","0,5"
 """,
+    # A semicolon file (the delimiter sniffed from the header, as the importer does):
+    # with no value deciding it, a decimal comma and day-first dates.
+    "semicolon": """customer_id;date;order_id;product_id;quantity;net_revenue;cogs
+A;03/01/2024;O1;P1;2;1234,50;100,25
+A;04/02/2024;O2;P1;1,5;12,5;4
+B;05/02/2024;O3;P2;1;(7,00);0,5
+""",
 }
 
 
@@ -345,6 +352,11 @@ def test_numbers_and_dates_as_exports_write_them_read_alike(name, tmp_path, spar
             decimal.Decimal("992")
     else:
         assert "transactions.csv: numbers read with a decimal comma." in result.warnings
+    if name == "semicolon":
+        assert "transactions.csv, date: dates such as 03/04/2024 are ambiguous; read as " \
+            "DD/MM/YYYY." in result.warnings
+        assert sorted(months.index.get_level_values("month").astype(str)) == [
+            "2024-01-01", "2024-02-01", "2024-02-01"]
         assert months.loc[("A", pd.Timestamp("2024-02-01").date()), "units"] == 1.5
         assert months.loc[("B", pd.Timestamp("2024-02-01").date()), "net_revenue"] == \
             decimal.Decimal("-7")
