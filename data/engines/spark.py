@@ -766,6 +766,23 @@ def importer_problems(folder: Path) -> list[str] | None:
     return None
 
 
+def recipe_importer_problems(recipe: Recipe) -> list[str] | None:
+    """The DuckDB importer's problems with a recipe's local files (one line each), or
+    None when it accepts them; as :func:`importer_problems` for a folder."""
+    from data.problems import DatasetError
+    from data.store import Store
+
+    with tempfile.TemporaryDirectory(prefix="profitlens-spark-check-") as work:
+        store = Store(Path(work) / "check.duckdb")
+        try:
+            store.load_recipe(recipe)
+        except DatasetError as error:
+            return [str(problem) for problem in error.problems]
+        finally:
+            store.close()
+    return None
+
+
 # --- the cube -------------------------------------------------------------------------
 
 
@@ -908,6 +925,10 @@ def build_recipe_cube(spark: SparkSession, recipe: Recipe, validate: bool = True
             except SparkDataError as error:
                 problems += error.problems
         if problems:
+            if recipe.source.table is None and all(
+                    Path(f).is_file() for f in recipe.files().values()):
+                # Local files: the importer's words (file, line, column, value).
+                problems = recipe_importer_problems(recipe) or problems
             raise SparkDataError(problems)
         lines = read["transactions"]
         warnings = list(lines.warnings)

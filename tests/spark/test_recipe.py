@@ -185,3 +185,20 @@ def test_a_two_digit_year_whose_order_no_value_shows_is_refused(spark, tmp_path)
     finally:
         table.cached.unpersist()
     assert dates == ["2019-03-04", "2019-12-11"]
+
+
+def test_a_refused_recipe_gets_the_importers_words_for_local_files(spark, tmp_path):
+    """Spark refuses the lines (no line numbers); for local files the DuckDB importer
+    then words the problems, as for a folder: file, line, column and value."""
+    from data.engines.spark import SparkDataError, build_recipe_cube
+    from data.recipe import read_recipe
+
+    (tmp_path / "lines.csv").write_text("Cust;Day;Amount\nA;2024-01-05;10,5\nB;2024-01-06;"
+                                        "ten\n", encoding="utf-8")
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[source]\nengine = "spark"\n[transactions]\nfile = "lines.csv"\n'
+                      '[transactions.columns]\ncustomer_id = "Cust"\ndate = "Day"\n'
+                      'net_revenue = "Amount"\n', encoding="utf-8")
+    with pytest.raises(SparkDataError) as error:
+        build_recipe_cube(spark, read_recipe(recipe))
+    assert error.value.problems == ['lines.csv line 3, net_revenue: "ten" is not a number']
