@@ -19,6 +19,15 @@ Three parts:
 * :func:`build_cube`: runs the cube build files ``data/sql/cube_build_*.sql`` (DuckDB's
   dialect, transpiled by :mod:`data.engines.sql`) and returns the cube's small tables as
   Arrow tables, to be written into a DuckDB store.
+* :func:`build_recipe_cube`: the same for a recipe: its lines from a file or a catalog
+  table (``[source] table``, through ``spark.table``), read with the recipe's mapping and
+  date formats, the derived money columns (rounded as DuckDB rounds:
+  :func:`duckdb_round`), the drivers' volumes (the portable query of
+  :mod:`data.drivers`, transpiled) and the customers' attributes from the lines.
+
+Numbers and dates are read as the importer reads them (grouping, currency symbols,
+negatives in parentheses, a decimal comma; the formats of :mod:`data.dates`), the
+conventions decided from a sample of the values as the importer decides them.
 
 PySpark is imported inside the functions only: this module imports without it.
 """
@@ -254,15 +263,13 @@ def _format_date(raw: str, fmt: str) -> str:
 
 
 def _date(raw: str, fmt: str | None) -> str:
-    """A date column: ISO always (a time part ignored, as the importer); with a format
-    the recipe states, that format and the unambiguous ones too (as the importer tries
-    them: ``DD.MM.YYYY``, ``YYYY/MM/DD``)."""
+    """A date column as the importer reads it (:func:`data.dates.date_sql`): ISO (a time
+    part ignored), the column's format (stated by a recipe, or detected from its
+    values) and the unambiguous ones (``DD.MM.YYYY``, ``YYYY/MM/DD``) in any column."""
     day = f"regexp_extract({raw}, '^(\\\\d{{4}}-\\\\d{{1,2}}-\\\\d{{1,2}})([ T].*)?$', 1)"
     iso = f"try_to_date(nullif({day}, ''), 'yyyy-M-d')"
-    if fmt is None or fmt == "iso":
-        return iso
-    others = [_format_date(raw, name) for name in dict.fromkeys((fmt, *UNAMBIGUOUS_DATES))]
-    return f"coalesce({iso}, {', '.join(others)})"
+    names = [n for n in dict.fromkeys((fmt or "iso", *UNAMBIGUOUS_DATES)) if n != "iso"]
+    return f"coalesce({iso}, {', '.join(_format_date(raw, name) for name in names)})"
 
 
 def duckdb_round(value: str, places: int) -> str:

@@ -360,3 +360,27 @@ def test_numbers_and_dates_as_exports_write_them_read_alike(name, tmp_path, spar
         assert months.loc[("A", pd.Timestamp("2024-02-01").date()), "units"] == 1.5
         assert months.loc[("B", pd.Timestamp("2024-02-01").date()), "net_revenue"] == \
             decimal.Decimal("-7")
+
+
+def test_every_date_format_reads_as_the_importer_reads_it(spark):
+    """Each format of data.dates.DATE_FORMATS as the Spark reader parses it (with ISO and
+    the unambiguous formats tried too, as the importer tries them) against
+    data.dates.read_date, the importer's rule in Python: valid days, 29 February in a
+    leap year and not, 31 April, two-digit years either side of 68/69, a time part,
+    one-digit days and months, and text that is no date."""
+    from data.dates import DATE_FORMATS, read_date
+    from data.engines.spark import _date
+
+    values = ["2024-02-29", "2023-02-29", "2024-04-31 10:00", "29.02.2024", "2024/12/01",
+              "20240131", "20241301", "31-12-2024", "1-2-2024", "13/01/2024", "01/13/2024",
+              "3/4/2024", "03/01/19", "03/01/68", "03/01/69", "12/31/99", "31.12.68",
+              "05-01-24", "31/04/24", "2024-1-5T08:00", "hello", "", "2024-13-01"]
+    rows = [(fmt, value) for fmt in DATE_FORMATS for value in values]
+    frame = spark.createDataFrame(rows, "fmt STRING, r STRING")
+    raw = "nullif(r, '')"
+    cases = " ".join(f"WHEN fmt = '{fmt}' THEN {_date(raw, fmt)}" for fmt in DATE_FORMATS)
+    got = frame.selectExpr("fmt", "r", f"CASE {cases} END AS d").collect()
+    wrong = [(row.fmt, row.r, row.d, read_date(row.r or None, row.fmt)) for row in got
+             if row.d != read_date(row.r or None, row.fmt)]
+    assert wrong == []
+    assert sum(row.d is not None for row in got) > len(DATE_FORMATS) * 4
