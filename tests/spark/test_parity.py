@@ -384,3 +384,72 @@ def test_every_date_format_reads_as_the_importer_reads_it(spark):
              if row.d != read_date(row.r or None, row.fmt)]
     assert wrong == []
     assert sum(row.d is not None for row in got) > len(DATE_FORMATS) * 4
+
+
+def test_numbers_read_as_the_importer_reads_them_property(spark):
+    """Property: random number-like texts (signs, grouping of either mark, decimals of
+    any length, currency symbols and spaces, parentheses and trailing minus, exponents,
+    stray letters, Java's 1.5d and 0x1p3, NaN, Infinity) read by the Spark reader's
+    number_sql give what the importer's number_sql gives on DuckDB: the same DOUBLE and
+    the same DECIMAL(18,4), or NULL on both, with either decimal mark."""
+    import random
+
+    import duckdb
+
+    from data.engines.spark import number_sql as spark_number
+    from data.importer import fast_number_sql, number_sql
+
+    rng = random.Random(13)
+    pieces = ["1", "12", "123", "1234", "0", "00", "5", "999", "1000000"]
+
+    def text() -> str:
+        kind = rng.random()
+        if kind < 0.08:
+            return rng.choice(["1.5d", "0x1p3", "NaN", "Infinity", "-inf", "1e400", "e5",
+                               "1e", ".", "-", "()", "1,2,3", "1..2", "--1", "+-1", "1 2",
+                               "$", "12a", "١٢"])
+        whole = rng.choice(pieces)
+        mark, group = rng.choice([(".", ","), (",", ".")])
+        if rng.random() < 0.3 and len(whole) > 3:
+            whole = f"{int(whole):,}".replace(",", group)
+        value = whole
+        if rng.random() < 0.6:
+            value += mark + "".join(rng.choice("0123456789") for _ in range(rng.randint(0, 6)))
+        if rng.random() < 0.1:
+            value += rng.choice(["e3", "E-2", "e+1"])
+        if rng.random() < 0.2:
+            value = rng.choice(["$", "€ ", "£", "¥ "]) + value
+        sign = rng.random()
+        if sign < 0.1:
+            value = f"({value})"
+        elif sign < 0.2:
+            value += "-"
+        elif sign < 0.3:
+            value = "-" + value
+        elif sign < 0.35:
+            value = "+" + value
+        if rng.random() < 0.05:
+            value = value.replace(mark, " ", 1)
+        return value
+
+    texts = sorted({text() for _ in range(1500)})
+    con = duckdb.connect()
+    for decimal_mark in (".", ","):
+        duck = {}
+        for target in ("DOUBLE", "DECIMAL(18,4)"):
+            fast = fast_number_sql("r", decimal_mark, target)
+            rows = con.execute(
+                f"SELECT r, {number_sql('f', 'r', decimal_mark, target)} FROM (SELECT r, "
+                f"{fast} AS f FROM unnest(?::VARCHAR[]) AS t(r))", [texts]).fetchall()
+            duck[target] = dict(rows)
+        frame = spark.createDataFrame([(t,) for t in texts], "r STRING")
+        got = frame.selectExpr(
+            "r", f"{spark_number('r', decimal_mark, 'DOUBLE')} AS d",
+            f"{spark_number('r', decimal_mark, 'DECIMAL(18,4)')} AS m").collect()
+        wrong = [(decimal_mark, row.r, row.d, duck["DOUBLE"][row.r], row.m,
+                  duck["DECIMAL(18,4)"][row.r]) for row in got
+                 if row.d != duck["DOUBLE"][row.r] or row.m != duck["DECIMAL(18,4)"][row.r]]
+        # DuckDB's own cast reads "+-1" as the double -1 (not as a decimal): a quirk the
+        # Spark reader does not copy; "is not a number" there.
+        assert [w for w in wrong if w[1] != "+-1"] == [], wrong[:10]
+        assert sum(row.d is not None for row in got) > len(texts) / 2
