@@ -912,6 +912,7 @@ def build_recipe_cube(spark: SparkSession, recipe: Recipe, validate: bool = True
     conditions = tuple(dict.fromkeys(c for d in drivers for c in d.columns))
     read: dict[str, SparkTable] = {}
     problems: list[str] = []
+    volumes = None  # the drivers' persisted volumes
     try:
         try:
             read["transactions"] = read_table(
@@ -949,8 +950,8 @@ def build_recipe_cube(spark: SparkSession, recipe: Recipe, validate: bool = True
             _empty_view(spark, "activities", "_file_activities")
         driver_rows, counted = 0, []
         if drivers:
-            driver_rows, counted = _drivers(spark, recipe, lines, activities, display,
-                                            driver_volumes_query, Problem)
+            driver_rows, counted, volumes = _drivers(spark, recipe, lines, activities,
+                                                     display, driver_volumes_query, Problem)
             spark.sql(f"SELECT {stored} FROM _file_activities UNION ALL SELECT customer_id, "
                       "activity, quantity, date, CAST(NULL AS STRING) AS order_id FROM "
                       "_driver_volumes").createOrReplaceTempView("activities")
@@ -975,8 +976,8 @@ def build_recipe_cube(spark: SparkSession, recipe: Recipe, validate: bool = True
         for table in read.values():
             if table.cached is not None:
                 table.cached.unpersist()
-        if "_driver_volumes" in [t.name for t in spark.catalog.listTables()]:
-            spark.table("_driver_volumes").unpersist()
+        if volumes is not None:
+            volumes.unpersist()
     seconds["total"] = time.perf_counter() - start
     return RecipeCube(tables, seconds, warnings, rows, columns, customers=customers,
                       driver_rows=driver_rows, lines=display)
@@ -989,9 +990,10 @@ def _empty_view(spark: SparkSession, table: str, name: str) -> None:
 
 
 def _drivers(spark, recipe, lines: SparkTable, activities: SparkTable | None, display: str,
-             driver_volumes_query, Problem) -> tuple[int, list[str]]:
+             driver_volumes_query, Problem) -> tuple[int, list[str], DataFrame]:
     """The drivers' volumes as the view ``_driver_volumes`` (persisted), with the
-    importer's checks and warnings (the Deriver's words): (rows, warnings)."""
+    importer's checks and warnings (the Deriver's words): (rows, warnings, the persisted
+    volumes, to release after the build)."""
     drivers, origin = recipe.drivers, recipe.name
     needs = {"order": "order_id", "unit": "quantity"}
     problems = []
@@ -1030,7 +1032,7 @@ def _drivers(spark, recipe, lines: SparkTable, activities: SparkTable | None, di
                         "not counted by the per-order drivers.")
     warnings.append(f"{origin}: {len(drivers)} cost driver(s) counted from the invoice "
                     f"lines: {counts['n']:,} activity rows (customer x day).")
-    return counts["n"], warnings
+    return counts["n"], warnings, volumes
 
 
 def _literal(text: str) -> str:
