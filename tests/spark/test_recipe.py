@@ -37,7 +37,6 @@ where = { "Customer Name" = ["O'Neil, \\"Big Jim\\" & Sons", "back\\\\slash"] }
 cost_per_unit = 15
 """
 WIDE = RECIPE.replace("[[resources]]", MORE_DRIVERS + "\n[[resources]]", 1)
-SPARK = '[source]\nengine = "spark"\n' + WIDE
 CATALOG = ('[source]\nengine = "spark"\ntable = "sales.order_lines"\n'
            + WIDE.replace('file = "export/order_lines.csv"\n', ""))
 
@@ -46,7 +45,7 @@ CATALOG = ('[source]\nengine = "spark"\ntable = "sales.order_lines"\n'
 def wide(tmp_path_factory):
     root = tmp_path_factory.mktemp("wide")
     facts = write_wide_export(root / "export" / "order_lines.csv", customers=40, seed=3)
-    for name, text in (("duck.toml", WIDE), ("spark.toml", SPARK),
+    for name, text in (("month.toml", WIDE),
                        ("catalog.toml", CATALOG)):
         (root / name).write_text(text, encoding="utf-8")
     return root, facts
@@ -82,10 +81,12 @@ def stores(wide, spark):
     """The wide export loaded by DuckDB (lines dropped) and by Spark, from the CLI."""
     root, _ = wide
     duck, on_spark = root / "duck.duckdb", root / "spark.duckdb"
-    assert main(["load", "--recipe", str(root / "duck.toml"), "--db", str(duck),
+    assert main(["load", "--recipe", str(root / "month.toml"), "--db", str(duck),
                  "--lines", "drop"]) == 0
-    # [source] engine = "spark" is enough: no --engine needed.
-    assert main(["load", "--recipe", str(root / "spark.toml"), "--db", str(on_spark)]) == 0
+    # The same recipe with --engine spark (the catalog recipe below says engine = "spark"
+    # in its [source] instead).
+    assert main(["load", "--recipe", str(root / "month.toml"), "--engine", "spark",
+                 "--db", str(on_spark)]) == 0
     return duck, on_spark
 
 
@@ -117,12 +118,11 @@ def test_wide_export_recipe_same_report_on_both_engines(stores, wide, tmp_path):
     facts = wide[1]
     files = _report(tmp_path / "spark", "--db", str(on_spark))
     duck_files = _report(tmp_path / "duck", "--db", str(duck))
-    # The load's warnings: the same but for the recipe's name and how a tie between two
-    # values of an attribute is broken (Spark has no line order: the greatest value).
+    # The load's warnings: the same but for how a tie between two values of an attribute
+    # is broken (Spark has no line order: the greatest value).
     spark_said, duck_said = files.pop("warnings"), duck_files.pop("warnings")
-    assert [w.replace("spark.toml", "duck.toml").replace(
-        "the latest date, then the greatest value", "the latest line") for w in spark_said
-    ] == duck_said
+    assert [w.replace("the latest date, then the greatest value", "the latest line")
+            for w in spark_said] == duck_said
     assert files == duck_files
     # From the lines as generated: revenue and margin to the cent, drivers costed.
     summary = json.loads(files["summary.json"])
