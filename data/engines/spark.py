@@ -877,11 +877,13 @@ def recipe_lines(spark: SparkSession, recipe: Recipe) -> tuple[DataFrame | None,
             raise SparkDataError([
                 f"{recipe.name}, source.table: \"{recipe.source.table}\" cannot be read by "
                 f"Spark ({_first_line(error)})"]) from None
-    path = recipe.tables["transactions"].file
-    if path.suffix.lower() not in (".csv", ".parquet") and not path.is_dir():
-        raise SparkDataError([f"{path.name}: the Spark engine reads CSV or Parquet files "
-                              "(an Excel file: load it with --engine duckdb)"])
-    return None, path.name
+    excel = [e.file.name for t, e in recipe.tables.items() if t in CUBE_INPUTS
+             and e.file is not None and not e.file.is_dir()
+             and e.file.suffix.lower() not in (".csv", ".parquet")]
+    if excel:
+        raise SparkDataError([f"{name}: the Spark engine reads CSV or Parquet files (an "
+                              "Excel file: load it with --engine duckdb)" for name in excel])
+    return None, recipe.tables["transactions"].file.name
 
 
 def _first_line(error: Exception) -> str:

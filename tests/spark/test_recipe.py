@@ -203,3 +203,15 @@ def test_a_refused_recipe_gets_the_importers_words_for_local_files(spark, tmp_pa
     with pytest.raises(SparkDataError) as error:
         build_recipe_cube(spark, read_recipe(recipe))
     assert error.value.problems == ['lines.csv line 3, net_revenue: "ten" is not a number']
+
+
+def test_an_excel_file_for_spark_says_to_load_it_with_duckdb(spark, tmp_path, capsys):
+    (tmp_path / "lines.xlsx").write_bytes(b"PK")
+    recipe = tmp_path / "r.toml"
+    recipe.write_text('[source]\nengine = "spark"\n[transactions]\nfile = "lines.xlsx"\n',
+                      encoding="utf-8")
+    assert main(["load", "--recipe", str(recipe), "--db", str(tmp_path / "x.duckdb")]) == 2
+    err = capsys.readouterr().err
+    assert ("lines.xlsx: the Spark engine reads CSV or Parquet files (an Excel file: load "
+            "it with --engine duckdb)") in err
+    assert "Traceback" not in err
