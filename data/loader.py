@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data import cube, versions
+from data import cube, line_cube, versions
 from data.catalog import STAGE_PREFIX, DatasetInfo, StoreBase, StoreError, db_path, read_sql
 from data.contract import SQL_TYPES, TABLE_ORDER, TABLES
 from data.importer import DatasetError, Importer, Problem, Progress, quote_ident
@@ -97,6 +97,10 @@ def in_place(store: StoreBase):
 
 class LoaderMixin(StoreBase):
     """Loads: folders, files, recipes, the sample; staged previews committed or discarded."""
+
+    # A store that lives for one report (analytics.cli's report): its commit defines the
+    # cube as views over the lines it keeps (data.line_cube) instead of building it.
+    cube_as_views = False
 
     @classmethod
     def load_new_version(cls, path: str | Path | None,
@@ -330,10 +334,12 @@ class LoaderMixin(StoreBase):
                 # The customer-month cube, from the lines of this same version (or as
                 # another engine built it).
                 progress(0.93, "Building the summary tables")
-                if cube_tables is None:
-                    cube.build(cur)
-                else:
+                if cube_tables is not None:
                     cube.write(cur, cube_tables)
+                elif self.cube_as_views and lines_kept:
+                    line_cube.build(cur)  # a report's store: views over its lines
+                else:
+                    cube.build(cur)
                 cur.execute(read_sql("dataset_clear"))
                 cur.execute(read_sql("dataset_insert"), meta)
                 _record_sources(cur, pending, from_cube=cube_tables is not None)
