@@ -142,10 +142,10 @@ def _recipe_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _engine_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+    parser.add_argument("--engine", choices=("duckdb", "spark"),
                         help="what reads the invoice lines and builds the monthly totals: "
-                        "DuckDB (default, embedded) or Apache Spark (needs "
-                        "requirements-spark.txt and Java)")
+                        "DuckDB (default, embedded; or what a recipe's [source] says) or "
+                        "Apache Spark (needs requirements-spark.txt and Java)")
     parser.add_argument("--spark-master", metavar="URL",
                         help="with --engine spark: local[*] (default), a cluster master "
                         "(spark://host:7077, yarn) or Spark Connect (sc://host:15002)")
@@ -153,17 +153,18 @@ def _engine_options(parser: argparse.ArgumentParser) -> None:
 
 def _engine_loader(args, recipe):
     """The load ``args`` ask for (engine, master, lines), as ``store -> LoadResult``."""
-    from data.engines.load import loader
+    from data.engines.load import loader, resolved_engine
 
     lines = getattr(args, "lines", None)
-    if args.spark_master is not None and args.engine != "spark":
+    engine = resolved_engine(args.engine, recipe)  # a recipe may say engine = "spark"
+    if args.spark_master is not None and engine != "spark":
         raise InvalidInput("--spark-master goes with --engine spark")
-    if args.engine == "spark" and lines == "keep":
+    if engine == "spark" and lines == "keep":
         raise InvalidInput("--lines keep: the Spark engine keeps no invoice lines in the "
                            "store, only their monthly totals (use --engine duckdb)")
-    if args.engine == "spark" and args.data_dir is not None and not args.data_dir.is_dir():
+    if engine == "spark" and args.data_dir is not None and not args.data_dir.is_dir():
         raise InvalidInput(f"{args.data_dir}: is not a folder")
-    return loader(engine=args.engine, folder=args.data_dir if recipe is None else None,
+    return loader(engine=engine, folder=args.data_dir if recipe is None else None,
                   recipe=recipe, master=args.spark_master, keep_lines=lines != "drop")
 
 

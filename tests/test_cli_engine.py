@@ -135,3 +135,40 @@ def test_spark_refuses_a_folder_of_parts_for_a_small_table(small_sample, tmp_pat
     assert main(["load", str(folder), "--engine", "spark",
                  "--db", str(tmp_path / "s.duckdb")]) == 2
     assert "customers: is a folder of parts" in capsys.readouterr().err
+
+
+def _recipe(folder, tmp_path, source: str,
+            tables=("transactions", "activities", "rates", "resources", "customers")):
+    lines = "\n".join(f'[{t}]\nfile = "{folder / (t + ".csv")}"' for t in tables)
+    path = tmp_path / "r.toml"
+    path.write_text(f"{source}\n{lines}\n", encoding="utf-8")
+    return path
+
+
+def test_an_explicit_engine_wins_over_the_recipes(small_sample, tmp_path, capsys):
+    # The recipe says Spark; --engine duckdb on the command line loads it on DuckDB (no
+    # Spark started: the store keeps its lines).
+    recipe = _recipe(small_sample, tmp_path, '[source]\nengine = "spark"\n')
+    db = tmp_path / "s.duckdb"
+    assert main(["load", "--recipe", str(recipe), "--db", str(db),
+                 "--engine", "duckdb"]) == 0
+    store = Store(db)
+    try:
+        assert store.info().lines_kept is True
+    finally:
+        store.close()
+    # --spark-master with a recipe saying Spark is not refused as "without --engine spark"
+    # (checked before any Spark starts: --lines keep contradicts it).
+    assert main(["load", "--recipe", str(recipe), "--db", str(db), "--lines", "keep",
+                 "--spark-master", "local[1]"]) == 2
+    assert "the Spark engine keeps no invoice lines" in capsys.readouterr().err
+
+
+def test_a_catalog_table_cannot_load_on_duckdb(small_sample, tmp_path, capsys):
+    recipe = _recipe(small_sample, tmp_path, '[source]\nengine = "spark"\n'
+                     'table = "sales.order_lines"\n[transactions]\n',
+                     tables=("activities", "rates", "resources"))
+    assert main(["load", "--recipe", str(recipe), "--db", str(tmp_path / "s.duckdb"),
+                 "--engine", "duckdb"]) == 2
+    err = capsys.readouterr().err
+    assert "reads the catalog table sales.order_lines, which only the Spark engine" in err

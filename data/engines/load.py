@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 Loader = Callable[["LoaderMixin"], "LoadResult"]
 
 
-def loader(*, engine: str = "duckdb", folder: str | Path | None = None,
+def loader(*, engine: str | None = None, folder: str | Path | None = None,
            recipe: Recipe | None = None, master: str | None = None,
            keep_lines: bool = True, progress: Progress | None = None,
            spark: SparkSession | None = None) -> Loader:
@@ -42,15 +42,16 @@ def loader(*, engine: str = "duckdb", folder: str | Path | None = None,
 
     ``keep_lines=False`` (DuckDB) keeps only the cube; Spark's stores never keep lines.
     ``spark``: a session to use (and leave running) instead of starting one on
-    ``master``. A recipe whose ``[source]`` says ``engine = "spark"`` (a catalog table
-    needs it) loads on Spark, on its ``master`` unless ``master`` is given.
+    ``master``. ``engine=None``: the recipe's ``[source] engine`` (DuckDB without a
+    recipe or a ``[source]``); a recipe's ``master`` serves unless ``master`` is given.
+    An engine given explicitly wins over the recipe's, but a recipe reading a catalog
+    table loads on Spark only.
     """
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}: one of {', '.join(ENGINES)}")
+    engine = resolved_engine(engine, recipe)
     if (folder is None) == (recipe is None):
         raise ValueError("a load needs a folder or a recipe (one of them)")
-    if recipe is not None and recipe.source.engine == "spark":
-        engine, master = "spark", master or recipe.source.master
+    if recipe is not None and engine == "spark":
+        master = master or recipe.source.master
     if engine == "duckdb":
         if recipe is not None:
             return lambda store: store.load_recipe(recipe, progress, keep_lines=keep_lines)
@@ -60,6 +61,20 @@ def loader(*, engine: str = "duckdb", folder: str | Path | None = None,
                                                   progress=progress, spark=spark)
     return lambda store: load_folder_on_spark(store, Path(folder), master=master,
                                               progress=progress, spark=spark)
+
+
+def resolved_engine(engine: str | None, recipe: Recipe | None = None) -> str:
+    """The engine a load runs on: ``engine`` if given, else the recipe's ``[source]
+    engine``, else DuckDB; a recipe reading a catalog table refused on DuckDB."""
+    chosen = engine or (recipe.source.engine if recipe is not None else "duckdb")
+    if chosen not in ENGINES:
+        raise ValueError(f"unknown engine {chosen!r}: one of {', '.join(ENGINES)}")
+    if chosen == "duckdb" and recipe is not None and recipe.source.table:
+        raise DatasetError([Problem(
+            f"recipe {recipe.name}", f"source.table: reads the catalog table "
+            f"{recipe.source.table}, which only the Spark engine can read: drop --engine "
+            "duckdb")])
+    return chosen
 
 
 def load_folder_on_spark(store: LoaderMixin, folder: Path, *, master: str | None = None,
@@ -73,17 +88,7 @@ def load_folder_on_spark(store: LoaderMixin, folder: Path, *, master: str | None
         files = engine.dataset_files(folder)
     except engine.SparkDataError as error:
         raise DatasetError(_problems(error)) from None
-    small = {t: p for t, p in files.items() if t not in engine.CUBE_INPUTS}
-    problems = [Problem(p.name, "is a folder of parts: Spark reads the transactions and "
-                        "activities only; give the small tables (customers, rates, "
-                        "resources) as one file each (CSV, Excel or Parquet)")
-                for p in small.values() if p.is_dir()]
-    if "activities" in files and "rates" not in files:
-        problems.append(Problem(files["activities"].name, "needs a rates file to cost its "
-                                "activities (rates.csv with activity and cost_per_unit, or "
-                                "resource and unit_time)"))
-    if problems:
-        raise DatasetError(problems)
+    small = _small_tables(files, engine.CUBE_INPUTS)
     with _spark(engine, master, spark, progress) as session:
         progress(0.05, "Reading and summarising the invoice lines on Spark")
         try:
@@ -110,6 +115,23 @@ def load_folder_on_spark(store: LoaderMixin, folder: Path, *, master: str | None
         activity_file=read.get("activities"),
     )
     return store.commit(pending, progress, cube_tables=built.tables)
+
+
+def _small_tables(files: dict, spark_reads: tuple[str, ...]) -> dict[str, Path]:
+    """The tables the DuckDB importer reads on a Spark load (those Spark does not read),
+    each one file; refused with the reason otherwise, before Spark starts."""
+    small = {t: Path(p) for t, p in files.items() if t not in spark_reads}
+    problems = [Problem(p.name, "is a folder of parts: Spark reads the transactions and "
+                        "activities only; give the small tables (customers, rates, "
+                        "resources) as one file each (CSV, Excel or Parquet)")
+                for p in small.values() if p.is_dir()]
+    if "activities" in files and "rates" not in files:
+        problems.append(Problem(Path(files["activities"]).name, "needs a rates file to "
+                                "cost its activities (rates.csv with activity and "
+                                "cost_per_unit, or resource and unit_time)"))
+    if problems:
+        raise DatasetError(problems)
+    return small
 
 
 @contextmanager
@@ -152,17 +174,7 @@ def load_recipe_on_spark(store: LoaderMixin, recipe: Recipe, *, master: str | No
 
     progress = progress or (lambda fraction, text: None)
     files = recipe.files()
-    small = {t: Path(p) for t, p in files.items() if t not in engine.CUBE_INPUTS}
-    problems = [Problem(p.name, "is a folder of parts: Spark reads the transactions and "
-                        "activities only; give the small tables (customers, rates, "
-                        "resources) as one file each (CSV, Excel or Parquet)")
-                for p in small.values() if p.is_dir()]
-    if "activities" in files and "rates" not in files:
-        problems.append(Problem(files["activities"].name, "needs a rates file to cost its "
-                                "activities (rates.csv with activity and cost_per_unit, or "
-                                "resource and unit_time)"))
-    if problems:
-        raise DatasetError(problems)
+    small = _small_tables(files, engine.CUBE_INPUTS)
     with _spark(engine, master, spark, progress) as session:
         progress(0.05, "Reading and summarising the invoice lines on Spark")
         try:
