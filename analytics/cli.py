@@ -226,9 +226,11 @@ def cmd_load(args) -> int:
     return EXIT_OK
 
 
-def _open_dataset(args):
+def _open_dataset(args, *, cube_as_views: bool = False):
     """The store holding the dataset of ``args`` (a folder, ``--recipe`` or ``--db``), and
-    its warnings."""
+    its warnings. ``cube_as_views``: a folder or recipe loaded for one read of the
+    customer table (the report) gets the cube as views over its lines
+    (:mod:`data.line_cube`), not built."""
     from data import Store
     from data.versions import exists
 
@@ -243,6 +245,7 @@ def _open_dataset(args):
     recipe = _read_recipe(args.recipe) if args.recipe is not None else None
     load = _engine_loader(args, recipe) if hasattr(args, "engine") else None
     store = Store(":memory:")
+    store.cube_as_views = cube_as_views
     try:
         if load is not None:
             return store, load(store).warnings
@@ -279,7 +282,7 @@ def cmd_report(args) -> int:
         raise InvalidInput(f"--monte-carlo must be a whole number of draws, 1 or more, not {draws}")
     if seed is not None and not seed.isdigit():
         raise InvalidInput(f"--seed must be a whole number, 0 or more, not {seed}")
-    _, analysis = analysed(args, selection)
+    _, analysis = analysed(args, selection, cube_as_views=True)
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     pnl = analysis.pnl_export()
@@ -480,11 +483,11 @@ def _analyse(base, load_warnings: tuple[str, ...], selection: Selection | None =
     return analyse_base(base, selection, load_warnings)
 
 
-def analysed(args, selection: Selection):
+def analysed(args, selection: Selection, *, cube_as_views: bool = False):
     """The customer table (``data.CustomerBase``) of the dataset of ``args`` under
     ``selection`` and its analysis (the store opened, read and closed); no customer in
-    the period is invalid input."""
-    store, load_warnings = _open_dataset(args)
+    the period is invalid input (``cube_as_views``: see :func:`_open_dataset`)."""
+    store, load_warnings = _open_dataset(args, cube_as_views=cube_as_views)
     try:
         base = customer_base(store, selection)
     finally:

@@ -5,12 +5,16 @@ DuckDB and Arrow only (issue 13 item 7)."""
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 HEAVY = ("streamlit", "plotly", "openpyxl", "playwright", "pyspark")
 
 PROBE = """
 import sys
+
+import pytest
 from analytics.cli import main
 code = main(["sample", sys.argv[1], "--customers", "50", "--seed", "3"])
 code += main(["report", sys.argv[1], "--out", sys.argv[2]])
@@ -40,3 +44,36 @@ def test_the_probe_would_see_a_heavy_import(tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert done.stdout.strip().splitlines()[-1].split(" ", 1)[1].startswith("openpyxl")
+
+
+REPORT_FILES = ("customer_pnl.csv", "whale.csv", "capacity.csv", "segments.csv",
+                "regions.csv", "summary.json")
+
+
+@pytest.mark.parametrize("period", [[], ["--start", "2023-02-15", "--end", "2024-09-10"]])
+def test_report_from_a_folder_reads_the_lines_as_the_cube_and_writes_the_same_files(
+        tmp_path, monkeypatch, capsys, period):
+    # The folder's store lives for one report: its cube is views over its lines
+    # (data.line_cube), never built. A store loaded with the built cube gives the same
+    # files byte for byte (a whole span, and partial months at both ends).
+    from analytics.cli import main
+    from data import cube
+
+    folder, db = tmp_path / "ds", tmp_path / "store.duckdb"
+    assert main(["sample", str(folder), "--customers", "120", "--seed", "4"]) == 0
+    assert main(["load", str(folder), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["report", "--db", str(db), "--out", str(tmp_path / "built"), *period]) == 0
+    built_out = capsys.readouterr()
+
+    def refuse(cur):
+        raise AssertionError("the report's store built the cube")
+
+    monkeypatch.setattr(cube, "build", refuse)
+    assert main(["report", str(folder), "--out", str(tmp_path / "views"), *period]) == 0
+    views_out = capsys.readouterr()
+    assert views_out.out.split("; wrote")[0] == built_out.out.split("; wrote")[0]
+    assert views_out.err == built_out.err
+    for name in REPORT_FILES:
+        built, viewed = tmp_path / "built" / name, tmp_path / "views" / name
+        assert built.read_bytes() == viewed.read_bytes(), name
