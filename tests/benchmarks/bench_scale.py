@@ -229,7 +229,10 @@ def spark_sql(name):
     return transpiled(name)
 engine.spark_sql = spark_sql
 t = time.perf_counter()
-spark = session(sys.argv[2], conf={"spark.driver.memory": sys.argv[3]})
+# The cube comes back to the driver: 13.6 million customer-months at SF10 serialise to
+# 1.09 GB, over Spark's default spark.driver.maxResultSize (1 GB: the job is aborted).
+spark = session(sys.argv[2], conf={"spark.driver.memory": sys.argv[3],
+                                   "spark.driver.maxResultSize": sys.argv[5]})
 started = time.perf_counter() - t
 log.write(f"{time.perf_counter() - began:8.1f} s: session started; reading {sys.argv[1]}\n")
 result = build_cube(spark, sys.argv[1])
@@ -383,9 +386,11 @@ def measure_browser(db: Path, port: int, runs: int) -> dict:
     return result
 
 
-def measure_spark(folder: Path, master: str, driver_memory: str, log: Path) -> dict:
+def measure_spark(folder: Path, master: str, driver_memory: str, log: Path,
+                  max_result: str = "6g") -> dict:
     wall, _, peak, out = run_measured(
-        [sys.executable, "-c", SPARK, str(folder), master, driver_memory, str(log)])
+        [sys.executable, "-c", SPARK, str(folder), master, driver_memory, str(log),
+         max_result])
     result = json.loads(out.strip().splitlines()[-1])
     result["process_s"] = round(wall, 1)
     result["driver_python_peak_mib"] = round(peak)  # the JVM is not counted
@@ -416,6 +421,8 @@ def main(argv: list[str] | None = None) -> int:
                         "for the loads (default: the app's, 2GB)")
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--driver-memory", default="8g")
+    parser.add_argument("--max-result-size", default="6g",
+                        help="spark.driver.maxResultSize (Spark's default 1g aborts SF10)")
     parser.add_argument("--port", type=int, default=8571)
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--out", type=Path, default=OUT / "scale.json")
@@ -484,7 +491,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: Spark {args.master} build_cube ...", flush=True)
             log = out_file.parent / f"scale-spark-{name}.log"
             print(f"  (its stages as they start: {log})", flush=True)
-            entry = measure_spark(folders[name], args.master, args.driver_memory, log)
+            try:
+                entry = measure_spark(folders[name], args.master, args.driver_memory, log,
+                                      args.max_result_size)
+            except SystemExit as error:  # say how far it got (the stage log) and go on
+                entry = {"error": str(error).splitlines()[-1][:500],
+                         "stages": log.read_text().splitlines()}
+                print(f"{name}: Spark failed: {entry}", flush=True)
+                result.setdefault("spark", {})[name] = entry
+                save()
+                continue
             entry["load_average"] = [before, round(os.getloadavg()[0], 1)]
             entry["measured_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
             reference = result.get("duckdb", {}).get(name, {}).get("reference")
