@@ -16,7 +16,8 @@ then measures, each as a fresh process (wall time, CPU time, peak resident memor
 
 a. **load**: ``python -m analytics load DIR --db STORE`` (validation, the lines and the
    cube) on both scales, ``PROFITLENS_MAX_ROWS`` raised above the lines (the 20 million
-   row reading limit) and ``PROFITLENS_MEMORY_LIMIT`` as given (``--memory-limit``);
+   row reading limit) and ``PROFITLENS_MEMORY_LIMIT`` as given (``--memory-limit``:
+   SF10 needs ``6GB``, the app's 2 GB default runs out of memory after ~9 minutes);
    and ``--lines drop`` (a store keeping only the cube) when the CLI has it;
 b. **reference**: a bare DuckDB script building the same cube from the same Parquet
    files (views on ``read_parquet`` with the store's column types, the four
