@@ -256,11 +256,7 @@ class LoaderMixin(StoreBase):
                 raise
             except duckdb.OutOfMemoryException:
                 importer.drop()
-                raise DatasetError([Problem(
-                    "dataset", f"does not fit in the memory ProfitLens may use "
-                    f"({self.memory_limit}): load a shorter period or fewer columns, or "
-                    "raise the limit with PROFITLENS_MEMORY_LIMIT",
-                )]) from None
+                raise self._out_of_memory() from None
             except Exception:
                 importer.drop()
                 raise
@@ -346,9 +342,12 @@ class LoaderMixin(StoreBase):
                 if not lines_kept:
                     _swap_in(cur, LINE_TABLES, {})
                 cur.execute("COMMIT")
-            except Exception:
+            except Exception as error:
                 cur.execute("ROLLBACK")
                 self._drop_stages(cur, pending.token)
+                if isinstance(error, duckdb.OutOfMemoryException):
+                    # The cube's build at the commit, as the staging: said plainly.
+                    raise self._out_of_memory() from None
                 raise
             # Other previews were validated against data that is now gone (a staging still
             # in progress is left to finish).
@@ -359,6 +358,13 @@ class LoaderMixin(StoreBase):
         progress(1.0, "Loaded")
         return LoadResult(version, dict(pending.rows), pending.warnings, lines_kept,
                           lines_dropped=not keep_lines and cube_tables is None)
+
+    def _out_of_memory(self) -> DatasetError:
+        return DatasetError([Problem(
+            "dataset", f"does not fit in the memory ProfitLens may use "
+            f"({self.memory_limit}): load a shorter period or fewer columns, or "
+            "raise the limit with PROFITLENS_MEMORY_LIMIT",
+        )])
 
     def discard(self, pending: PendingLoad) -> None:
         """Drop a staged dataset that will not be loaded."""

@@ -172,3 +172,29 @@ def test_a_catalog_table_cannot_load_on_duckdb(small_sample, tmp_path, capsys):
                  "--engine", "duckdb"]) == 2
     err = capsys.readouterr().err
     assert "reads the catalog table sales.order_lines, which only the Spark engine" in err
+
+
+def test_a_cube_out_of_memory_at_the_commit_is_said_plainly(stores, small_sample, tmp_path,
+                                                            monkeypatch):
+    # 60 million lines at the default 2 GB limit ran out of memory building the cube in
+    # the commit, and showed DuckDB's own message: now the loader's sentence, and the
+    # store keeps its previous dataset.
+    import duckdb
+
+    from data import cube
+    from data.problems import DatasetError
+
+    def full(cur):
+        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate")
+
+    kept, _ = stores
+    store = Store(kept)
+    try:
+        before = store.info().version
+        monkeypatch.setattr(cube, "build", full)
+        with pytest.raises(DatasetError) as error:
+            store.load_folder(small_sample)
+        assert f"may use ({store.memory_limit})" in str(error.value)
+        assert store.info().version == before
+    finally:
+        store.close()
