@@ -17,20 +17,22 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from data.contract import SQL_TYPES, TABLES
 from data.engines import ENGINES
 from data.importer import Progress, quote_ident
-from data.problems import DatasetError, Problem
+from data.problems import DatasetError, Problem, unrated_activities
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-    from data.loader import LoaderMixin, LoadResult
+    from data.engines.spark import CubeResult
+    from data.loader import LoaderMixin, LoadResult, PendingLoad
     from data.recipe import Recipe
 
 Loader = Callable[["LoaderMixin"], "LoadResult"]
+Built = TypeVar("Built", bound="CubeResult")  # what Spark built: a folder's or a recipe's cube
 
 
 def loader(*, engine: str | None = None, folder: str | Path | None = None,
@@ -89,32 +91,14 @@ def load_folder_on_spark(store: LoaderMixin, folder: Path, *, master: str | None
     except engine.SparkDataError as error:
         raise DatasetError(_problems(error)) from None
     small = _small_tables(files, engine.CUBE_INPUTS)
-    with _spark(engine, master, spark, progress) as session:
-        progress(0.05, "Reading and summarising the invoice lines on Spark")
-        try:
-            built = engine.build_cube(session, folder)
-        except engine.SparkDataError as error:
-            raise DatasetError(_problems(error)) from None
-    progress(0.8, "Reading the customers and rates")
+    built = _build_on_spark(engine, lambda session: engine.build_cube(session, folder),
+                            master=master, spark=spark, progress=progress)
     name = folder.resolve().name or str(folder)
     pending = store.stage_files(small, source=f"Folder {name} (Spark)",
                                 require_transactions=False)
-    try:
-        _check_rates(store, pending, built.tables["cube_activity_month"],
-                     files.get("activities"))
-    except DatasetError:
-        store.discard(pending)
-        raise
     read = {t: files[t].name for t in engine.CUBE_INPUTS if t in files}
-    pending = dataclasses.replace(
-        pending,
-        files={**pending.files, **read},
-        rows={**pending.rows, **built.rows},
-        columns={**pending.columns, **built.columns},
-        warnings=tuple(built.warnings) + pending.warnings,
-        activity_file=read.get("activities"),
-    )
-    return store.commit(pending, progress, cube_tables=built.tables)
+    return _commit_built(store, pending, built, read=read,
+                         activities=files.get("activities"), progress=progress)
 
 
 def _small_tables(files: dict, spark_reads: tuple[str, ...]) -> dict[str, Path]:
@@ -175,13 +159,8 @@ def load_recipe_on_spark(store: LoaderMixin, recipe: Recipe, *, master: str | No
     progress = progress or (lambda fraction, text: None)
     files = recipe.files()
     small = _small_tables(files, engine.CUBE_INPUTS)
-    with _spark(engine, master, spark, progress) as session:
-        progress(0.05, "Reading and summarising the invoice lines on Spark")
-        try:
-            built = engine.build_recipe_cube(session, recipe)
-        except engine.SparkDataError as error:
-            raise DatasetError(_problems(error)) from None
-    progress(0.8, "Reading the customers and rates")
+    built = _build_on_spark(engine, lambda session: engine.build_recipe_cube(session, recipe),
+                            master=master, spark=spark, progress=progress)
     options = recipe.options()
     source = f"Recipe: {recipe.name} (Spark)"
     display = {t: p.name for t, p in small.items()}
@@ -202,26 +181,56 @@ def load_recipe_on_spark(store: LoaderMixin, recipe: Recipe, *, master: str | No
                 date_formats={t: f for t, f in options.date_formats.items() if t in small},
                 origin=recipe.name),
             require_transactions=False)
-    try:
-        pending = _recipe_rows(store, pending, recipe)
-        _check_rates(store, pending, built.tables["cube_activity_month"],
-                     files.get("activities"))
-    except DatasetError:
-        store.discard(pending)
-        raise
     read = {"transactions": built.lines}
     if "activities" in files:
         read["activities"] = files["activities"].name
     elif recipe.drivers:
         read["activities"] = f"from {built.lines} (drivers)"
+    return _commit_built(store, pending, built, read=read,
+                         activities=files.get("activities"), progress=progress,
+                         prepare=lambda staged: _recipe_rows(store, staged, recipe),
+                         driver_sources=_driver_sources(options, built.lines, source))
+
+
+def _build_on_spark(engine, build: Callable[[SparkSession], Built], *, master: str | None,
+                    spark: SparkSession | None, progress: Progress) -> Built:
+    """What ``build(session)`` builds on Spark (a session from :func:`_spark`), between
+    the loaders' progress lines; the data's problems Spark found as a
+    :class:`~data.problems.DatasetError`."""
+    with _spark(engine, master, spark, progress) as session:
+        progress(0.05, "Reading and summarising the invoice lines on Spark")
+        try:
+            built = build(session)
+        except engine.SparkDataError as error:
+            raise DatasetError(_problems(error)) from None
+    progress(0.8, "Reading the customers and rates")
+    return built
+
+
+def _commit_built(store: LoaderMixin, pending: PendingLoad, built: Built, *,
+                  read: dict[str, str], activities: Path | None, progress: Progress,
+                  prepare: Callable[[PendingLoad], PendingLoad] | None = None,
+                  **fields) -> LoadResult:
+    """The staged small tables (``prepare``-d first) committed with the cube Spark
+    ``built``: every activity Spark read must have a rate (else the stages are dropped and
+    the problems raised); Spark's rows, columns and warnings merged into the pending
+    load's, ``read`` (table -> what Spark read, as shown) into its files; ``fields``: more
+    of :class:`~data.loader.PendingLoad`'s to set."""
+    try:
+        if prepare is not None:
+            pending = prepare(pending)
+        _check_rates(store, pending, built.tables["cube_activity_month"], activities)
+    except DatasetError:
+        store.discard(pending)
+        raise
     pending = dataclasses.replace(
         pending,
         files={**pending.files, **read},
         rows={**pending.rows, **built.rows},
         columns={**pending.columns, **built.columns},
         warnings=tuple(built.warnings) + pending.warnings,
-        activity_file=files["activities"].name if "activities" in files else None,
-        driver_sources=_driver_sources(options, built.lines, source),
+        activity_file=activities.name if activities is not None else None,
+        **fields,
     )
     return store.commit(pending, progress, cube_tables=built.tables)
 
@@ -326,12 +335,9 @@ def _check_rates(store, pending, activity_months, activities: Path | None) -> No
             f"SELECT activity FROM {quote_ident(stage)}").fetchall()}
     missing = sorted(n for n in names - rated if n is not None)
     if missing:
-        raise DatasetError([
-            Problem(activities.name, f"has no rate in {pending.files.get('rates', 'rates')}",
-                    column="activity", value=name)
-            for name in missing[:20]
-        ] + ([Problem(activities.name, f"{len(missing) - 20:,} more activity name(s) have "
-                      "no rate", column="activity")] if len(missing) > 20 else []))
+        raise DatasetError(unrated_activities(
+            activities.name, pending.files.get("rates", "rates"),
+            [(name, None, None) for name in missing]))
 
 
 def _problems(error) -> list[Problem]:

@@ -70,6 +70,47 @@ def test_spark_refuses_an_activity_without_a_rate(spark, folder, tmp_path, capsy
     assert not (tmp_path / "s.duckdb.current").exists()
 
 
+def test_spark_words_many_unrated_activities_as_the_importer(spark, folder, tmp_path):
+    """23 activity names without a rate: Spark names the first 20 and counts the rest,
+    as the DuckDB importer does (less the line and row count Spark does not know), and
+    leaves no dataset and no staged table behind."""
+    import dataclasses
+    import re
+    import shutil
+
+    from data.engines.load import load_folder_on_spark
+    from data.problems import DatasetError
+
+    bad = tmp_path / "many"
+    shutil.copytree(folder, bad)
+    with (bad / "activities.csv").open("a", encoding="utf-8") as out:
+        out.writelines(f"{_first_customer(folder)},Task {i:02d},2,2024-03-01\n"
+                       for i in range(23))
+    said = {}
+    for engine in ("duckdb", "spark"):
+        store = Store(tmp_path / f"{engine}.duckdb")
+        try:
+            if engine == "spark":
+                load_folder_on_spark(store, bad, spark=spark)
+            else:
+                store.load_folder(bad)
+        except DatasetError as error:
+            said[engine] = error.problems
+        finally:
+            with store.cursor() as cur:
+                staged = cur.execute("SELECT count(*) FROM duckdb_tables() WHERE "
+                                     "table_name LIKE '\\_stage\\_%' ESCAPE '\\'").fetchall()
+            assert staged == [(0,)]
+            assert store.info() is None
+            store.close()
+    assert len(said["spark"]) == 21
+    assert str(said["spark"][-1]) == ("activities.csv, activity: 3 more activity name(s) "
+                                      "have no rate")
+    assert said["spark"] == [
+        dataclasses.replace(p, line=None, message=re.sub(r" \(\d+ row\(s\)\)$", "", p.message))
+        for p in said["duckdb"]]
+
+
 def _first_customer(folder) -> str:
     with (folder / "customers.csv").open(encoding="utf-8") as lines:
         next(lines)
