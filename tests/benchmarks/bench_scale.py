@@ -31,7 +31,26 @@ d. **Spark** ``local[2]``: ``data.engines.spark.build_cube`` on both folders (th
    session start apart), per stage.
 
 Every figure is also given as a ratio to the reference measured in the same run.
-Results go to stdout and ``tests/benchmarks/out/scale.json``.
+Results go to stdout and ``tests/benchmarks/out/scale.json`` (merged: a run replaces only
+the cases and stages it measured).
+
+**The sample at scale** (``--cases sample60``; not in the default run): TPC-H SF10 has
+ten times SF1's customers, and the dashboard's cost grows with customers, not lines. This
+case keeps the customers: bench_report's 100,000-customer sample (``bench-data/
+sample-100000``, 6,271,789 lines over 2022-2024; made by its set-up when missing) as ten
+"branches" of order intake, 62,717,890 lines (``ensure_sample_dataset``: copy k of every
+line, its order_id suffixed "-k" and its money times ``SAMPLE_FACTORS[k]`` rounded to the
+cent; activities at the same monthly rows with ten times the quantities; resources ten
+times), written straight to Parquet by DuckDB SQL in ``bench-data/scale-sample60``; and
+its reference, the sample itself as Parquet (one copy, ``bench-data/scale-sample6``),
+measured in the same run. The documented command (load at 6 GB, no bare reference, no
+Spark; three fresh servers per store, alternating, ten changes each)::
+
+    python tests/benchmarks/bench_scale.py --cases sample60 --stages data,duckdb,dashboard \
+        --lines keep,drop --skip-reference --browser-servers 3 --browser-runs 10
+
+The dashboard entries ``sample60-<lines>`` carry ``ratio_to_sample6``: each figure over
+the same figure at 6 million lines.
 """
 
 from __future__ import annotations
@@ -149,6 +168,117 @@ def ensure_dataset(folder: Path, scale: float, *, tool: str | None = None,
     return info
 
 
+
+# The sample at scale (--cases sample60): the 100,000-customer sample (bench_report's,
+# 6,271,789 lines over 2022-2024) as ten "branches" of order intake. Copy k (0-9) of every
+# line keeps its customer, date, product and quantity; its order_id gets the suffix "-k"
+# (copy 0 keeps the sample's own) and its three amounts are the sample's times
+# SAMPLE_FACTORS[k], rounded to the cent half away from zero in DECIMAL arithmetic (so net
+# margin and discount keep each line's proportions; the factors sum to 10, so every total
+# is ten times the sample's to within the rounding). The same customers and the same
+# customer-months, ten times the lines and the orders. The activity file keeps its rows
+# (monthly grain, as in the sample) with ten times each quantity, and the resources ten
+# times their cost and capacity (the same rates, as the TPC-H cases scale them); the
+# customers and rates files are the sample's. One copy (sample6) is the sample itself as
+# Parquet: the reference the 60-million-line case is compared with.
+SAMPLE_FACTORS = ("1.00", "0.99", "1.01", "0.98", "1.02", "0.97", "1.03", "0.96", "1.04",
+                  "1.00")
+SAMPLE_CASES = {"sample6": 1, "sample60": 10}  # case name -> copies of every line
+SAMPLE_TRANSACTIONS = """COPY (
+WITH lines AS (
+  SELECT *, row_number() OVER () AS line
+  FROM read_csv('{source}/transactions.csv', header = true, types = {{
+    'customer_id': 'VARCHAR', 'date': 'DATE', 'order_id': 'VARCHAR',
+    'product_id': 'VARCHAR', 'quantity': 'BIGINT', 'list_revenue': 'DECIMAL(18, 2)',
+    'net_revenue': 'DECIMAL(18, 2)', 'cogs': 'DECIMAL(18, 2)'}})),
+branches AS (SELECT * FROM (VALUES {branches}) AS b(branch, factor))
+SELECT l.customer_id, l.date,
+       CASE WHEN b.branch = 0 THEN l.order_id ELSE l.order_id || '-' || b.branch END
+           AS order_id,
+       l.product_id, l.quantity,
+       CAST(round(l.list_revenue * b.factor, 2) AS DECIMAL(18, 2)) AS list_revenue,
+       CAST(round(l.net_revenue * b.factor, 2) AS DECIMAL(18, 2)) AS net_revenue,
+       CAST(round(l.cogs * b.factor, 2) AS DECIMAL(18, 2)) AS cogs
+FROM lines AS l CROSS JOIN branches AS b
+ORDER BY l.date, b.branch, l.line
+) TO '{out}/transactions.parquet' (FORMAT parquet, COMPRESSION zstd)"""
+SAMPLE_ACTIVITIES = """COPY (
+SELECT customer_id, activity, quantity * {copies} AS quantity, date
+FROM read_csv('{source}/activities.csv', header = true, types = {{
+  'customer_id': 'VARCHAR', 'activity': 'VARCHAR', 'quantity': 'BIGINT', 'date': 'DATE'}})
+) TO '{out}/activities.parquet' (FORMAT parquet, COMPRESSION zstd)"""
+
+
+def scaled_resources(text: str, copies: int) -> str:
+    """A resources file with every cost and capacity times ``copies`` (exact: decimals)."""
+    import csv
+    import io
+    from decimal import Decimal
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        for column in ("cost", "capacity"):
+            if row.get(column, "").strip():
+                row[column] = str(Decimal(row[column]) * copies)
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def ensure_sample_dataset(folder: Path, source: Path, copies: int, *,
+                          threads: int | None = None, memory_limit: str = "6GB") -> dict:
+    """The sample of ``source`` (a folder of ``python -m analytics sample``) at ``copies``
+    times its lines (at most ten: SAMPLE_FACTORS), written as Parquet by DuckDB SQL
+    (``COPY ... TO``) into ``folder``. Done once: a folder whose ``rows.json`` names the
+    same source and copies is kept."""
+    import duckdb
+
+    if not 1 <= copies <= len(SAMPLE_FACTORS):
+        raise ValueError(f"copies must be 1 to {len(SAMPLE_FACTORS)}")
+    marker = folder / "rows.json"
+    source_info = json.loads((source / "rows.json").read_text())
+    if marker.exists():
+        info = json.loads(marker.read_text())
+        if (info.get("source") == source.name and info.get("copies") == copies
+                and info.get("source_rows") == source_info["rows"]):
+            return info
+    folder.mkdir(parents=True, exist_ok=True)
+    marker.unlink(missing_ok=True)
+    print(f"writing {source.name} x {copies} into {folder} ...", flush=True)
+    started = time.perf_counter()
+    spill = folder / "tmp"
+    con = duckdb.connect(config={"memory_limit": memory_limit,
+                                 "temp_directory": str(spill)})
+    con.execute("SET enable_progress_bar = false")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    quoted = {"source": str(source).replace("'", "''"), "out": str(folder).replace("'", "''")}
+    branches = ", ".join(f"({k}, {factor})" for k, factor in enumerate(SAMPLE_FACTORS[:copies]))
+    mapped = {}
+    for name, sql in (("transactions", SAMPLE_TRANSACTIONS), ("activities", SAMPLE_ACTIVITIES)):
+        begin = time.perf_counter()
+        con.execute(sql.format(branches=branches, copies=copies, **quoted))
+        mapped[name] = round(time.perf_counter() - begin, 1)
+        print(f"  {name}.parquet written in {mapped[name]} s", flush=True)
+    con.close()
+    shutil.rmtree(spill, ignore_errors=True)
+    shutil.copyfile(source / "customers.csv", folder / "customers.csv")
+    shutil.copyfile(source / "rates.csv", folder / "rates.csv")
+    (folder / "resources.csv").write_text(
+        scaled_resources((source / "resources.csv").read_text(), copies))
+    rows = {name: parquet_rows(folder / f"{name}.parquet")
+            for name in ("transactions", "activities")}
+    rows["customers"] = source_info["rows"]["customers"]
+    info = {"source": source.name, "source_rows": source_info["rows"], "copies": copies,
+            "factors": list(SAMPLE_FACTORS[:copies]), "rows": rows,
+            "parquet_mib": round(sum(p.stat().st_size for p in folder.glob("*.parquet"))
+                                 / 2**20),
+            "map_s": mapped, "total_s": round(time.perf_counter() - started, 1)}
+    marker.write_text(json.dumps(info, indent=2))
+    return info
+
 # (b) The reference: the same cube from the same Parquet files in a bare DuckDB script,
 # the views giving the store's column types (ids as text, money DECIMAL(18,4), numbers
 # DOUBLE), the four build files through data.engines.duck.build_cube, results as Arrow.
@@ -212,6 +342,18 @@ customers = len(base.customers)
 store.close()
 print(json.dumps({"open_s": opened, "customer_base_cold_s": cold,
                   "customer_base_warm_s": statistics.median(warm), "customers": customers}))
+"""
+
+# The cube's row counts as the load stored them (a fresh process, after the load).
+CUBE_ROWS = r"""
+import json, sys
+from data import Store
+from data.cube import CUBE_TABLES
+store = Store(sys.argv[1])
+with store.cursor() as cur:
+    rows = {t: cur.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in CUBE_TABLES}
+store.close()
+print(json.dumps(rows))
 """
 
 # (d) Spark local: the session, then build_cube on the folder (stage by stage).
@@ -287,18 +429,20 @@ def figures(values: list[tuple[float, float, float]]) -> dict:
 
 
 def measure_duckdb(name: str, folder: Path, stores: Path, runs: int, lines: list[str],
-                   rows: int) -> dict:
-    """The load (per ``lines`` option) and the reference, alternately, ``runs`` times."""
+                   rows: int, reference: bool = True) -> dict:
+    """The load (per ``lines`` option) and the reference, alternately, ``runs`` times
+    (without the reference when ``reference`` is false); the cube's rows as stored."""
     os.environ["PROFITLENS_MAX_ROWS"] = str(max(rows + 1, 20_000_000))
     reference_cmd = [sys.executable, "-c", REFERENCE, str(folder), str(HERE)]
-    timings: dict[str, list] = {"reference": []}
+    timings: dict[str, list] = {"reference": []} if reference else {}
     result: dict = {"load_average": [round(os.getloadavg()[0], 1)]}
     for number in range(runs):
-        wall, cpu, peak, out = run_measured(reference_cmd)
-        timings["reference"].append((wall, cpu, peak))
-        result["cube_rows"] = json.loads(out.strip().splitlines()[-1])["rows"]
-        print(f"{name} run {number + 1}: reference (bare DuckDB cube) {wall:7.1f} s  "
-              f"CPU {cpu:7.1f} s  peak {peak:7,.0f} MiB", flush=True)
+        if reference:
+            wall, cpu, peak, out = run_measured(reference_cmd)
+            timings["reference"].append((wall, cpu, peak))
+            result["cube_rows"] = json.loads(out.strip().splitlines()[-1])["rows"]
+            print(f"{name} run {number + 1}: reference (bare DuckDB cube) {wall:7.1f} s  "
+                  f"CPU {cpu:7.1f} s  peak {peak:7,.0f} MiB", flush=True)
         for option in lines:
             db = stores / f"{name}-{option}.duckdb"
             remove_store(db)
@@ -308,16 +452,20 @@ def measure_duckdb(name: str, folder: Path, stores: Path, runs: int, lines: list
             wall, cpu, peak, _ = run_measured(command)
             timings.setdefault(f"load_{option}", []).append((wall, cpu, peak))
             result[f"store_{option}_mib"] = store_mib(db)
+            _, _, _, out = run_measured([sys.executable, "-c", CUBE_ROWS, str(db)])
+            result[f"store_{option}_cube_rows"] = json.loads(out.strip().splitlines()[-1])
             print(f"{name} run {number + 1}: load --lines {option:7s} {wall:7.1f} s  "
                   f"CPU {cpu:7.1f} s  peak {peak:7,.0f} MiB  store "
                   f"{result[f'store_{option}_mib']:,} MiB", flush=True)
         result["load_average"].append(round(os.getloadavg()[0], 1))
-    reference = statistics.median(v[0] for v in timings["reference"])
-    reference_cpu = statistics.median(v[1] for v in timings["reference"])
+    if reference:
+        reference_s = statistics.median(v[0] for v in timings["reference"])
+        reference_cpu = statistics.median(v[1] for v in timings["reference"])
     for key, values in timings.items():
         result[key] = figures(values)
-        if key != "reference":
-            result[key]["ratio_to_reference"] = round(result[key]["median_s"] / reference, 2)
+        if key != "reference" and reference:
+            result[key]["ratio_to_reference"] = round(result[key]["median_s"] / reference_s,
+                                                      2)
             result[key]["cpu_ratio_to_reference"] = round(
                 result[key]["median_cpu_s"] / reference_cpu, 2)
     return result
@@ -365,7 +513,8 @@ def measure_browser(db: Path, port: int, runs: int) -> dict:
             changes = [redraw(page, "Means" if n % 2 == 0 else "Medians", QUADRANT_MAP)
                        for n in range(runs)]
             result["control_change_ms"] = {"median": round(statistics.median(changes)),
-                                           "max": round(max(changes)), "n": len(changes)}
+                                           "max": round(max(changes)), "n": len(changes),
+                                           "values": [round(v) for v in changes]}
             start = time.perf_counter()
             page.locator("[data-testid='stSidebarNav'] a", has_text="Pricing").first.click()
             page.wait_for_function(
@@ -378,7 +527,8 @@ def measure_browser(db: Path, port: int, runs: int) -> dict:
             result["pricing_first_switch_s"] = round(time.perf_counter() - start, 2)
             moves = [slider_redraw(page, "[data-testid='stMain']") for _ in range(runs)]
             result["pricing_slider_ms"] = {"median": round(statistics.median(moves)),
-                                           "max": round(max(moves)), "n": len(moves)}
+                                           "max": round(max(moves)), "n": len(moves),
+                                           "values": [round(v) for v in moves]}
             page.screenshot(path=str(OUT / f"scale-{db.stem}.png"))
             browser.close()
     finally:
@@ -400,6 +550,48 @@ def measure_spark(folder: Path, master: str, driver_memory: str, log: Path,
     return result
 
 
+BROWSER_SECONDS = ("first_load_s", "customers_first_switch_s", "pricing_first_switch_s")
+BROWSER_MS = ("control_change_ms", "pricing_slider_ms")
+
+
+def pooled(results: list[dict]) -> dict:
+    """One set of browser figures from ``measure_browser`` on several fresh servers: the
+    median of each first load and first switch (all of them under ``runs``), the control
+    changes and slider moves of every server pooled (median, max, n, values)."""
+    done = [r for r in results if "error" not in r]
+    out: dict = {"servers": len(results)}
+    errors = [r["error"] for r in results if "error" in r]
+    if errors:
+        out["errors"] = errors
+    if not done:
+        return out
+    for key in BROWSER_SECONDS:
+        values = [r[key] for r in done]
+        out[key] = round(statistics.median(values), 2)
+        out["runs"] = out.get("runs", {}) | {key: values}
+    for key in BROWSER_MS:
+        values = [v for r in done for v in r[key]["values"]]
+        out[key] = {"median": round(statistics.median(values)), "max": max(values),
+                    "n": len(values), "values": values}
+    return out
+
+
+def ratios(large: dict, small: dict) -> dict:
+    """``large`` / ``small`` for each dashboard figure both have (medians; 2 decimals)."""
+    pairs = {}
+    for key in ("customer_base_cold_s", "customer_base_warm_s", "process_peak_mib"):
+        if key in large.get("store", {}) and key in small.get("store", {}):
+            pairs[key] = (large["store"][key], small["store"][key])
+    big, little = large.get("browser", {}), small.get("browser", {})
+    for key in BROWSER_SECONDS:
+        if key in big and key in little:
+            pairs[key] = (big[key], little[key])
+    for key in BROWSER_MS:
+        if key in big and key in little:
+            pairs[key] = (big[key]["median"], little[key]["median"])
+    return {key: round(a / b, 2) for key, (a, b) in pairs.items() if b}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=10, help="TPC-H scale of the large "
@@ -407,20 +599,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--small-scale", type=float, default=1, help="TPC-H scale of the "
                         "small case (1: 6 million lines)")
     parser.add_argument("--runs", type=int, default=3, help="alternate runs of the loads "
-                        "and the reference at SF1 (one at the large scale: --large-runs)")
+                        "and the reference at 6 million lines (one at 60 million: "
+                        "--large-runs)")
     parser.add_argument("--large-runs", type=int, default=1)
-    parser.add_argument("--browser-runs", type=int, default=10)
+    parser.add_argument("--browser-runs", type=int, default=10,
+                        help="control changes and slider moves per server")
+    parser.add_argument("--browser-servers", type=int, default=1,
+                        help="fresh servers per store, the stores alternating (first "
+                             "loads and switches: their median; changes pooled)")
     parser.add_argument("--stages", default="data,duckdb,dashboard,spark",
                         help="comma-separated subset of data,duckdb,dashboard,spark "
                              "(results merged into scale.json)")
     parser.add_argument("--cases", default="small,large",
-                        help="small, large or both (results merged into scale.json)")
+                        help="comma-separated: small (TPC-H SF1), large (SF10), sample60 "
+                             "(the 100,000-customer sample at 60 million lines, with the "
+                             "sample itself as Parquet, sample6, as its reference) or "
+                             "sample6 alone (results merged into scale.json)")
+    parser.add_argument("--lines", default=None, help="load options measured: keep, drop "
+                        "or keep,drop (default: both when the CLI has --lines)")
+    parser.add_argument("--skip-reference", action="store_true",
+                        help="the duckdb stage without the bare DuckDB reference")
+    parser.add_argument("--sample", type=Path, default=DATA / "sample-100000",
+                        help="the sample the sample cases copy (made by bench_report.py's "
+                             "set-up when missing: 100,000 customers, seed 7)")
     parser.add_argument("--skip-spark", action="store_true")
     parser.add_argument("--skip-browser", action="store_true",
                         help="the dashboard stage without a browser (customer_base only)")
     parser.add_argument("--memory-limit", default=None, help="PROFITLENS_MEMORY_LIMIT "
-                        "for the loads (default: the app's 2GB at SF1, 6GB at the large "
-                        "scale)")
+                        "for the loads (default: the app's 2GB at 6 million lines, 6GB at "
+                        "60 million)")
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--driver-memory", default="8g")
     parser.add_argument("--max-result-size", default="6g",
@@ -438,61 +645,98 @@ def main(argv: list[str] | None = None) -> int:
     out_file = args.out
     out_file.parent.mkdir(parents=True, exist_ok=True)
     result = json.loads(out_file.read_text()) if out_file.exists() else {}
-    result.update({"cpus": os.cpu_count(), "scale": args.scale,
-                   "memory_limit": os.environ.get("PROFITLENS_MEMORY_LIMIT", "2GB (default)")})
-    cases = {f"sf{args.small_scale:g}": args.small_scale, f"sf{args.scale:g}": args.scale}
-    small = f"sf{args.small_scale:g}"
+    result.update({"cpus": os.cpu_count(), "scale": args.scale})
+    small, large = f"sf{args.small_scale:g}", f"sf{args.scale:g}"
     wanted = set(args.cases.split(","))
-    measured = [name for name in cases
-                if ("small" if name == small else "large") in wanted]
-    folders = {name: args.data / f"scale-{name}" for name in cases}
+    unknown = wanted - {"small", "large", *SAMPLE_CASES}
+    if unknown:
+        parser.error(f"unknown --cases {', '.join(sorted(unknown))}")
+    if "sample60" in wanted:
+        wanted.add("sample6")  # its reference, measured in the same run
+    measured = [name for name, case in ((small, "small"), (large, "large"),
+                                        ("sample6", "sample6"), ("sample60", "sample60"))
+                if case in wanted]
+    sixty = {large, "sample60"}  # the 60-million-line cases: one run, 6 GB
+    folders = {name: args.data / f"scale-{name}" for name in measured}
     stores = args.data / "scale-stores"
     stores.mkdir(parents=True, exist_ok=True)
-    infos = {name: ensure_dataset(folders[name], scale) for name, scale in cases.items()}
-    result["datasets"] = infos
+    infos = {}
+    for name in measured:
+        if name in SAMPLE_CASES:
+            if not (args.sample / "rows.json").exists():
+                from bench_report import ensure_data
+                ensure_data(args.sample, 100_000, 7)
+            infos[name] = ensure_sample_dataset(folders[name], args.sample,
+                                                SAMPLE_CASES[name])
+        else:
+            infos[name] = ensure_dataset(folders[name],
+                                         args.small_scale if name == small else args.scale)
+    result.setdefault("datasets", {}).update(infos)
     for name, info in infos.items():
         print(f"{name}: {info['rows']} ({info['parquet_mib']:,} MiB of Parquet)", flush=True)
 
     def save() -> None:
         out_file.write_text(json.dumps(result, indent=2, default=str) + "\n")
 
-    lines = ["keep", "drop"] if cli_has_lines_option() else ["default"]
+    lines = (args.lines.split(",") if args.lines
+             else ["keep", "drop"] if cli_has_lines_option() else ["default"])
     if "duckdb" in stages:
         for name in measured:
-            if not args.memory_limit:  # the app's 2 GB at SF1; SF10 runs out of it
+            if not args.memory_limit:  # the app's 2 GB at 6 million lines; 60 runs out
                 os.environ.pop("PROFITLENS_MEMORY_LIMIT", None)
-                if name != small:
+                if name in sixty:
                     os.environ["PROFITLENS_MEMORY_LIMIT"] = "6GB"
-            result["memory_limit"] = os.environ.get("PROFITLENS_MEMORY_LIMIT",
-                                                    "2GB (default)")
-            runs = args.runs if name == small else args.large_runs
+            limit = os.environ.get("PROFITLENS_MEMORY_LIMIT", "2GB (default)")
+            runs = args.large_runs if name in sixty else args.runs
             result.setdefault("duckdb", {})[name] = measure_duckdb(
-                name, folders[name], stores, runs, lines, infos[name]["rows"]["transactions"])
-            result["duckdb"][name]["memory_limit"] = result["memory_limit"]
+                name, folders[name], stores, runs, lines, infos[name]["rows"]["transactions"],
+                reference=not args.skip_reference)
+            result["duckdb"][name]["memory_limit"] = limit
             result["duckdb"][name]["measured_at"] = time.strftime("%Y-%m-%d %H:%M UTC",
                                                                   time.gmtime())
             save()
     if "dashboard" in stages:
+        targets = {}
         for name in measured:
             for option in lines:
                 db = stores / f"{name}-{option}.duckdb"
                 if not db.parent.joinpath(db.name + ".current").exists():
                     print(f"{db} missing: run the duckdb stage first", flush=True)
                     continue
-                entry = {"load_average_before": round(os.getloadavg()[0], 1),
-                         "store": measure_store(db)}
-                print(f"{name} --lines {option}: store read {entry['store']}", flush=True)
-                if not args.skip_browser:
+                targets[f"{name}-{option}"] = db
+        entries = {}
+        for key, db in targets.items():
+            entries[key] = {"load_average_before": round(os.getloadavg()[0], 1),
+                            "store": measure_store(db)}
+            print(f"{key}: store read {entries[key]['store']}", flush=True)
+        if not args.skip_browser:
+            runs: dict[str, list] = {key: [] for key in targets}
+            for server in range(args.browser_servers):  # the stores alternating
+                for key, db in targets.items():
                     try:
-                        entry["browser"] = measure_browser(db, args.port, args.browser_runs)
+                        figures_ = measure_browser(db, args.port, args.browser_runs)
                     except Exception as error:  # a timeout on a busy machine: say so
-                        entry["browser"] = {"error": f"{type(error).__name__}: "
-                                                     f"{str(error).splitlines()[0]}"}
-                    print(f"{name} --lines {option}: browser {entry['browser']}", flush=True)
-                entry["load_average_after"] = round(os.getloadavg()[0], 1)
-                entry["measured_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-                result.setdefault("dashboard", {})[f"{name}-{option}"] = entry
-                save()
+                        figures_ = {"error": f"{type(error).__name__}: "
+                                             f"{str(error).splitlines()[0]}"}
+                    figures_["load_average"] = round(os.getloadavg()[0], 1)
+                    runs[key].append(figures_)
+                    print(f"{key} server {server + 1}: browser {figures_}", flush=True)
+            for key in targets:
+                entries[key]["browser"] = (runs[key][0] if len(runs[key]) == 1
+                                           else pooled(runs[key]))
+                entries[key]["browser"]["load_averages"] = [
+                    r["load_average"] for r in runs[key]]
+        for key, entry in entries.items():
+            entry["load_average_after"] = round(os.getloadavg()[0], 1)
+            entry["measured_at"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+            result.setdefault("dashboard", {})[key] = entry
+        for option in lines:  # the 60-million-line sample against the 6-million one
+            if f"sample60-{option}" in entries and f"sample6-{option}" in entries:
+                entries[f"sample60-{option}"]["ratio_to_sample6"] = ratios(
+                    entries[f"sample60-{option}"], entries[f"sample6-{option}"])
+                print(f"sample60-{option} / sample6-{option}: "
+                      f"{entries[f'sample60-{option}']['ratio_to_sample6']}", flush=True)
+        save()
     if "spark" in stages:
         for name in measured:
             before = round(os.getloadavg()[0], 1)
