@@ -226,11 +226,12 @@ def cmd_load(args) -> int:
     return EXIT_OK
 
 
-def _open_dataset(args, *, cube_as_views: bool = False):
+def _open_dataset(args, *, cube_as_views: bool = False, whole_span: bool = False):
     """The store holding the dataset of ``args`` (a folder, ``--recipe`` or ``--db``), and
     its warnings. ``cube_as_views``: a folder or recipe loaded for one read of the
     customer table (the report) gets the cube as views over its lines
-    (:mod:`data.line_cube`), not built."""
+    (:mod:`data.line_cube`), not built; and when that read is of the ``whole_span``, a
+    plain folder is aggregated while read (:mod:`data.read_cube`)."""
     from data import Store
     from data.versions import exists
 
@@ -246,6 +247,7 @@ def _open_dataset(args, *, cube_as_views: bool = False):
     load = _engine_loader(args, recipe) if hasattr(args, "engine") else None
     store = Store(":memory:")
     store.cube_as_views = cube_as_views
+    store.aggregate_on_read = cube_as_views and whole_span
     try:
         if load is not None:
             return store, load(store).warnings
@@ -487,7 +489,9 @@ def analysed(args, selection: Selection, *, cube_as_views: bool = False):
     """The customer table (``data.CustomerBase``) of the dataset of ``args`` under
     ``selection`` and its analysis (the store opened, read and closed); no customer in
     the period is invalid input (``cube_as_views``: see :func:`_open_dataset`)."""
-    store, load_warnings = _open_dataset(args, cube_as_views=cube_as_views)
+    whole_span = selection.start is None and selection.end is None
+    store, load_warnings = _open_dataset(args, cube_as_views=cube_as_views,
+                                         whole_span=whole_span)
     try:
         base = customer_base(store, selection)
     finally:

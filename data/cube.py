@@ -151,7 +151,7 @@ def period_views(cur, start: dt.date | None, end: dt.date | None,
     plan = month_plan(start, end)
     edges = list(plan.edges) + [None] * (2 - len(plan.edges))
     values = {"whole_from": plan.whole_from, "whole_to": plan.whole_to,
-              "lines_kept": bool(lines_kept)}
+              "lines_kept": bool(lines_kept), "has_edges": bool(plan.edges)}
     for i, edge in enumerate(edges, start=1):
         values[f"edge{i}_month"] = edge.month if edge else None
         values[f"edge{i}_start"] = edge.start if edge else None

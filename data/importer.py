@@ -29,6 +29,7 @@ from pathlib import Path
 
 import duckdb
 
+from data.catalog import read_sql
 from data.contract import (
     DERIVED,
     FALSE_WORDS,
@@ -52,7 +53,8 @@ from data.dates import (
     fast_date_sql,
 )
 from data.derive import Deriver
-from data.problems import DatasetError, Problem, quote_ident
+from data.problems import UNRATED_NAMED, DatasetError, Problem, quote_ident, unrated_activities
+from data.read_cube import AGGREGATED, AggregateDeclined
 from data.recipe import LoadOptions
 from data.sources import (
     REJECTS_KEPT,
@@ -279,6 +281,8 @@ class StagedTable:
     line_sql: str = "rowid + 2"
     decimal: str = "."
     extras: dict[str, str] = field(default_factory=dict)  # file header -> staged column
+    # Staged as aggregates while read (data.read_cube), not as lines.
+    aggregated: bool = False
 
 
 @dataclass
@@ -303,6 +307,9 @@ class Importer:
         self._provided: set[str] = set()  # tables given a file, even one that failed
         self._displays: dict[str, str] = {}
         self.options = LoadOptions()
+        # A report's store: aggregate the lines and activities while reading them
+        # (data.read_cube); AggregateDeclined when they need the usual way.
+        self.aggregate = False
 
     # -- public --
 
@@ -348,6 +355,9 @@ class Importer:
         self.progress(len(ordered) / (len(ordered) + 1), "Checking the tables against each other")
         Deriver(self).run()
         self._cross_checks()
+        if self.staged.problems and self.aggregate:
+            # The usual way names them (line numbers included) as it always has.
+            raise AggregateDeclined("problems")
         if self.staged.problems:
             self.drop()
             raise DatasetError(self.staged.problems)
@@ -684,8 +694,13 @@ class Importer:
             out_cols.append('"_line"')
         name = self.prefix + table
         self.con.execute(f"DROP TABLE IF EXISTS {quote_ident(name)}")
+        aggregate = self.aggregate and table in AGGREGATED
+        if aggregate and (extras or "discount" in matched):
+            raise AggregateDeclined(f"{display}: columns the lines carry for a derivation")
         fused = self._stage_fused(name, spec, source, matched, present, extras, decimal,
-                                  out_cols)
+                                  out_cols, aggregate)
+        if aggregate and not fused:
+            raise AggregateDeclined(f"{display}: not read in one typed pass")
         if not fused:
             self.con.execute(
                 f"CREATE TABLE {quote_ident(name)} AS SELECT {', '.join(out_cols)}, "
@@ -697,7 +712,7 @@ class Importer:
         staged = StagedTable(
             table, name, source, tuple(c.name for c in spec.columns
                                        if c.stored and c.name in provided),
-            line_sql=source.line_sql, decimal=decimal, extras=extras,
+            line_sql=source.line_sql, decimal=decimal, extras=extras, aggregated=aggregate,
         )
         self.staged.tables[table] = staged
         if fused:  # every value read by the fast casts and every check passed
@@ -729,9 +744,13 @@ class Importer:
     def _stage_fused(
         self, name: str, spec: Table, source: Source, matched: dict[str, int],
         present: list[Column], extras: dict[str, str], decimal: str, out_cols: list[str],
+        aggregate: bool = False,
     ) -> int:
         """Stage a clean CSV file in one typed read: its rows (0: not done, stage it the
-        long way).
+        long way). ``aggregate``: stage the rows aggregated as they are read
+        (``data/sql/read_aggregate_<table>.sql``, :mod:`data.read_cube`), not as lines;
+        an empty money cell then counts as a problem (the long way takes it as 0 with a
+        warning).
 
         DuckDB's CSV reader parses the number columns itself (as ``TRY_CAST`` does: the
         same values for every text both accept), dates take the long way's fast ISO cast,
@@ -803,17 +822,27 @@ class Importer:
         inner = (f"SELECT {', '.join([*names, *typed])}, ({bad}) AS _bad FROM "
                  f"(SELECT {', '.join(raw_select)} FROM {from_sql})")
         ident = quote_ident(name)
-        self.con.execute(f"CREATE TABLE {ident} AS SELECT {', '.join(out_cols)}, _bad "
-                         f"FROM ({inner})", source.params)
-        rows, bad_rows = self.con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE _bad) FROM {ident}").fetchall()[0]
+        rows_sql = f"SELECT {', '.join(out_cols)}, _bad FROM ({inner})"
+        if aggregate:
+            self.con.execute(read_sql(f"read_aggregate_{spec.name}").format(
+                name=ident, rows=rows_sql), source.params)
+            empty = "sum(empty_money)" if spec.name == "transactions" else "0"
+            rows, bad_rows, empty_money = self.con.execute(
+                f"SELECT coalesce(sum(rows), 0), sum(bad_rows), {empty} FROM {ident}"
+            ).fetchall()[0]
+            bad_rows = bad_rows or empty_money
+        else:
+            self.con.execute(f"CREATE TABLE {ident} AS {rows_sql}", source.params)
+            rows, bad_rows = self.con.execute(
+                f"SELECT count(*), count(*) FILTER (WHERE _bad) FROM {ident}").fetchall()[0]
         refused = self.con.execute(f"SELECT count(*) FROM {rejects}").fetchall()[0][0]
         self.con.execute(f"DROP TABLE IF EXISTS {rejects}")
         self.con.execute(f"DROP TABLE IF EXISTS {rejects}_scan")
         if refused or bad_rows or not rows:
             self.con.execute(f"DROP TABLE {ident}")
             return 0
-        self.con.execute(f"ALTER TABLE {ident} DROP COLUMN _bad")
+        if not aggregate:
+            self.con.execute(f"ALTER TABLE {ident} DROP COLUMN _bad")
         return rows
 
     def _default(self, table: str, col: Column, matched: dict[str, int]) -> str:
@@ -864,10 +893,13 @@ class Importer:
 
     def _check_cogs_sign(self, staged: StagedTable, cogs_from: str) -> None:
         """A COGS column that looks like profit (or the reverse), flagged before loading."""
+        if staged.aggregated:  # counted while read (read_aggregate_transactions.sql)
+            sql = "SELECT sum(negative_cogs), sum(positive_lines) FROM {name}"
+        else:
+            sql = ("SELECT count(*) FILTER (WHERE cogs < 0), count(*) FROM {name} "
+                   "WHERE net_revenue > 0")
         negative, lines = self.con.execute(
-            f"SELECT count(*) FILTER (WHERE cogs < 0), count(*) "
-            f"FROM {quote_ident(staged.name)} WHERE net_revenue > 0"
-        ).fetchall()[0]
+            sql.format(name=quote_ident(staged.name))).fetchall()[0]
         if not lines or negative < max(1, lines // 100):
             return
         display = staged.source.display
@@ -989,33 +1021,30 @@ class Importer:
                 "needs a rates file to cost its activities (rates.csv with activity and "
                 "cost_per_unit, or resource and unit_time)",
             ))
-        if activities and rates:
-            missing = self._first_lines(
-                activities,
-                f"activity NOT IN (SELECT activity FROM {quote_ident(rates.name)})",
-                "activity",
-            )
-            for activity, line, count in missing:
-                self._problem(Problem(
-                    activities.source.display,
-                    f"has no rate in {rates.source.display} ({count:,} row(s))",
-                    line=int(line), column="activity", value=activity,
-                    line_word=activities.source.line_word,
-                ))
-            if len(missing) == MAX_LINES_PER_PROBLEM * 4:
-                where = f"activity NOT IN (SELECT activity FROM {quote_ident(rates.name)})"
+        if activities and rates and activities.aggregated:
+            # Named with their lines by the usual way.
+            if self.con.execute(
+                f"SELECT count(*) FROM {quote_ident(activities.name)} WHERE activity NOT IN "
+                f"(SELECT activity FROM {quote_ident(rates.name)})"
+            ).fetchall()[0][0]:
+                raise AggregateDeclined("an activity without a rate")
+        elif activities and rates:
+            where = f"activity NOT IN (SELECT activity FROM {quote_ident(rates.name)})"
+            missing = self._first_lines(activities, where, "activity")
+            total = None
+            if len(missing) == UNRATED_NAMED:  # more may have no rate: count them
                 total = self.con.execute(
                     f"SELECT count(DISTINCT activity) FROM {quote_ident(activities.name)} "
                     f"WHERE {where}"
                 ).fetchall()[0][0]
-                if total > len(missing):
-                    self._problem(Problem(
-                        activities.source.display,
-                        f"{total - len(missing):,} more activity name(s) have no rate",
-                        column="activity",
-                    ))
+            for problem in unrated_activities(
+                    activities.source.display, rates.source.display, missing, total=total,
+                    line_word=activities.source.line_word):
+                self._problem(problem)
         if activities and "date" in activities.present:
             undated = self.con.execute(
+                f"SELECT coalesce(sum(rows), 0) FROM {quote_ident(activities.name)} "
+                "WHERE month IS NULL" if activities.aggregated else
                 f"SELECT count(*) FROM {quote_ident(activities.name)} WHERE date IS NULL"
             ).fetchall()[0][0]
             if undated:

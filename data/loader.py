@@ -28,11 +28,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data import cube, line_cube, versions
+from data import cube, line_cube, read_cube, versions
 from data.catalog import STAGE_PREFIX, DatasetInfo, StoreBase, StoreError, db_path, read_sql
 from data.contract import SQL_TYPES, TABLE_ORDER, TABLES
 from data.importer import DatasetError, Importer, Problem, Progress, quote_ident
 from data.kept import Kept
+from data.read_cube import AggregateDeclined
 from data.recipe import LoadOptions, Recipe
 from data.sources import table_files
 
@@ -68,6 +69,8 @@ class PendingLoad:
     # the activity file's name, and one row per cost driver (see _driver_sources).
     activity_file: str | None = None
     driver_sources: tuple[tuple[str | None, ...], ...] = ()
+    # The tables staged as aggregates while read (data.read_cube), not as lines.
+    aggregated: tuple[str, ...] = ()
 
 
 
@@ -101,6 +104,9 @@ class LoaderMixin(StoreBase):
     # A store that lives for one report (analytics.cli's report): its commit defines the
     # cube as views over the lines it keeps (data.line_cube) instead of building it.
     cube_as_views = False
+    # ... and, when it reads the whole span, reads a plain folder's lines and activities
+    # aggregating as it reads (data.read_cube): it keeps no lines.
+    aggregate_on_read = False
 
     @classmethod
     def load_new_version(cls, path: str | Path | None,
@@ -249,9 +255,23 @@ class LoaderMixin(StoreBase):
                options, require_transactions=True) -> PendingLoad:
         with self.cursor() as cur, self.temp_dir("load-") as workdir:
             importer = Importer(cur, Path(workdir), f"{STAGE_PREFIX}{token}_", progress)
+            # A report's store reads a plain folder aggregating as it reads, unless the
+            # files need the usual way (which then reads them again).
+            importer.aggregate = (self.aggregate_on_read and options is None
+                                  and require_transactions and not sample_rows)
             try:
-                staged = importer.stage(files, mappings, display_names, options=options,
-                                        require_transactions=require_transactions)
+                try:
+                    staged = importer.stage(files, mappings, display_names,
+                                            options=options,
+                                            require_transactions=require_transactions)
+                except AggregateDeclined:
+                    importer.drop()
+                    again = Path(workdir) / "again"  # the files' links of the first read
+                    again.mkdir()                    # stay where they are
+                    importer = Importer(cur, again, f"{STAGE_PREFIX}{token}_", progress)
+                    staged = importer.stage(files, mappings, display_names,
+                                            options=options,
+                                            require_transactions=require_transactions)
             except DatasetError:
                 raise
             except duckdb.OutOfMemoryException:
@@ -284,6 +304,7 @@ class LoaderMixin(StoreBase):
             activity_file=(shown["activities"] if "activities" in files
                            and "activities" in staged.tables else None),
             driver_sources=_driver_sources(options, shown.get("transactions"), source),
+            aggregated=tuple(t for t, s in staged.tables.items() if s.aggregated),
         )
 
     def commit(self, pending: PendingLoad, progress: Progress | None = None, *,
@@ -300,7 +321,7 @@ class LoaderMixin(StoreBase):
         """
         progress = progress or (lambda fraction, text: None)
         progress(0.9, "Saving the dataset")
-        lines_kept = keep_lines and cube_tables is None
+        lines_kept = keep_lines and cube_tables is None and not pending.aggregated
         if cube_tables is not None and set(cube_tables) != set(cube.CUBE_TABLES):
             raise ValueError(f"a cube needs the tables {', '.join(cube.CUBE_TABLES)}")
         version = uuid.uuid4().hex
@@ -326,19 +347,24 @@ class LoaderMixin(StoreBase):
                 )])
             try:
                 cur.execute("BEGIN TRANSACTION")
-                _swap_in(cur, TABLE_ORDER, pending.stages, pending.xlsx)
+                aggregates = {t: pending.stages[t] for t in pending.aggregated}
+                _swap_in(cur, TABLE_ORDER, {t: name for t, name in pending.stages.items()
+                                            if t not in aggregates}, pending.xlsx)
                 # The customer-month cube, from the lines of this same version (or as
-                # another engine built it).
+                # another engine built it, or from the lines aggregated while read).
                 progress(0.93, "Building the summary tables")
                 if cube_tables is not None:
                     cube.write(cur, cube_tables)
+                elif aggregates:
+                    read_cube.build(cur, aggregates)
                 elif self.cube_as_views and lines_kept:
                     line_cube.build(cur)  # a report's store: views over its lines
                 else:
                     cube.build(cur)
                 cur.execute(read_sql("dataset_clear"))
                 cur.execute(read_sql("dataset_insert"), meta)
-                _record_sources(cur, pending, from_cube=cube_tables is not None)
+                _record_sources(cur, pending,
+                                from_cube=cube_tables is not None or bool(aggregates))
                 if not lines_kept:
                     _swap_in(cur, LINE_TABLES, {})
                 cur.execute("COMMIT")
@@ -352,7 +378,7 @@ class LoaderMixin(StoreBase):
             # Other previews were validated against data that is now gone (a staging still
             # in progress is left to finish).
             self._drop_stages(cur, keep=self._staging)
-            if not lines_kept:
+            if not lines_kept and self.path != ":memory:":
                 # Give the lines' blocks back: the store file is the cube's size.
                 cur.execute("CHECKPOINT")
         progress(1.0, "Loaded")

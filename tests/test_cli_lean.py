@@ -53,11 +53,12 @@ REPORT_FILES = ("customer_pnl.csv", "whale.csv", "capacity.csv", "segments.csv",
 @pytest.mark.parametrize("period", [[], ["--start", "2023-02-15", "--end", "2024-09-10"]])
 def test_report_from_a_folder_reads_the_lines_as_the_cube_and_writes_the_same_files(
         tmp_path, monkeypatch, capsys, period):
-    # The folder's store lives for one report: its cube is views over its lines
-    # (data.line_cube), never built. A store loaded with the built cube gives the same
-    # files byte for byte (a whole span, and partial months at both ends).
+    # The folder's store lives for one report: its cube is never built, but aggregated
+    # while read (the whole span) or views over its lines (a period). A store loaded
+    # with the built cube gives the same files byte for byte (a whole span, and partial
+    # months at both ends).
     from analytics.cli import main
-    from data import cube
+    from data import cube, line_cube, read_cube
 
     folder, db = tmp_path / "ds", tmp_path / "store.duckdb"
     assert main(["sample", str(folder), "--customers", "120", "--seed", "4"]) == 0
@@ -70,7 +71,14 @@ def test_report_from_a_folder_reads_the_lines_as_the_cube_and_writes_the_same_fi
         raise AssertionError("the report's store built the cube")
 
     monkeypatch.setattr(cube, "build", refuse)
+    # The whole span is aggregated while read (data.read_cube); a period with partial
+    # months reads the lines as the cube (data.line_cube).
+    used = []
+    for module in (line_cube, read_cube):
+        monkeypatch.setattr(module, "build", lambda *a, module=module, real=module.build: (
+            used.append(module.__name__), real(*a))[1])
     assert main(["report", str(folder), "--out", str(tmp_path / "views"), *period]) == 0
+    assert used == ["data.read_cube" if not period else "data.line_cube"]
     views_out = capsys.readouterr()
     assert views_out.out.split("; wrote")[0] == built_out.out.split("; wrote")[0]
     assert views_out.err == built_out.err

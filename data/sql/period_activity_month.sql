@@ -17,7 +17,7 @@ select
     date_trunc('month', a.date)::date as month,
     sum(a.quantity)::double
 from {activities} as a
-where {lines_kept}
+where {lines_kept} and {has_edges}
   and ((a.date between {edge1_start} and {edge1_end})
        or (a.date between {edge2_start} and {edge2_end}))
 group by a.customer_id, a.activity, date_trunc('month', a.date)::date
@@ -29,4 +29,4 @@ inner join (
     union all
     select {edge2_month}, {edge2_weight}
 ) as e on e.month = c.month
-where not {lines_kept}
+where not {lines_kept} and {has_edges}

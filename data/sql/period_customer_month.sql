@@ -4,6 +4,8 @@
 -- otherwise the cube's month prorated by the days covered / the days in the month.
 -- Filled in by data/cube.py (dates as DATE literals or NULL, never user text):
 -- {whole_from}, {whole_to} (the whole months' first days; NULL: open), {lines_kept},
+-- {has_edges} (whether the period has a partial month: FALSE leaves the edge branches
+-- out of the plan, constant false),
 -- and per edge i in 1, 2: {edge1_month}, {edge1_start}, {edge1_end}, {edge1_weight};
 -- {transactions} and {activities}: the tables, or an empty relation of their columns in a
 -- store without lines (which may not have the tables).
@@ -31,7 +33,7 @@ select
     sum(t.quantity * r.unit_price)::double
 from {transactions} as t
 left join cube_reference_price as r on r.product_id = t.product_id
-where {lines_kept}
+where {lines_kept} and {has_edges}
   and ((t.date between {edge1_start} and {edge1_end})
        or (t.date between {edge2_start} and {edge2_end}))
 group by t.customer_id, date_trunc('month', t.date)::date
@@ -55,4 +57,4 @@ inner join (
     union all
     select {edge2_month}, {edge2_start}, {edge2_end}, {edge2_weight}
 ) as e on e.month = c.month
-where not {lines_kept}
+where not {lines_kept} and {has_edges}

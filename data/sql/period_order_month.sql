@@ -19,7 +19,7 @@ select
     -- Not known here: a partial month's orders are counted as distinct ids.
     null::bigint
 from {transactions} as t
-where {lines_kept}
+where {lines_kept} and {has_edges}
   and t.order_id is not null
   and ((t.date between {edge1_start} and {edge1_end})
        or (t.date between {edge2_start} and {edge2_end}))
@@ -27,5 +27,5 @@ group by t.customer_id, t.order_id, date_trunc('month', t.date)::date
 union all
 select customer_id, order_id, month, positive_value, positive_lines, lines, null::bigint
 from cube_order_month
-where not {lines_kept}
+where not {lines_kept} and {has_edges}
   and month in ({edge1_month}, {edge2_month})

@@ -22,12 +22,19 @@ with revenue as (
 orders as (
     -- An order of one month (months = 1) is one row of a whole month: counted by rows;
     -- the others (several months, or a partial month's rows) by distinct id. The two
-    -- never share an order.
-    select
-        customer_id,
-        count(*) filter (where months = 1)
-        + count(distinct order_id) filter (where months is distinct from 1) as orders
-    from period_order_month
+    -- never share an order. (Not count(distinct) filter (...) in one aggregate: DuckDB
+    -- then hashes every row's id, 0.45 s of 1.5 million order-months, for the few.)
+    select customer_id, count(*) as orders
+    from (
+        select customer_id from period_order_month where months = 1
+        union all
+        select customer_id
+        from (
+            select distinct customer_id, order_id
+            from period_order_month
+            where months is distinct from 1
+        )
+    )
     group by customer_id
 ),
 

@@ -1,0 +1,166 @@
+"""A report's store aggregated while the files are read (data.read_cube, issue 13 item 7):
+the whole span's customer table is the one a store keeping its lines gives, exactly
+(property test over random datasets through the real loader), and anything that needs
+the lines (a problem to name, an empty money cell, an activity without a rate, extra
+columns, a period) takes the usual way with the usual words."""
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from data import DatasetError, Store
+from tests.data.conftest import write_dataset
+from tests.data.test_cube_periods import FIRST, activity, four_decimals, line
+
+
+def write(folder: Path, lines, activities) -> Path:
+    rows = ["customer_id,date,order_id,product_id,quantity,net_revenue,list_revenue,cogs"]
+    for c, d, o, p, q, net, cogs in lines:
+        rows.append(
+            f"C{c},{FIRST + dt.timedelta(days=d)},{'' if o is None else f'O{c}-{o}'},"
+            f"{'' if p is None else f'P{p}'},{'' if q is None else q},"
+            f"{four_decimals(net)},{four_decimals(net + abs(net) // 7)},{four_decimals(cogs)}"
+        )
+    acts = ["customer_id,activity,quantity,date"]
+    for c, a, q, d in activities:
+        acts.append(f"C{c},{a},{q / 2},{'' if d is None else FIRST + dt.timedelta(days=d)}")
+    return write_dataset(
+        folder,
+        transactions="\n".join(rows) + "\n",
+        activities="\n".join(acts) + "\n" if activities else None,
+        rates="activity,resource,unit_time\nOrder,Service,40\nComplaint,Service,220\n",
+        resources="resource,cost,capacity\nService,1024,2048\n",
+        customers="customer_id,name,segment,region\nC0,A,S1,R1\nC1,B,S2,R1\n"
+                  "C2,C,S1,R2\nC3,D,S2,R2\nC4,E,S1,R1\n",
+    )
+
+
+def report_store(folder: Path) -> Store:
+    """A store as ``report DIR`` of the whole span opens it."""
+    store = Store(":memory:")
+    store.cube_as_views = True
+    store.aggregate_on_read = True
+    store.load_folder(folder)
+    return store
+
+
+def usual_store(folder: Path) -> Store:
+    store = Store(":memory:")
+    store.load_folder(folder)
+    return store
+
+
+def assert_same_base(read: Store, usual: Store, segments=None, regions=None) -> None:
+    got = read.customer_base(None, None, segments, regions)
+    want = usual.customer_base(None, None, segments, regions)
+    pd.testing.assert_frame_equal(got.customers, want.customers)
+    pd.testing.assert_frame_equal(got.volumes, want.volumes)
+    pd.testing.assert_series_equal(got.period_volume, want.period_volume)
+    assert got.warnings == want.warnings
+    assert got.period_fraction == want.period_fraction
+    info, usual_info = read.info(), usual.info()
+    same = ("source", "files", "rows", "columns", "warnings", "first_date", "last_date")
+    assert [getattr(info, f) for f in same] == [getattr(usual_info, f) for f in same]
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(line, min_size=1, max_size=40),
+       activities=st.lists(activity, max_size=25),
+       segments=st.sampled_from([None, ["S1"], ["S2"]]))
+def test_the_whole_span_aggregated_while_read_is_the_lines_customer_table(
+        tmp_path_factory, lines, activities, segments):
+    folder = write(tmp_path_factory.mktemp("ds"), lines, activities)
+    read, usual = report_store(folder), usual_store(folder)
+    try:
+        # It took the fast path (or this test would prove nothing): no lines kept.
+        assert read.info().lines_kept is False
+        assert usual.info().lines_kept is True
+        assert_same_base(read, usual, segments)
+    finally:
+        read.close()
+        usual.close()
+
+
+def test_known_answer_orders_lines_and_spans(tmp_path):
+    # C0: order A over two months (3 lines), order B (1 line), a line without an order;
+    # C1: one line. Orders count once each whatever their months.
+    folder = write(tmp_path / "ds", [
+        (0, 0, 1, 0, 2, 100_000, 50_000), (0, 40, 1, 1, 1, 200_000, 10_000),
+        (0, 41, 1, 1, 1, -30_000, 0), (0, 5, 2, 0, 3, 10_000, 1_000),
+        (0, 90, None, None, None, 5_000, 0), (1, 7, 0, 2, 4, 40_000, 20_000),
+    ], [(0, "Order", 4, 3), (0, "Order", 2, None), (1, "Complaint", 1, 60)])
+    read = report_store(folder)
+    try:
+        table = read.customer_base().customers
+        assert table.loc["C0", ["orders", "invoice_lines", "units"]].tolist() == [2, 5, 7.0]
+        assert table.loc["C0", "net_revenue"] == 28.5  # (10 + 20 - 3 + 1 + 0.5)
+        assert table.loc["C1", ["orders", "invoice_lines"]].tolist() == [1, 1]
+        assert str(table.loc["C0", "first_date"])[:10] == "2023-01-01"
+        assert str(table.loc["C0", "last_date"])[:10] == "2023-04-01"
+        volumes = read.customer_base().volumes
+        assert volumes.loc["C0", "Order"] == 3.0  # 2 dated + 1 undated (halves)
+        assert read.info().lines_kept is False
+    finally:
+        read.close()
+
+
+def test_a_period_is_refused_by_a_store_aggregated_while_read(tmp_path):
+    folder = write(tmp_path / "ds", [(0, 0, 1, 0, 2, 100_000, 50_000)], [])
+    read = report_store(folder)
+    try:
+        with pytest.raises(ValueError, match="whole span only"):
+            read.customer_base(dt.date(2023, 1, 1), None)
+    finally:
+        read.close()
+
+
+CLEAN = ("customer_id,date,order_id,product_id,quantity,net_revenue,list_revenue,cogs\n"
+         "C0,2023-01-05,O1,P1,2,10.00,12.00,4.00\nC1,2023-02-05,O2,P1,1,5.00,5.00,2.00\n")
+
+
+@pytest.mark.parametrize("transactions, activities, why", [
+    (CLEAN.replace("12.00,4.00", "12.00,"), None, "an empty cogs cell"),
+    (CLEAN.replace("12.00,4.00", ",4.00"), None, "an empty list revenue cell"),
+    (CLEAN, "customer_id,activity,quantity,date\nC0,Visit,1,2023-01-05\n",
+     "an activity without a rate"),
+    (CLEAN.replace(",cogs\n", ",cogs,discount\n").replace("4.00\n", "4.00,0\n")
+     .replace("2.00\n", "2.00,0\n"), None, "a discount column"),
+    (CLEAN.replace("10.00", "ten"), None, "a value that is not a number"),
+    (CLEAN.replace("C1,", ",", 1), None, "an empty customer id"),
+])
+def test_what_needs_the_lines_takes_the_usual_way_with_the_usual_words(
+        tmp_path, transactions, activities, why):
+    folder = write_dataset(tmp_path / "ds", transactions=transactions,
+                           activities=activities)
+    try:
+        want = usual_store(folder)
+    except DatasetError as error:
+        with pytest.raises(DatasetError) as got:
+            report_store(folder)
+        assert [dataclasses.astuple(p) for p in got.value.problems] == [
+            dataclasses.astuple(p) for p in error.problems], why
+        return
+    read = report_store(folder)
+    try:
+        assert read.info().lines_kept is True, why  # read the usual way
+        assert read.info().warnings == want.info().warnings, why
+        pd.testing.assert_frame_equal(read.customer_base().customers,
+                                      want.customer_base().customers)
+    finally:
+        read.close()
+        want.close()
+
+
+def test_the_clean_version_of_those_files_is_aggregated(tmp_path):
+    # The cases above differ from this one by the one thing each names.
+    read = report_store(write_dataset(tmp_path / "ds", transactions=CLEAN, activities=None))
+    try:
+        assert read.info().lines_kept is False
+    finally:
+        read.close()
