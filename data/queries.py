@@ -368,18 +368,18 @@ class QueriesMixin(StoreBase):
                 cur.execute(read_sql("period_activity"), {"fraction": fraction})
                 cur.execute(read_sql("selected_customers"), chosen)
                 table = cur.execute(read_sql("selected_customers_read")).df()
-                triples = cur.execute(read_sql("customer_volumes")).fetchnumpy()
-                totals = cur.execute(read_sql("activity_totals")).df()
                 rates, resources = self._rate_card(cur)
+                activities = rates["activity"].tolist()
+                triples = cur.execute(read_sql("customer_volumes"),
+                                      {"activities": activities}).fetchnumpy()
+                totals = cur.execute(read_sql("activity_totals")).df()
             finally:
                 cur.execute("ROLLBACK")  # read only; the temp tables go with it
         table = _relationship_columns(table.set_index("customer_id"), info)
-        activities = rates["activity"].tolist()
         matrix = np.zeros((len(table), len(activities)))
-        # Volumes meet their rates by activity name (every activity has a rate).
-        columns = pd.Index(activities).get_indexer(triples["activity"].astype(str))
-        np.add.at(matrix, (triples["row_index"].astype(np.int64), columns),
-                  triples["quantity"])
+        # Volumes meet their rates by activity name (every activity has a rate), in SQL.
+        np.add.at(matrix, (triples["row_index"].astype(np.int64),
+                           triples["column_index"].astype(np.int64)), triples["quantity"])
         volumes = pd.DataFrame(matrix, index=table.index, columns=activities)
         period_volume = (
             totals.set_index("activity")["quantity"].reindex(activities).fillna(0.0)
