@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -661,16 +662,20 @@ def main(argv: list[str] | None = None) -> int:
     stores = args.data / "scale-stores"
     stores.mkdir(parents=True, exist_ok=True)
     infos = {}
-    for name in measured:
-        if name in SAMPLE_CASES:
-            if not (args.sample / "rows.json").exists():
-                from bench_report import ensure_data
-                ensure_data(args.sample, 100_000, 7)
-            infos[name] = ensure_sample_dataset(folders[name], args.sample,
-                                                SAMPLE_CASES[name])
-        else:
-            infos[name] = ensure_dataset(folders[name],
-                                         args.small_scale if name == small else args.scale)
+    # Built in a fresh process: a child spawned by this one reports this one's peak
+    # memory as its own (Linux counts the parent's high-water mark until the exec), so
+    # the benchmark's own process must stay small.
+    with multiprocessing.get_context("spawn").Pool(1) as builder:
+        for name in measured:
+            if name in SAMPLE_CASES:
+                if not (args.sample / "rows.json").exists():
+                    from bench_report import ensure_data
+                    ensure_data(args.sample, 100_000, 7)
+                infos[name] = builder.apply(ensure_sample_dataset, (
+                    folders[name], args.sample, SAMPLE_CASES[name]))
+            else:
+                infos[name] = builder.apply(ensure_dataset, (
+                    folders[name], args.small_scale if name == small else args.scale))
     result.setdefault("datasets", {}).update(infos)
     for name, info in infos.items():
         print(f"{name}: {info['rows']} ({info['parquet_mib']:,} MiB of Parquet)", flush=True)
