@@ -816,7 +816,10 @@ class Importer:
         for col in sorted(spec.columns, key=lambda c: c.stored):
             if col.name not in matched and col.stored:
                 typed.append(self._default(spec.name, col, matched))
-        bad = " OR ".join(f"coalesce({c}, false)" for c in checks) or "false"
+        if aggregate and spec.name == "transactions":  # the long way takes them as 0,
+            checks += ["t_list_revenue IS NULL", "t_cogs IS NULL"]  # with a warning
+        # Only counted (FILTER (WHERE _bad)): a NULL check counts as passed, no coalesce.
+        bad = " OR ".join(f"({c})" for c in checks) or "false"
         names = [c for c in (*(f"t_{c.name}" for c in present if c.kind != "date"),
                              *sorted(set(extras.values())))]
         inner = (f"SELECT {', '.join([*names, *typed])}, ({bad}) AS _bad FROM "
@@ -826,11 +829,8 @@ class Importer:
         if aggregate:
             self.con.execute(read_sql(f"read_aggregate_{spec.name}").format(
                 name=ident, rows=rows_sql), source.params)
-            empty = "sum(empty_money)" if spec.name == "transactions" else "0"
-            rows, bad_rows, empty_money = self.con.execute(
-                f"SELECT coalesce(sum(rows), 0), sum(bad_rows), {empty} FROM {ident}"
-            ).fetchall()[0]
-            bad_rows = bad_rows or empty_money
+            rows, bad_rows = self.con.execute(
+                f"SELECT coalesce(sum(rows), 0), sum(bad_rows) FROM {ident}").fetchall()[0]
         else:
             self.con.execute(f"CREATE TABLE {ident} AS {rows_sql}", source.params)
             rows, bad_rows = self.con.execute(
@@ -1044,7 +1044,7 @@ class Importer:
         if activities and "date" in activities.present:
             undated = self.con.execute(
                 f"SELECT coalesce(sum(rows), 0) FROM {quote_ident(activities.name)} "
-                "WHERE month IS NULL" if activities.aggregated else
+                "WHERE first_date IS NULL" if activities.aggregated else
                 f"SELECT count(*) FROM {quote_ident(activities.name)} WHERE date IS NULL"
             ).fetchall()[0][0]
             if undated:

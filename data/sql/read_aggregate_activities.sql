@@ -1,6 +1,6 @@
 -- A report's activity rows aggregated while they are read (data/read_cube.py): one row
 -- per customer and activity over the whole span for the dated rows, and one for the
--- undated (month NULL, as in cube_build_activity_month.sql), of the typed, checked rows
+-- undated (first_date NULL; the view's month NULL, as in cube_build_activity_month.sql), of the typed, checked rows
 -- of the file's one read (the importer's fused select, with its _bad flag), plus
 -- rows and bad_rows (any: the file is read the long way, which names each problem).
 -- Filled in by data/importer.py: the staged table's name (quoted)
@@ -9,11 +9,10 @@ create table {name} as
 select
     customer_id,
     activity,
-    cast(date_trunc('month', min(date)) as date) as month,
     cast(sum(quantity) as double) as quantity,
     min(date) as first_date,
     max(date) as last_date,
-    cast(count(*) as bigint) as rows,
+    count(*) as rows,
     count(*) filter (where _bad) as bad_rows
 from ({rows})
 group by customer_id, activity, date is null

@@ -6,7 +6,7 @@
 create view cube_customer_month as
 select
     customer_id,
-    min(month) as month,
+    cast(date_trunc('month', min(first_date)) as date) as month,
     cast(sum(list_revenue) as decimal(38, 4)) as list_revenue,
     cast(sum(net_revenue) as decimal(38, 4)) as net_revenue,
     cast(sum(cogs) as decimal(38, 4)) as cogs,
