@@ -39,7 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import run_measured  # noqa: E402  (a sibling module of this script)
+from measure import code_at, run_measured  # noqa: E402  (a sibling module of this script)
 
 OUT = ROOT / "tests" / "benchmarks" / "out"
 
@@ -234,6 +234,10 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT / "bench-data")
     parser.add_argument("--phases", action="store_true",
                         help="run one report and print where its seconds go, per phase")
+    parser.add_argument("--before", metavar="REV",
+                        help="also time the report of a committed revision (exported with "
+                             "git archive into bench-data/code-REV), alternating with the "
+                             "others")
     args = parser.parse_args()
 
     if args.dataset == "tpch":
@@ -255,13 +259,20 @@ def main() -> None:
         print(out + f"(process: {seconds:.2f} s, CPU {cpu:.2f} s, peak {peak:,.0f} MiB; "
               f"load average {os.getloadavg()[0]:.1f})")
         return
-    report_cmd = [sys.executable, "-m", "analytics", "report", str(folder),
+    # -P: the code is the PYTHONPATH's (this checkout, or --before's export), not the
+    # working directory's.
+    report_cmd = [sys.executable, "-P", "-m", "analytics", "report", str(folder),
                   "--out", str(report_out)]
     timings: dict[str, list[tuple[float, float, float]]] = {"reference": [], "report": []}
+    commands = [("reference", reference_cmd, ROOT), ("report", report_cmd, ROOT)]
+    if args.before:
+        before = code_at(args.before, args.data)
+        commands.append((f"before {args.before}", report_cmd, before))
+        timings[f"before {args.before}"] = []
     loads = [os.getloadavg()[0]]
     for number in range(args.runs):
-        for name, command in (("reference", reference_cmd), ("report", report_cmd)):
-            seconds, cpu, peak, _ = run_measured(command)
+        for name, command, root in commands:
+            seconds, cpu, peak, _ = run_measured(command, root)
             timings[name].append((seconds, peak, cpu))
             print(f"run {number + 1}: {name:9s} {seconds:6.2f} s  CPU {cpu:6.2f} s  "
                   f"peak {peak:7,.0f} MiB", flush=True)
@@ -282,6 +293,10 @@ def main() -> None:
                             / result["reference"]["median_seconds"], 2)
     result["cpu_ratio"] = round(result["report"]["median_cpu_seconds"]
                                 / result["reference"]["median_cpu_seconds"], 2)
+    if args.before:
+        result["before"] = {"revision": args.before, **result.pop(f"before {args.before}")}
+        result["before"]["ratio"] = round(result["before"]["median_seconds"]
+                                          / result["reference"]["median_seconds"], 2)
     OUT.mkdir(parents=True, exist_ok=True)
     name = "report.json" if args.dataset == "sample" else "report-tpch.json"
     (OUT / name).write_text(json.dumps(result, indent=2) + "\n")
@@ -291,6 +306,9 @@ def main() -> None:
         f"CPU ratio {result['cpu_ratio']}; load average {result['load_average']}; "
         f"report peak memory {result['report']['peak_mib']:,} MiB (target < 3,072 MiB)"
     )
+    if args.before:
+        print(f"before ({args.before}): {result['before']['median_seconds']} s, ratio "
+              f"{result['before']['ratio']}")
 
 
 if __name__ == "__main__":

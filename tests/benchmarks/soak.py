@@ -76,6 +76,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.benchmarks.bench_browser import IDLE, WATCH  # noqa: E402
+from tests.benchmarks.measure import code_at  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 WORK = ROOT / "bench-data" / "soak"
@@ -120,17 +121,7 @@ DATASET = """
 
 def code_dir(commit: str | None, work: Path) -> Path:
     """The code to run: the working tree, or ``commit`` exported into the work folder."""
-    if not commit:
-        return ROOT
-    sha = subprocess.run(["git", "rev-parse", commit], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout.strip()
-    target = work / f"code-{sha[:12]}"
-    if not (target / "app.py").exists():
-        target.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.run(["git", "archive", sha], cwd=ROOT, check=True,
-                                 capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    return target
+    return code_at(commit, work)
 
 
 def fingerprint(code: Path) -> str:

@@ -54,7 +54,8 @@ day = st.integers(-40, DAYS + 40)
 period = st.tuples(st.one_of(st.none(), day), st.one_of(st.none(), st.integers(0, 420)))
 
 
-def load(folder: Path, lines, activities) -> Store:
+def write(folder: Path, lines, activities) -> Path:
+    """The random dataset as the contract's files in ``folder``."""
     rows = ["customer_id,date,order_id,product_id,quantity,net_revenue,list_revenue,cogs"]
     for c, d, o, p, q, net, cogs in lines:
         rows.append(
@@ -65,7 +66,7 @@ def load(folder: Path, lines, activities) -> Store:
     acts = ["customer_id,activity,quantity,date"]
     for c, a, q, d in activities:
         acts.append(f"C{c},{a},{q / 2},{'' if d is None else FIRST + dt.timedelta(days=d)}")
-    write_dataset(
+    return write_dataset(
         folder,
         transactions="\n".join(rows) + "\n",
         activities="\n".join(acts) + "\n" if activities else None,
@@ -76,8 +77,11 @@ def load(folder: Path, lines, activities) -> Store:
         customers="customer_id,name,segment,region\nC0,A,S1,R1\nC1,B,S2,R1\n"
                   "C2,C,S1,R2\nC3,D,S2,R2\nC4,E,S1,R1\n",
     )
+
+
+def load(folder: Path, lines, activities) -> Store:
     store = Store(":memory:")
-    store.load_folder(folder)
+    store.load_folder(write(folder, lines, activities))
     return store
 
 

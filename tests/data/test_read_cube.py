@@ -15,29 +15,7 @@ from hypothesis import strategies as st
 
 from data import DatasetError, Store
 from tests.data.conftest import write_dataset
-from tests.data.test_cube_periods import FIRST, activity, four_decimals, line
-
-
-def write(folder: Path, lines, activities) -> Path:
-    rows = ["customer_id,date,order_id,product_id,quantity,net_revenue,list_revenue,cogs"]
-    for c, d, o, p, q, net, cogs in lines:
-        rows.append(
-            f"C{c},{FIRST + dt.timedelta(days=d)},{'' if o is None else f'O{c}-{o}'},"
-            f"{'' if p is None else f'P{p}'},{'' if q is None else q},"
-            f"{four_decimals(net)},{four_decimals(net + abs(net) // 7)},{four_decimals(cogs)}"
-        )
-    acts = ["customer_id,activity,quantity,date"]
-    for c, a, q, d in activities:
-        acts.append(f"C{c},{a},{q / 2},{'' if d is None else FIRST + dt.timedelta(days=d)}")
-    return write_dataset(
-        folder,
-        transactions="\n".join(rows) + "\n",
-        activities="\n".join(acts) + "\n" if activities else None,
-        rates="activity,resource,unit_time\nOrder,Service,40\nComplaint,Service,220\n",
-        resources="resource,cost,capacity\nService,1024,2048\n",
-        customers="customer_id,name,segment,region\nC0,A,S1,R1\nC1,B,S2,R1\n"
-                  "C2,C,S1,R2\nC3,D,S2,R2\nC4,E,S1,R1\n",
-    )
+from tests.data.test_cube_periods import activity, line, write
 
 
 def report_store(folder: Path) -> Store:
