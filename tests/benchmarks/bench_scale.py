@@ -44,10 +44,11 @@ cent; activities at the same monthly rows with ten times the quantities; resourc
 times), written straight to Parquet by DuckDB SQL in ``bench-data/scale-sample60``; and
 its reference, the sample itself as Parquet (one copy, ``bench-data/scale-sample6``),
 measured in the same run. The documented command (load at 6 GB, no bare reference, no
-Spark; three fresh servers per store, alternating, ten changes each)::
+Spark; one load each; three fresh servers per store, alternating, ten changes
+each)::
 
     python tests/benchmarks/bench_scale.py --cases sample60 --stages data,duckdb,dashboard \
-        --lines keep,drop --skip-reference --browser-servers 3 --browser-runs 10
+        --lines keep,drop --skip-reference --runs 1 --browser-servers 3 --browser-runs 10
 
 The dashboard entries ``sample60-<lines>`` carry ``ratio_to_sample6``: each figure over
 the same figure at 6 million lines.
