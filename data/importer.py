@@ -801,7 +801,8 @@ class Importer:
                 # Not read by the fast cast (the long way may still read it), or empty where
                 # it must not be, or outside the years a date may have.
                 checks.append(f"{t} IS NULL AND {raw} IS NOT NULL AND trim({raw}) <> ''")
-                checks.append(f"year({t}) NOT BETWEEN {YEARS[0]} AND {YEARS[1]}")
+                checks.append(f"{t} NOT BETWEEN DATE '{YEARS[0]}-01-01' "  # year(), no
+                              f"AND DATE '{YEARS[1]}-12-31'")  # finite t: the same test
             else:
                 raw_select.append(f"{column} AS {t}")
                 checks.append(f"abs({t}) >= {LARGEST:.0f}")
