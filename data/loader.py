@@ -107,6 +107,7 @@ class LoaderMixin(StoreBase):
     # ... and, when it reads the whole span, reads a plain folder's lines and activities
     # aggregating as it reads (data.read_cube): it keeps no lines.
     aggregate_on_read = False
+    read_aggregated = False  # ... and did (data.read_cube)
 
     @classmethod
     def load_new_version(cls, path: str | Path | None,
@@ -368,6 +369,7 @@ class LoaderMixin(StoreBase):
                 if not lines_kept:
                     _swap_in(cur, LINE_TABLES, {})
                 cur.execute("COMMIT")
+                self.read_aggregated = bool(aggregates)  # its cube: the whole span only
             except Exception as error:
                 cur.execute("ROLLBACK")
                 self._drop_stages(cur, pending.token)

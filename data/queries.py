@@ -360,7 +360,7 @@ class QueriesMixin(StoreBase):
                 info = self._info(cur)
                 fraction = period_fraction(info, start, end)
                 kept = info is None or info.lines_kept
-                if getattr(self, "aggregate_on_read", False) and not kept and (start or end):
+                if getattr(self, "read_aggregated", False) and (start or end):
                     # Its cube holds the whole span per customer (data.read_cube).
                     raise ValueError("a store aggregated while read answers the whole "
                                      "span only")

@@ -142,3 +142,16 @@ def test_the_clean_version_of_those_files_is_aggregated(tmp_path):
         assert read.info().lines_kept is False
     finally:
         read.close()
+
+
+def test_a_report_store_loaded_the_usual_way_answers_a_period(tmp_path):
+    # Only a store that did aggregate while reading refuses a period (not one that was
+    # allowed to but declined, nor a cube another engine built).
+    folder = write_dataset(tmp_path / "ds", transactions=CLEAN.replace("12.00,4.00", "12.00,"),
+                           activities=None)
+    read = report_store(folder)
+    try:
+        assert read.info().lines_kept is True
+        assert not read.customer_base(dt.date(2023, 2, 1), None).customers.empty
+    finally:
+        read.close()
