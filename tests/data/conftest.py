@@ -1,5 +1,6 @@
 """Small datasets written as real files."""
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,17 @@ def write_dataset(folder: Path, **overrides: str | None) -> Path:
 @pytest.fixture
 def dataset(tmp_path) -> Path:
     return write_dataset(tmp_path / "dataset")
+
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def bench_scale():
+    """tests/benchmarks/bench_scale.py, imported as its own scripts import it."""
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import bench_scale
+        yield bench_scale
+    finally:
+        sys.path.remove(str(BENCHMARKS))

@@ -7,27 +7,15 @@ from __future__ import annotations
 
 import csv
 import shutil
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 TOOL = shutil.which("tpchgen-cli")
 pytestmark = pytest.mark.skipif(
     TOOL is None, reason="tpchgen-cli is not installed (pip install tpchgen-cli: the scale "
     "benchmark's set-up only, not a requirement of the app or of CI)")
-
-
-@pytest.fixture(scope="module")
-def bench_scale():
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        import bench_scale
-        yield bench_scale
-    finally:
-        sys.path.remove(str(BENCHMARKS))
 
 
 @pytest.fixture(scope="module")

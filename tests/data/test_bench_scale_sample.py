@@ -18,7 +18,7 @@ import duckdb
 import numpy as np
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+from tests.data.conftest import BENCHMARKS
 
 SOURCE = {
     "transactions.csv": (
@@ -34,16 +34,6 @@ SOURCE = {
                   "Complaint,Customer service,220\n"),
     "resources.csv": "resource,cost,capacity\nCustomer service,1600.50,2000\n",
 }
-
-
-@pytest.fixture(scope="module")
-def bench_scale():
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        import bench_scale
-        yield bench_scale
-    finally:
-        sys.path.remove(str(BENCHMARKS))
 
 
 @pytest.fixture(scope="module")
