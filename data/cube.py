@@ -27,6 +27,7 @@ import datetime as dt
 
 from data.catalog import read_sql
 from data.periods import MonthPlan, month_plan
+from data.problems import quote_ident
 
 # The cube's layout; a store whose cube is older (or missing) is rebuilt when opened.
 # 2: cube_order_month.months.
@@ -50,17 +51,28 @@ def build(cur) -> None:
     """(Re)build the cube tables from the live ``transactions`` and ``activities``,
     inside the caller's transaction (a load's commit, or :func:`ensure`)."""
     for table in CUBE_TABLES:
-        cur.execute(f"DROP TABLE IF EXISTS {table}")
+        drop_relation(cur, table)
     for table, sql_file in CUBE_BUILD:
         sql = read_sql(sql_file)
         if table == "cube_customer_month":
             # The portable text reads a relation named reference_price.
             sql = f"WITH {REFERENCE_VIEW} AS (SELECT * FROM cube_reference_price)\n{sql}"
         cur.execute(f"CREATE TABLE {table} AS\n{sql}")
-    _stamp(cur)
+    stamp(cur)
 
 
-def _stamp(cur) -> None:
+def stamp(cur) -> None:
+    """Record the cube's layout (:data:`CUBE_VERSION`) in the store, as every build of
+    the cube's relations does last (:func:`build`, :func:`write`,
+    :func:`data.line_cube.build`, :func:`data.read_cube.build`): :func:`needs_build`
+    reads it.
+
+    >>> import duckdb
+    >>> con = duckdb.connect()
+    >>> stamp(con)
+    >>> con.execute("SELECT version FROM cube_version").fetchall() == [(CUBE_VERSION,)]
+    True
+    """
     cur.execute("CREATE OR REPLACE TABLE cube_version AS "
                 f"SELECT {int(CUBE_VERSION)} AS version")
 
@@ -69,13 +81,43 @@ def write(cur, tables: dict) -> None:
     """Store a cube another engine built (table -> Arrow table, as :func:`build` makes
     them: the parity tests hold the types equal), inside the caller's transaction."""
     for table in CUBE_TABLES:
-        cur.execute(f"DROP TABLE IF EXISTS {table}")
+        drop_relation(cur, table)
         cur.register("_cube_arrow", tables[table])
         try:
             cur.execute(f"CREATE TABLE {table} AS SELECT * FROM _cube_arrow")
         finally:
             cur.unregister("_cube_arrow")
-    _stamp(cur)
+    stamp(cur)
+
+
+# The statement that drops each kind of relation (data/sql/relation_kind.sql).
+_DROP = {"TABLE": "DROP TABLE", "VIEW": "DROP VIEW"}
+
+
+def drop_relation(cur, name: str) -> None:
+    """Drop the table or view ``name`` of the store's current schema, whichever it is
+    (nothing if there is none).
+
+    The cube's relations are tables in one store (:func:`build`, :func:`write`) and views
+    in another (:mod:`data.line_cube`, :mod:`data.read_cube`), and a store loaded again
+    may switch; DuckDB refuses ``DROP VIEW IF EXISTS`` on a table and ``DROP TABLE IF
+    EXISTS`` on a view, so every build drops through this. Temporary relations (the
+    period views) are not looked at.
+
+    >>> import duckdb
+    >>> con = duckdb.connect()
+    >>> _ = con.execute("CREATE TABLE t AS SELECT 1 AS a")
+    >>> _ = con.execute("CREATE VIEW v AS SELECT 1 AS a")
+    >>> for name in ("t", "v", "absent"):
+    ...     drop_relation(con, name)
+    >>> con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 't'").fetchall()
+    [(0,)]
+    >>> con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'v'").fetchall()
+    [(0,)]
+    """
+    rows = cur.execute(read_sql("relation_kind"), {"name": name}).fetchall()
+    if rows:
+        cur.execute(f"{_DROP[rows[0][0]]} {quote_ident(name)}")
 
 
 def missing(cur) -> list[str]:

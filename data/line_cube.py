@@ -35,7 +35,7 @@ The store keeps its lines (a period's partial months are read from them, exactly
 from __future__ import annotations
 
 from data.catalog import read_sql
-from data.cube import CUBE_TABLES, CUBE_VERSION
+from data.cube import CUBE_TABLES, drop_relation, stamp
 
 # The view over the lines that stands for each cube table (the reference prices: a view
 # of the cube's own build query).
@@ -53,12 +53,10 @@ def build(cur) -> None:
     ``activities`` (in the caller's transaction: a load's commit), instead of
     :func:`data.cube.build`'s tables."""
     for table in CUBE_TABLES:
-        cur.execute(f"DROP TABLE IF EXISTS {table}")
-        cur.execute(f"DROP VIEW IF EXISTS {table}")
+        drop_relation(cur, table)
     for table, sql_file in LINE_VIEWS:
         if sql_file is None:
             cur.execute(f"CREATE VIEW {table} AS\n{read_sql('cube_build_reference_price')}")
         else:
             cur.execute(read_sql(sql_file))
-    cur.execute("CREATE OR REPLACE TABLE cube_version AS "
-                f"SELECT {int(CUBE_VERSION)} AS version")
+    stamp(cur)

@@ -29,7 +29,7 @@ not computed in it (NULL); the report does not read it.
 from __future__ import annotations
 
 from data.catalog import read_sql
-from data.cube import CUBE_BUILD, CUBE_TABLES, _stamp
+from data.cube import CUBE_BUILD, CUBE_TABLES, drop_relation, stamp
 from data.problems import quote_ident
 
 # The contract tables a report's store reads aggregated while read, and the name each
@@ -60,8 +60,7 @@ def build(cur, aggregates: dict[str, str]) -> None:
     cube's own build over its live, empty table."""
     own = dict(CUBE_BUILD)
     for table in (*CUBE_TABLES, *KEPT_AS.values()):
-        cur.execute(f"DROP VIEW IF EXISTS {table}")
-        cur.execute(f"DROP TABLE IF EXISTS {table}")
+        drop_relation(cur, table)
     for table, staged in aggregates.items():
         cur.execute(f"ALTER TABLE {quote_ident(staged)} RENAME TO {KEPT_AS[table]}")
     for table, sql_file, reads in READ_BUILD:
@@ -72,4 +71,4 @@ def build(cur, aggregates: dict[str, str]) -> None:
         else:  # no activity file: its (empty) cube table
             assert table == "cube_activity_month", "the lines are always aggregated"
             cur.execute(f"CREATE TABLE {table} AS\n{read_sql(own[table])}")
-    _stamp(cur)
+    stamp(cur)
