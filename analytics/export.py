@@ -93,7 +93,7 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     numbers. A text column that needs a prefix becomes an object column; a categorical one
     with text categories too.
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: the caller's frame never changes
     for position, column in enumerate(out.columns):
         series = out.iloc[:, position]
         dtype = series.dtype
@@ -103,9 +103,11 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
                 continue
         elif not _is_text(dtype):
             continue
+        unsettled = np.flatnonzero(_unsettled(series))
+        if not len(unsettled):  # every cell starts with a letter or digit: none to look at
+            continue
         values = series.to_numpy(dtype=object)
         risky = np.zeros(len(values), dtype=bool)
-        unsettled = np.flatnonzero(_unsettled(series))
         risky[unsettled] = [isinstance(v, str) and starts_formula(v)
                             for v in values[unsettled]]
         if risky.any():
@@ -131,7 +133,7 @@ def is_money(column: str) -> bool:
 def round_for_export(frame: pd.DataFrame) -> pd.DataFrame:
     """Money to the cent (:func:`analytics.money.round_money`), percentages and other
     figures to four decimals."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: the caller's frame never changes
     for position, column in enumerate(out.columns):
         series = out.iloc[:, position]
         if not pd.api.types.is_float_dtype(series.dtype):
