@@ -92,6 +92,12 @@ def read_date(text: str | None, fmt: str) -> dt.date | None:
     return parsed
 
 
+# The blanks trimmed around a date: ASCII space, tab, line feed, vertical tab, form feed
+# and carriage return, as DuckDB's CSV reader skips them around a date it types
+# (``dateformat``, the one typed read of data/importer.py) and Python's ``strip`` does.
+_BLANKS = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
+
+
 def fast_date_sql(raw: str) -> str:
     return f"TRY_CAST({raw} AS DATE)"
 
@@ -106,7 +112,7 @@ def date_sql(fast: str, raw: str, fmt: str, *, bounded: bool = True) -> str:
     """
     ok = (f"{fast} IS NOT NULL AND isfinite({fast}) AND ascii({raw}) BETWEEN 48 AND 57 "
           f"AND substr({raw}, 5, 1) = '-'")
-    text = f"trim({raw})"
+    text = f"trim({raw}, {_BLANKS})"
     iso = (
         f"CASE WHEN regexp_full_match({text}, '{_ISO_RE}') THEN TRY_CAST({text} AS DATE) END"
     )

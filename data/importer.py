@@ -161,6 +161,11 @@ _TWO_DIGIT_YEAR = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}( .*)?"
 
 # Column kinds a clean CSV file may have to be staged in one typed read (_stage_fused).
 FUSED_KINDS = ("id", "text", "money", "number", "date")
+# A date the CSV reader types itself (``dateformat``), as every sampled value looks.
+_PLAIN_ISO = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+# The group keys of each table aggregated while read (data/sql/read_aggregate_*.sql).
+AGGREGATE_KEYS = {"transactions": ("customer_id", "order_id"),
+                  "activities": ("customer_id", "activity")}
 LARGEST = 1e12  # |money|, quantities, times, costs, capacities: what cent arithmetic holds
 LARGEST_TEXT = "999,999,999,999.99"
 
@@ -224,8 +229,14 @@ def trimmed_sql(raw: str) -> str:
     >>> [duckdb.execute(f"SELECT {trimmed_sql('$1')}", [c]).fetchone()[0] for c in cells]
     ['C1', 'C1', None, None, None, 'C1', '\\tC1']
     """
-    return (f"CASE WHEN ascii({raw}) BETWEEN 33 AND 126 AND NOT ends_with({raw}, ' ') "
-            f"AND strlen({raw}) = length({raw}) THEN {raw} ELSE NULLIF(trim({raw}), '') END")
+    return f"CASE WHEN {untrimmed_sql(raw)} THEN {raw} ELSE NULLIF(trim({raw}), '') END"
+
+
+def untrimmed_sql(raw: str) -> str:
+    """True where the trim changes nothing (:func:`trimmed_sql`'s cheap test; false for
+    some values it does not change, such as non-ASCII ones)."""
+    return (f"ascii({raw}) BETWEEN 33 AND 126 AND NOT ends_with({raw}, ' ') "
+            f"AND strlen({raw}) = length({raw})")
 
 
 def boolean_sql(raw: str) -> str:
@@ -697,8 +708,15 @@ class Importer:
         aggregate = self.aggregate and table in AGGREGATED
         if aggregate and (extras or "discount" in matched):
             raise AggregateDeclined(f"{display}: columns the lines carry for a derivation")
+        # Date columns the CSV reader may type itself: ISO dates, as every sampled value is
+        # (a time of day or another format: the fast cast below, or the long way).
+        reader_dates = {
+            col.name for col, values in zip(dates, samples[len(numeric):], strict=True)
+            if date_formats[col.name] == "iso" and values
+            and all(_PLAIN_ISO.fullmatch(v) for v in values)
+        }
         fused = self._stage_fused(name, spec, source, matched, present, extras, decimal,
-                                  out_cols, aggregate)
+                                  out_cols, aggregate, reader_dates)
         if aggregate and not fused:
             raise AggregateDeclined(f"{display}: not read in one typed pass")
         if not fused:
@@ -744,7 +762,7 @@ class Importer:
     def _stage_fused(
         self, name: str, spec: Table, source: Source, matched: dict[str, int],
         present: list[Column], extras: dict[str, str], decimal: str, out_cols: list[str],
-        aggregate: bool = False,
+        aggregate: bool = False, reader_dates: frozenset[str] | set[str] = frozenset(),
     ) -> int:
         """Stage a clean CSV file in one typed read: its rows (0: not done, stage it the
         long way). ``aggregate``: stage the rows aggregated as they are read
@@ -768,7 +786,13 @@ class Importer:
         if (set(types) & set(self._extras.values())  # a driver's condition reads the text
                 or len({matched[c.name] for c in present}) != len(present)):  # one, twice
             return 0
+        types |= {matched[c.name]: "DATE" for c in present if c.name in reader_dates}
         from_sql, count = source.from_sql, 0
+        if reader_dates:
+            from_sql, found = re.subn(r"auto_detect=false", "auto_detect=false, "
+                                      "dateformat='%Y-%m-%d'", from_sql)
+            if found != 1:
+                return 0
         for index, target in types.items():
             from_sql, found = re.subn(rf"'c{index}': 'VARCHAR'", f"'c{index}': '{target}'",
                                       from_sql)
@@ -784,10 +808,20 @@ class Importer:
             for index, column in sorted((i, f"x_{i}") for i in set(self._extras.values()))
         ]
         typed, checks = [], []
+        # Aggregated: the keys are grouped as read and trimmed after (:meth:`_rekey`),
+        # each distinct key once instead of each line's.
+        keys = AGGREGATE_KEYS[spec.name] if aggregate else ()
         for c in present:
             column, t = source.column_sql(matched[c.name]), f"t_{c.name}"
             if c.kind in ("id", "text"):
-                raw_select.append(f"{trimmed_sql(column)} AS {t}")
+                raw_select.append(f"{column if c.name in keys else trimmed_sql(column)} AS {t}")
+                if c.not_empty:
+                    checks.append(f"{t} IS NULL")
+                continue
+            if c.name in reader_dates:  # typed by the reader: NULL for an empty cell
+                raw_select.append(f"{column} AS {t}")
+                checks.append(f"{t} NOT BETWEEN DATE '{YEARS[0]}-01-02' "  # 1900-01-01:
+                              f"AND DATE '{YEARS[1]}-12-31'")  # also epoch, infinity
                 if c.not_empty:
                     checks.append(f"{t} IS NULL")
                 continue
@@ -821,7 +855,8 @@ class Importer:
             checks += ["t_list_revenue IS NULL", "t_cogs IS NULL"]  # with a warning
         # Only counted (FILTER (WHERE _bad)): a NULL check counts as passed, no coalesce.
         bad = " OR ".join(f"({c})" for c in checks) or "false"
-        names = [c for c in (*(f"t_{c.name}" for c in present if c.kind != "date"),
+        names = [c for c in (*(f"t_{c.name}" for c in present
+                               if c.kind != "date" or c.name in reader_dates),
                              *sorted(set(extras.values())))]
         inner = (f"SELECT {', '.join([*names, *typed])}, ({bad}) AS _bad FROM "
                  f"(SELECT {', '.join(raw_select)} FROM {from_sql})")
@@ -830,8 +865,7 @@ class Importer:
         if aggregate:
             self.con.execute(read_sql(f"read_aggregate_{spec.name}").format(
                 name=ident, rows=rows_sql), source.params)
-            rows, bad_rows = self.con.execute(
-                f"SELECT coalesce(sum(rows), 0), sum(bad_rows) FROM {ident}").fetchall()[0]
+            rows, bad_rows = self._rekey(spec, ident, keys)
         else:
             self.con.execute(f"CREATE TABLE {ident} AS {rows_sql}", source.params)
             rows, bad_rows = self.con.execute(
@@ -845,6 +879,26 @@ class Importer:
         if not aggregate:
             self.con.execute(f"ALTER TABLE {ident} DROP COLUMN _bad")
         return rows
+
+    def _rekey(self, spec: Table, ident: str, keys: tuple[str, ...]) -> tuple[int, int]:
+        """The rows and bad rows of an aggregate grouped by its keys as read: keys the
+        trim may change trimmed (as :func:`trimmed_sql`) and their groups merged
+        (``data/sql/read_rekey_<table>.sql``), a required key the trim empties counted
+        bad. Merging groups whose keys the trim leaves alone changes nothing."""
+        required = [k for k in keys if spec.column(k).not_empty]
+        changed = " OR ".join(f"NOT ({untrimmed_sql(k)})" for k in keys)
+        emptied = " OR ".join(f"NOT ({untrimmed_sql(k)}) AND trim({k}) = ''"
+                              for k in required) or "false"
+        rows, bad_rows, unclean, empty = self.con.execute(
+            f"SELECT coalesce(sum(rows), 0), sum(bad_rows), count(*) FILTER (WHERE {changed}), "
+            f"coalesce(sum(rows) FILTER (WHERE {emptied}), 0) FROM {ident}").fetchall()[0]
+        if unclean and not empty and not bad_rows:
+            merged = quote_ident(f"{spec.name}_rekeyed_{self._serial}")
+            self.con.execute(read_sql(f"read_rekey_{spec.name}").format(
+                name=ident, target=merged))
+            self.con.execute(f"DROP TABLE {ident}")
+            self.con.execute(f"ALTER TABLE {merged} RENAME TO {ident}")
+        return rows, (bad_rows or 0) + empty
 
     def _default(self, table: str, col: Column, matched: dict[str, int]) -> str:
         target = SQL_TYPES[col.kind]

@@ -155,3 +155,76 @@ def test_a_report_store_loaded_the_usual_way_answers_a_period(tmp_path):
         assert not read.customer_base(dt.date(2023, 2, 1), None).customers.empty
     finally:
         read.close()
+
+
+# Ids with blanks around them: grouped as read, trimmed after (Importer._rekey), so ' C1 '
+# and 'C1' are one customer and ' O1' and 'O1' one order, as on the lines.
+PADS = ["", " ", "  ", "\u00a0", "\u3000"]
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(line, min_size=1, max_size=30),
+       activities=st.lists(activity, max_size=20),
+       pads=st.lists(st.tuples(st.sampled_from(PADS), st.sampled_from(PADS)), min_size=1,
+                     max_size=8))
+def test_ids_with_blanks_around_them_are_merged_as_on_the_lines(
+        tmp_path_factory, lines, activities, pads):
+    folder = write(tmp_path_factory.mktemp("ds"), lines, activities)
+    for table, keys in (("transactions", (0, 2)), ("activities", (0, 1))):
+        path = folder / f"{table}.csv"
+        if not path.exists():
+            continue
+        rows = path.read_text(encoding="utf-8").splitlines()
+        for n in range(1, len(rows)):
+            cells = rows[n].split(",")
+            before, after = pads[n % len(pads)]
+            for k in keys:
+                if cells[k]:
+                    cells[k] = before + cells[k] + after
+            rows[n] = ",".join(cells)
+        path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    read, usual = report_store(folder), usual_store(folder)
+    try:
+        assert read.info().lines_kept is False
+        assert_same_base(read, usual)
+    finally:
+        read.close()
+        usual.close()
+
+
+def test_padded_ids_known_answer(tmp_path):
+    transactions = (CLEAN + " C0 ,2023-03-05,O1 ,P1,1,1.00,1.00,0.50\n"
+                    "C0,2023-04-05, O2,P1,1,2.00,2.00,1.00\n")
+    activities = ("customer_id,activity,quantity,date\nC0,Order,1,2023-01-05\n"
+                  "\u00a0C0, Order ,2,2023-02-05\nC1,Order ,1,\n")
+    read = report_store(write_dataset(tmp_path / "ds", transactions=transactions,
+                                      activities=activities))
+    try:
+        assert read.info().lines_kept is False
+        table = read.customer_base().customers
+        # C0: O1 (2 lines, one with blanks) and O2 (' O2'): two orders, three lines.
+        assert table.loc["C0", ["orders", "invoice_lines"]].tolist() == [2, 3]
+        assert table.loc["C0", "net_revenue"] == 13.0
+        assert list(table.index) == ["C0", "C1"]
+        volumes = read.customer_base().volumes
+        assert volumes.loc["C0", "Order"] == 3.0
+        assert volumes.loc["C1", "Order"] == 1.0
+    finally:
+        read.close()
+
+
+@pytest.mark.parametrize("transactions, activities", [
+    (CLEAN + "  ,2023-03-05,O3,P1,1,1.00,1.00,0.50\n", None),
+    (CLEAN, "customer_id,activity,quantity,date\nC0,Order,1,2023-01-05\nC0,\u3000,1,\n"),
+])
+def test_an_id_of_blanks_only_takes_the_usual_way_with_the_usual_words(
+        tmp_path, transactions, activities):
+    folder = write_dataset(tmp_path / "ds", transactions=transactions,
+                           activities=activities)
+    with pytest.raises(DatasetError) as error:
+        usual_store(folder)
+    with pytest.raises(DatasetError) as got:
+        report_store(folder)
+    assert [dataclasses.astuple(p) for p in got.value.problems] == [
+        dataclasses.astuple(p) for p in error.value.problems]
