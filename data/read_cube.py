@@ -7,11 +7,12 @@ and per customer and activity the volumes. So the importer reads the invoice lin
 the activity rows each in one typed, checked pass that aggregates as it reads
 (``data/sql/read_aggregate_*.sql``: one row per customer and order, and per customer and
 activity, dated or not) instead of writing a table of lines, and the commit defines the
-cube's relations as views over those rows (``data/sql/read_cube_*.sql``: one
-"customer-month" per customer holding the span). The figures are those of a store that
-keeps its lines, byte for byte in the report's files (``tests/test_cli_lean.py``). Only
-the whole span may be read from such a store (:meth:`data.queries.QueriesMixin.
-customer_base` refuses a period); a report of a period loads the usual way.
+cube's relations over those rows (``data/sql/read_cube_*.sql``: views, and the
+customer-months a table of one "customer-month" per customer holding the span). The
+figures are those of a store that keeps its lines, byte for byte in the report's files
+(``tests/test_cli_lean.py``). Only the whole span may be read from such a store
+(:meth:`data.queries.QueriesMixin.customer_base` refuses a period); a report of a
+period loads the usual way.
 
 It is a fast path, not a second importer: it runs only where the one typed read of
 :meth:`data.importer.Importer._stage_fused` would, and it gives up
@@ -55,9 +56,9 @@ class AggregateDeclined(Exception):
 
 def build(cur, aggregates: dict[str, str]) -> None:
     """Inside the commit's transaction: the cube's relations over the staged aggregates
-    (``aggregates``: contract table -> staged table, kept as :data:`KEPT_AS`): views,
-    read once by the report. A table with no aggregate (no activity file) gets the
-    cube's own build over its live, empty table."""
+    (``aggregates``: contract table -> staged table, kept as :data:`KEPT_AS`): views
+    read once by the report, and the customer-months as a table. A table with no
+    aggregate (no activity file) gets the cube's own build over its live, empty table."""
     own = dict(CUBE_BUILD)
     for table in (*CUBE_TABLES, *KEPT_AS.values()):
         drop_relation(cur, table)

@@ -59,14 +59,14 @@ def _load_read_views(store: Store, folder) -> None:
     assert store.info().lines_kept is False and store.read_aggregated
 
 
-# Each kind's load, and what its cube's relations are (the reference prices of a store
-# aggregated while read: a table, empty).
+# Each kind's load, and what its cube's relations are (in a store aggregated while read,
+# the reference prices are a table, empty, and the customer-months a table).
 T, V = "BASE TABLE", "VIEW"
 KINDS = {
     "tables": (_load_tables, (T, T, T, T)),
     "written": (_load_written, (T, T, T, T)),
     "line views": (_load_line_views, (V, V, V, V)),
-    "read views": (_load_read_views, (T, V, V, V)),
+    "read views": (_load_read_views, (T, T, V, V)),
 }
 
 
