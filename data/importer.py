@@ -160,7 +160,7 @@ _TWO_DIGIT_YEAR = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}( .*)?"
 
 
 # Column kinds a clean CSV file may have to be staged in one typed read (_stage_fused).
-FUSED_KINDS = ("id", "text", "money", "number", "date")
+FUSED_KINDS = ("id", "text", "money", "number", "date", "boolean", "choice")
 # A date the CSV reader types itself (``dateformat``), as every sampled value looks.
 _PLAIN_ISO = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 # The group keys of each table aggregated while read (data/sql/read_aggregate_*.sql).
@@ -818,6 +818,15 @@ class Importer:
                 if c.not_empty:
                     checks.append(f"{t} IS NULL")
                 continue
+            if c.kind in ("boolean", "choice"):  # the long way's expression and check
+                raw = f"r_{c.name}"
+                raw_select.append(f"{trimmed_sql(column)} AS {raw}")
+                expr = boolean_sql(raw) if c.kind == "boolean" else choice_sql(raw, c.choices)
+                typed.append(f"{expr} AS {t}")
+                checks.append(f"{raw} IS NOT NULL AND {t} IS NULL")
+                if c.not_empty:
+                    checks.append(f"{raw} IS NULL")
+                continue
             if c.name in reader_dates:  # typed by the reader: NULL for an empty cell
                 raw_select.append(f"{column} AS {t}")
                 checks.append(f"{t} NOT BETWEEN DATE '{YEARS[0]}-01-02' "  # 1900-01-01:
@@ -856,7 +865,8 @@ class Importer:
         # Only counted (FILTER (WHERE _bad)): a NULL check counts as passed, no coalesce.
         bad = " OR ".join(f"({c})" for c in checks) or "false"
         names = [c for c in (*(f"t_{c.name}" for c in present
-                               if c.kind != "date" or c.name in reader_dates),
+                               if c.kind not in ("date", "boolean", "choice")
+                               or c.name in reader_dates),
                              *sorted(set(extras.values())))]
         inner = (f"SELECT {', '.join([*names, *typed])}, ({bad}) AS _bad FROM "
                  f"(SELECT {', '.join(raw_select)} FROM {from_sql})")

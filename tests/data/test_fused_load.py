@@ -250,3 +250,36 @@ def test_the_reader_reads_a_date_only_as_the_long_way_does(tmp_path_factory, cel
     ).fetchall())
     assert typed, "some value was typed by the reader"
     assert [(i, long_way[i]) for i, _ in typed] == typed
+
+
+# Yes/no and choice columns (the master data's flags and relationship, the rates'
+# relationship) are read by the one typed read with the long way's own expressions.
+MASTER = ("customer_id,name,segment,region,since,wallet,referrals,co_development,invests,"
+          "relationship\n")
+
+
+@pytest.mark.parametrize("rows", [
+    ["C1,Acme,Premium service,North,2019-03-01,1200.50,2,yes,false,Value-adding",
+     "C2,Bolt,Price-driven,South,,, ,Y ,0, transactional ",
+     "C3,Cog,Price-driven,North,2020-1-5,0,0,1.0,TRUE,",
+     "C4,Dyn,,,,,,,,value adding"],
+    ["C1,Acme,Premium service,North,2019-03-01,1200.50,2,maybe,false,value_adding"],
+    ["C1,Acme,Premium service,North,2019-03-01,1200.50,2,yes,false,friendly"],
+])
+def test_flags_and_choices_take_one_read_and_give_what_the_long_way_gives(
+        tmp_path, monkeypatch, rows):
+    rates = "activity,resource,unit_time,relationship\nOrder,Customer service,40,Value-adding\n" \
+            "Complaint,Customer service,220, transactional\n"
+    folder = write_dataset(tmp_path / "ds", customers=MASTER + "\n".join(rows) + "\n",
+                           rates=rates)
+    try:
+        slow = _load(folder, monkeypatch, fused=False)[:2]
+    except DatasetError:
+        fast, taken = _problems(folder, monkeypatch, fused=True)
+        slow, _ = _problems(folder, monkeypatch, fused=False)
+        assert fast == slow and fast
+        assert taken["customers"] is False
+        return
+    fast, fast_warnings, taken = _load(folder, monkeypatch, fused=True)
+    assert taken["customers"] is True and taken["rates"] is True
+    assert (fast, fast_warnings) == slow
