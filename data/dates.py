@@ -50,13 +50,15 @@ def format_name(text: str) -> str | None:
     return LABELS.get(str(text).strip().upper())
 
 
+_DETECTED = {name: re.compile(pattern) for name, (pattern, _, _) in DATE_FORMATS.items()
+             if name not in _NOT_DETECTED}
+
+
 def detect_date_format(samples: list[str]) -> str:
     """The date format most sample values match; ISO when none do."""
     best, best_hits = "iso", 0
-    for name, (pattern, _, _) in DATE_FORMATS.items():
-        if name in _NOT_DETECTED:
-            continue
-        hits = sum(bool(re.fullmatch(pattern, v)) for v in samples if v)
+    for name, pattern in _DETECTED.items():
+        hits = sum(1 for v in samples if v and pattern.fullmatch(v))
         if hits > best_hits:
             best, best_hits = name, hits
     return best
