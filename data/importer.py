@@ -1114,8 +1114,8 @@ class Importer:
                 self._problem(problem)
         if activities and "date" in activities.present:
             undated = self.con.execute(
-                f"SELECT coalesce(sum(rows), 0) FROM {quote_ident(activities.name)} "
-                "WHERE first_date IS NULL" if activities.aggregated else
+                f"SELECT coalesce(sum(undated_rows), 0) FROM {quote_ident(activities.name)}"
+                if activities.aggregated else
                 f"SELECT count(*) FROM {quote_ident(activities.name)} WHERE date IS NULL"
             ).fetchall()[0][0]
             if undated:

@@ -365,7 +365,10 @@ class QueriesMixin(StoreBase):
                     raise ValueError("a store aggregated while read answers the whole "
                                      "span only")
                 plan = cube.period_views(cur, start, end, kept)
-                cur.execute(read_sql("period_activity"), {"fraction": fraction})
+                if getattr(self, "read_aggregated", False):  # one row per customer and
+                    cur.execute(read_sql("read_period_activity"))  # activity already
+                else:
+                    cur.execute(read_sql("period_activity"), {"fraction": fraction})
                 cur.execute(read_sql("selected_customers"), chosen)
                 table = cur.execute(read_sql("selected_customers_read")).df()
                 rates, resources = self._rate_card(cur)
@@ -376,11 +379,15 @@ class QueriesMixin(StoreBase):
             finally:
                 cur.execute("ROLLBACK")  # read only; the temp tables go with it
         table = _relationship_columns(table.set_index("customer_id"), info)
-        matrix = np.zeros((len(table), len(activities)))
-        # Volumes meet their rates by activity name (every activity has a rate), in SQL.
-        np.add.at(matrix, (triples["row_index"].astype(np.int64),
-                           triples["column_index"].astype(np.int64)), triples["quantity"])
-        volumes = pd.DataFrame(matrix, index=table.index, columns=activities)
+        # Volumes meet their rates by activity name (every activity has a rate), in SQL;
+        # each (row, column) once (period_activity: one row per customer and activity),
+        # scattered by bincount (np.add.at took 0.05 s of a million triples).
+        cells = (triples["row_index"].astype(np.int64) * len(activities)
+                 + triples["column_index"].astype(np.int64))
+        matrix = np.bincount(cells, weights=triples["quantity"],
+                             minlength=len(table) * len(activities)).astype(float)
+        volumes = pd.DataFrame(matrix.reshape(len(table), len(activities)),
+                               index=table.index, columns=activities)
         period_volume = (
             totals.set_index("activity")["quantity"].reindex(activities).fillna(0.0)
         )
