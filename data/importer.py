@@ -945,6 +945,8 @@ class Importer:
             )
         name = quote_ident(staged.name)
         for column, default in (("cogs", "0"), ("list_revenue", "net_revenue")):
+            if staged.aggregated:  # an empty cell declined the aggregate (the long way
+                break  # takes it as its default, with this warning)
             if column in matched or (column == "cogs" and cogs_from):
                 empty = self.con.execute(
                     f"SELECT count(*) FROM {name} WHERE {column} IS NULL"
