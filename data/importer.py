@@ -789,6 +789,9 @@ class Importer:
         if (set(types) & set(self._extras.values())  # a driver's condition reads the text
                 or len({matched[c.name] for c in present}) != len(present)):  # one, twice
             return 0
+        # A date a driver's condition reads stays text (the condition reads the text).
+        reader_dates = {c.name for c in present if c.name in reader_dates
+                        and matched[c.name] not in set(self._extras.values())}
         types |= {matched[c.name]: "DATE" for c in present if c.name in reader_dates}
         from_sql, count = source.from_sql, 0
         if reader_dates:

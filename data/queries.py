@@ -122,10 +122,19 @@ class QueriesMixin(StoreBase):
         dataset loaded before sources were recorded."""
         return self.query_df(read_sql("activity_sources"))
 
+    def _by_month(self) -> None:
+        """Refuse a read by month or line from a store aggregated while read
+        (:mod:`data.read_cube`: a report's, holding the whole span per customer, undated
+        activity included); only :meth:`customer_base` of the whole span reads it."""
+        if getattr(self, "read_aggregated", False):
+            raise ValueError("a store aggregated while read answers the per-customer table "
+                             "of the whole span only")
+
     def _period_df(self, name: str, start: dt.date | None, end: dt.date | None,
                    params: dict | None = None) -> pd.DataFrame:
         """Run the query ``name`` on the period's customer-month views
         (:func:`data.cube.period_views`), on a cursor of its own."""
+        self._by_month()
         with self.cursor() as cur:
             cube.period_views(cur, start, end, cube.lines_kept(cur))
             return cur.execute(read_sql(name), params or {}).df()
@@ -151,6 +160,7 @@ class QueriesMixin(StoreBase):
     ) -> CustomerHistory:
         """A customer's revenue and activity by month (undated activity is left out)."""
         params = {"customer_id": customer_id}
+        self._by_month()
         with self.cursor() as cur:
             cube.period_views(cur, start, end, cube.lines_kept(cur))
             revenue = cur.execute(read_sql("customer_history_revenue"), params).df()
@@ -302,6 +312,7 @@ class QueriesMixin(StoreBase):
             **{c: customers[c].to_numpy(dtype="int64")
                for c in ("net_revenue_cents", "cogs_cents", "cost_to_serve_cents")},
         })
+        self._by_month()
         with self.cursor() as cur:  # a cursor of its own: the registration is its alone
             cube.period_views(cur, start, end, cube.lines_kept(cur))
             cur.register("trend_customers", table)

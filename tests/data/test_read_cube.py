@@ -228,3 +228,19 @@ def test_an_id_of_blanks_only_takes_the_usual_way_with_the_usual_words(
         report_store(folder)
     assert [dataclasses.astuple(p) for p in got.value.problems] == [
         dataclasses.astuple(p) for p in error.value.problems]
+
+
+def test_reads_by_month_are_refused_by_a_store_aggregated_while_read(tmp_path):
+    # Its activity-months hold the whole span, undated rows in full: a read by month
+    # would put them in a month.
+    read = report_store(write_dataset(tmp_path / "ds", transactions=CLEAN, activities=None))
+    try:
+        assert read.info().lines_kept is False
+        for call in (lambda: read.customer_history("C0"),
+                     lambda: read.customer_years(),
+                     lambda: read.order_sizes(100.0)):
+            with pytest.raises(ValueError, match="whole span only"):
+                call()
+        assert not read.customer_base().customers.empty
+    finally:
+        read.close()
