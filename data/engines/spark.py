@@ -269,7 +269,10 @@ def _format_date(raw: str, fmt: str) -> str:
 def _date(raw: str, fmt: str | None) -> str:
     """A date column as the importer reads it (:func:`data.dates.date_sql`): ISO (a time
     part ignored), the column's format (stated by a recipe, or detected from its
-    values) and the unambiguous ones (``DD.MM.YYYY``, ``YYYY/MM/DD``) in any column."""
+    values) and the unambiguous ones (``DD.MM.YYYY``, ``YYYY/MM/DD``) in any column.
+    Tabs and line breaks around it are ignored too (Java's ``\\s``: space, tab, line
+    feed, vertical tab, form feed, carriage return), as the importer ignores them."""
+    raw = f"regexp_replace({raw}, '^\\\\s+|\\\\s+$', '')"
     day = f"regexp_extract({raw}, '^(\\\\d{{4}}-\\\\d{{1,2}}-\\\\d{{1,2}})([ T].*)?$', 1)"
     iso = f"try_to_date(nullif({day}, ''), 'yyyy-M-d')"
     names = [n for n in dict.fromkeys((fmt or "iso", *UNAMBIGUOUS_DATES)) if n != "iso"]

@@ -323,6 +323,10 @@ A;03/01/2024;O1;P1;2;1234,50;100,25
 A;04/02/2024;O2;P1;1,5;12,5;4
 B;05/02/2024;O3;P2;1;(7,00);0,5
 """,
+    # Tabs and spaces around ISO dates (quoted): both read them, to the day.
+    "blanks": "customer_id,date,order_id,product_id,quantity,net_revenue,cogs\n"
+              "A,\"\t2024-01-13\",O1,P1,2,10.00,4\nA,\"2024-02-02\t\",O2,P1,1,12.5,4\n"
+              "B,\" 2024-02-03 \",O3,P2,1,7.00,0.5\n",
 }
 
 
@@ -350,6 +354,9 @@ def test_numbers_and_dates_as_exports_write_them_read_alike(name, tmp_path, spar
             decimal.Decimal("999979.9999")
         assert months.loc[("B", pd.Timestamp("2024-02-01").date()), "cogs"] == \
             decimal.Decimal("992")
+    elif name == "blanks":
+        assert sorted(months.index.get_level_values("month").astype(str)) == [
+            "2024-01-01", "2024-02-01", "2024-02-01"]
     else:
         assert "transactions.csv: numbers read with a decimal comma." in result.warnings
     if name == "semicolon":
