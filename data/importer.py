@@ -947,9 +947,10 @@ class Importer:
                 "(no discounts)."
             )
         name = quote_ident(staged.name)
-        for column, default in (("cogs", "0"), ("list_revenue", "net_revenue")):
-            if staged.aggregated:  # an empty cell declined the aggregate (the long way
-                break  # takes it as its default, with this warning)
+        # A report's aggregate has no empty money cell (one declined it: the long way
+        # takes it as its default, with this warning).
+        defaults = () if staged.aggregated else (("cogs", "0"), ("list_revenue", "net_revenue"))
+        for column, default in defaults:
             if column in matched or (column == "cogs" and cogs_from):
                 empty = self.con.execute(
                     f"SELECT count(*) FROM {name} WHERE {column} IS NULL"
