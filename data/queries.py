@@ -371,10 +371,8 @@ class QueriesMixin(StoreBase):
                 info = self._info(cur)
                 fraction = period_fraction(info, start, end)
                 kept = info is None or info.lines_kept
-                if getattr(self, "read_aggregated", False) and (start or end):
-                    # Its cube holds the whole span per customer (data.read_cube).
-                    raise ValueError("a store aggregated while read answers the whole "
-                                     "span only")
+                if start or end:  # a period is read by month
+                    self._by_month()
                 plan = cube.period_views(cur, start, end, kept)
                 if getattr(self, "read_aggregated", False):  # one row per customer and
                     cur.execute(read_sql("read_period_activity"))  # activity already
